@@ -1,0 +1,74 @@
+// Package sanitize turns untrusted text (object keys, metadata, error
+// bodies from a store) into text that is safe to show in a terminal.
+package sanitize
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Text returns s with every byte or rune that could drive or confuse a
+// terminal replaced by a visible escape: C0 controls, DEL and C1 controls
+// as \x1b style escapes, invalid UTF-8 bytes as \xff, and bidirectional
+// overrides and zero-width characters as \u202e style escapes. Printable
+// text, including wide CJK and emoji, is kept. Backslashes are kept as
+// they are, so the result is for display, not for parsing back.
+func Text(s string) string {
+	if clean(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			b.WriteString(`\x`)
+			b.WriteString(hex2(s[i]))
+		case r < 0x20 || r == 0x7f:
+			b.WriteString(`\x`)
+			b.WriteString(hex2(byte(r)))
+		case unsafeRune(r):
+			b.WriteString(`\u`)
+			h := strconv.FormatInt(int64(r), 16)
+			b.WriteString(strings.Repeat("0", 4-min(4, len(h))) + h)
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+// clean is the fast path: plain printable ASCII needs no work.
+func clean(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// unsafeRune reports runes that are valid UTF-8 but must not reach the
+// terminal raw: C1 controls, bidi embeddings/overrides/isolates, zero-width
+// and other invisible formatting characters, line/paragraph separators.
+func unsafeRune(r rune) bool {
+	switch {
+	case r >= 0x80 && r <= 0x9f:
+		return true
+	case r >= 0x200b && r <= 0x200f, r >= 0x202a && r <= 0x202e, r >= 0x2060 && r <= 0x2069:
+		return true
+	case r == 0x2028 || r == 0x2029 || r == 0xfeff || r == 0x00ad || r == 0x061c:
+		return true
+	case r >= 0xfff9 && r <= 0xfffb:
+		return true
+	}
+	return false
+}
+
+func hex2(c byte) string {
+	const digits = "0123456789abcdef"
+	return string([]byte{digits[c>>4], digits[c&0xf]})
+}

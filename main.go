@@ -1,0 +1,115 @@
+// Command s3share browses S3-compatible stores in the terminal and shares
+// objects through presigned URLs.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/s3share/s3share/config"
+)
+
+const usage = `s3share — browse S3-compatible stores and share objects by presigned URL
+
+Usage:
+  s3share [flags] [s3://BUCKET/PREFIX/]    open the browser (at a bucket or prefix)
+  s3share demo [--addr HOST:PORT]          try it on a built-in demo store
+  s3share presign [flags] s3://BUCKET/KEY  print presigned links
+  s3share shares [--all] [-o table|json]   list links made so far
+  s3share shares prune                     forget expired links
+
+Connection flags (all commands):
+  --endpoint URL        S3 endpoint, e.g. http://127.0.0.1:9000 (env AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL)
+  --region R            signing region (env AWS_REGION, AWS_DEFAULT_REGION; default us-east-1)
+  --path-style          put the bucket in the URL path (same as --addressing path)
+  --addressing STYLE    auto, path or virtual
+
+Credentials come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "demo":
+			return runDemo(args[1:], stderr)
+		case "presign":
+			return runPresign(args[1:], stdout, stderr)
+		case "shares":
+			return runShares(args[1:], stdout, stderr)
+		case "help", "-h", "-help", "--help":
+			fmt.Fprint(stdout, usage)
+			return 0
+		}
+	}
+	return runBrowse(args, stderr)
+}
+
+// globalFlags are the connection flags every command accepts.
+type globalFlags struct {
+	endpoint   string
+	region     string
+	addressing string
+	pathStyle  bool
+}
+
+func (g *globalFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&g.endpoint, "endpoint", "", "S3 endpoint URL")
+	fs.StringVar(&g.region, "region", "", "signing region")
+	fs.StringVar(&g.addressing, "addressing", "", "auto, path or virtual")
+	fs.BoolVar(&g.pathStyle, "path-style", false, "use path-style addressing")
+}
+
+// store resolves the flags and the environment into a store to connect to.
+func (g *globalFlags) store() (config.Store, error) {
+	f := config.Flags{Endpoint: g.endpoint, Region: g.region, Addressing: g.addressing}
+	if g.pathStyle {
+		if f.Addressing != "" && f.Addressing != string(config.AddressingPath) {
+			return config.Store{}, errors.New("--path-style conflicts with --addressing " + g.addressing)
+		}
+		f.Addressing = string(config.AddressingPath)
+	}
+	return config.Resolve(f, os.Getenv)
+}
+
+// newFlagSet makes a flag set that reports errors instead of exiting.
+func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	return fs
+}
+
+// parseArgs parses flags placed anywhere among the positional arguments
+// (`s3share presign s3://b/k -e 1h` works as well as the other order) and
+// returns the positional ones. A lone "--" ends flag parsing.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if len(args) > 0 && len(rest) < len(args) && args[len(args)-len(rest)-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+// fail prints one error line and returns the exit code for it.
+func fail(stderr io.Writer, err error) int {
+	fmt.Fprintln(stderr, "s3share: "+strings.TrimSpace(err.Error()))
+	return 1
+}

@@ -1,0 +1,215 @@
+// Package s3model is the store as the browser sees it: buckets, and the
+// prefixes and objects under a prefix, fetched a page at a time.
+package s3model
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/credentials"
+
+	"github.com/s3share/s3share/config"
+)
+
+// PageSize is how many keys one listing request asks for (the S3 maximum).
+const PageSize = 1000
+
+// Client talks to one store.
+type Client struct {
+	mc    *minio.Client
+	core  minio.Core
+	store config.Store
+}
+
+// New builds a client for store. It makes no network call.
+func New(store config.Store) (*Client, error) {
+	if store.Endpoint == nil {
+		return nil, errors.New("no endpoint configured")
+	}
+	tr, err := minio.DefaultTransport(store.Secure())
+	if err != nil {
+		return nil, err
+	}
+	tr.ResponseHeaderTimeout = 30 * time.Second
+	var creds *credentials.Credentials
+	if store.Creds.Anonymous() {
+		creds = credentials.NewStatic("", "", "", credentials.SignatureAnonymous)
+	} else {
+		creds = credentials.NewStaticV4(store.Creds.AccessKeyID, store.Creds.SecretAccessKey, store.Creds.SessionToken)
+	}
+	lookup := minio.BucketLookupAuto
+	switch store.Addressing {
+	case config.AddressingPath:
+		lookup = minio.BucketLookupPath
+	case config.AddressingVirtual:
+		lookup = minio.BucketLookupDNS
+	}
+	mc, err := minio.New(store.Endpoint.Host, &minio.Options{
+		Creds:        creds,
+		Secure:       store.Secure(),
+		Region:       store.Region,
+		BucketLookup: lookup,
+		Transport:    tr,
+		MaxRetries:   3,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("endpoint %s: %v", store.Endpoint, err)
+	}
+	return &Client{mc: mc, core: minio.Core{Client: mc}, store: store}, nil
+}
+
+// Store returns the store this client talks to.
+func (c *Client) Store() config.Store { return c.store }
+
+// Minio returns the underlying minio-go client.
+func (c *Client) Minio() *minio.Client { return c.mc }
+
+// Bucket is one bucket of the store.
+type Bucket struct {
+	Name    string
+	Created time.Time
+}
+
+// ListBuckets lists the buckets the credentials may see.
+func (c *Client) ListBuckets(ctx context.Context) ([]Bucket, error) {
+	infos, err := c.mc.ListBuckets(ctx)
+	if err != nil {
+		return nil, Explain("list buckets", err)
+	}
+	out := make([]Bucket, len(infos))
+	for i, b := range infos {
+		out[i] = Bucket{Name: b.Name, Created: b.CreationDate}
+	}
+	return out, nil
+}
+
+// Entry is one row of a listing: a common prefix or an object. It is kept
+// small, because a prefix can hold millions of them.
+type Entry struct {
+	// Name is relative to the listed prefix; a prefix's name ends in "/".
+	Name string
+	Size int64
+	// Modified is the last-modified time in Unix milliseconds (0 for prefixes).
+	Modified int64
+	IsPrefix bool
+}
+
+// ModTime returns the last-modified time.
+func (e Entry) ModTime() time.Time {
+	if e.Modified == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(e.Modified)
+}
+
+// Page is one page of a listing.
+type Page struct {
+	Entries []Entry
+	// Next continues the listing after this page; empty when Done.
+	Next string
+	Done bool
+}
+
+// ListPage fetches the page of bucket/prefix (delimiter "/") that starts at
+// the continuation token (empty for the first page). It returns as soon as
+// ctx is cancelled; a request already sent is then abandoned, and no
+// further one is made.
+func (c *Client) ListPage(ctx context.Context, bucket, prefix, token string) (Page, error) {
+	if err := ctx.Err(); err != nil {
+		return Page{}, err
+	}
+	type result struct {
+		res minio.ListBucketV2Result
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		res, err := c.core.ListObjectsV2(bucket, prefix, "", token, "/", PageSize)
+		ch <- result{res, err}
+	}()
+	var r result
+	select {
+	case <-ctx.Done():
+		return Page{}, ctx.Err()
+	case r = <-ch:
+	}
+	if r.err != nil {
+		return Page{}, Explain("list s3://"+bucket+"/"+prefix, r.err)
+	}
+	p := Page{Entries: make([]Entry, 0, len(r.res.CommonPrefixes)+len(r.res.Contents))}
+	for _, cp := range r.res.CommonPrefixes {
+		p.Entries = append(p.Entries, Entry{Name: relName(cp.Prefix, prefix), IsPrefix: true})
+	}
+	for _, o := range r.res.Contents {
+		if o.Key == prefix {
+			continue // the folder marker of the prefix itself
+		}
+		p.Entries = append(p.Entries, Entry{
+			Name:     relName(o.Key, prefix),
+			Size:     o.Size,
+			Modified: o.LastModified.UnixMilli(),
+		})
+	}
+	p.Next = r.res.NextContinuationToken
+	p.Done = !r.res.IsTruncated || p.Next == ""
+	return p, nil
+}
+
+// relName strips prefix from key and copies the rest, so the entry does
+// not keep the whole key (and the response it came from) alive.
+func relName(key, prefix string) string {
+	return strings.Clone(strings.TrimPrefix(key, prefix))
+}
+
+// Explain turns a store error into one line saying what failed and, where
+// it can tell, what to do about it.
+func Explain(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	var resp minio.ErrorResponse
+	if errors.As(err, &resp) {
+		return fmt.Errorf("%s: %s", what, hintFor(resp))
+	}
+	var opErr *net.OpError
+	if errors.As(err, &opErr) {
+		if strings.Contains(opErr.Err.Error(), "connection refused") {
+			return fmt.Errorf("%s: connection refused by %s — is the endpoint right and the server running?", what, opErr.Addr)
+		}
+	}
+	return fmt.Errorf("%s: %v", what, err)
+}
+
+func hintFor(r minio.ErrorResponse) string {
+	msg := r.Code
+	if r.Message != "" {
+		msg += ": " + r.Message
+	}
+	switch r.Code {
+	case "AccessDenied":
+		return msg + " — the credentials may not do this; a bucket you can read can be opened directly as s3://BUCKET/"
+	case "SignatureDoesNotMatch":
+		return msg + " — check the secret key"
+	case "InvalidAccessKeyId":
+		return msg + " — check the access key id"
+	case "RequestTimeTooSkewed":
+		return msg + " — this machine's clock is off; sync it"
+	case "NoSuchBucket":
+		return msg + " — check the bucket name"
+	case "ExpiredToken":
+		return msg + " — the session token has expired; get fresh credentials"
+	}
+	if r.StatusCode == http.StatusMovedPermanently || r.Code == "PermanentRedirect" || r.Code == "AuthorizationHeaderMalformed" {
+		return msg + " — the bucket is in another region; pass --region"
+	}
+	return msg
+}

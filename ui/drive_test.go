@@ -1,0 +1,147 @@
+package ui
+
+import (
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
+
+	"github.com/s3share/s3share/config"
+	"github.com/s3share/s3share/internal/s3test"
+	"github.com/s3share/s3share/keymap"
+	"github.com/s3share/s3share/s3model"
+)
+
+func TestMain(m *testing.M) {
+	lipgloss.SetColorProfile(termenv.Ascii)
+	os.Exit(m.Run())
+}
+
+// cmdTimeout bounds how long the driver waits for one command; commands
+// that take longer (status-clearing timers) are dropped.
+const cmdTimeout = 3 * time.Second
+
+// send delivers msg to m and runs the commands it starts, feeding their
+// messages back, until nothing is left to do.
+func send(t *testing.T, m tea.Model, msg tea.Msg) tea.Model {
+	t.Helper()
+	m, cmd := m.Update(msg)
+	return drain(t, m, cmd)
+}
+
+func drain(t *testing.T, m tea.Model, cmd tea.Cmd) tea.Model {
+	t.Helper()
+	queue := []tea.Cmd{cmd}
+	for steps := 0; len(queue) > 0; steps++ {
+		if steps > 10000 {
+			t.Fatal("the model did not settle after 10000 commands")
+		}
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		switch msg := runCmd(c).(type) {
+		case nil, spinner.TickMsg, clearStatusMsg, tea.QuitMsg:
+		case tea.BatchMsg:
+			queue = append(queue, msg...)
+		default:
+			var next tea.Cmd
+			m, next = m.Update(msg)
+			queue = append(queue, next)
+		}
+	}
+	return m
+}
+
+func runCmd(c tea.Cmd) tea.Msg {
+	ch := make(chan tea.Msg, 1)
+	go func() { ch <- c() }()
+	select {
+	case msg := <-ch:
+		return msg
+	case <-time.After(cmdTimeout):
+		return nil
+	}
+}
+
+func keyMsg(s string) tea.KeyMsg {
+	switch s {
+	case "enter":
+		return tea.KeyMsg{Type: tea.KeyEnter}
+	case "backspace":
+		return tea.KeyMsg{Type: tea.KeyBackspace}
+	case "down":
+		return tea.KeyMsg{Type: tea.KeyDown}
+	case "up":
+		return tea.KeyMsg{Type: tea.KeyUp}
+	case "ctrl+c":
+		return tea.KeyMsg{Type: tea.KeyCtrlC}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
+}
+
+// press sends keys one after another.
+func press(t *testing.T, m tea.Model, keys ...string) tea.Model {
+	t.Helper()
+	for _, k := range keys {
+		m = send(t, m, keyMsg(k))
+	}
+	return m
+}
+
+// testClient connects to the test server as the UI would.
+func testClient(t *testing.T, srv *s3test.Server) *s3model.Client {
+	t.Helper()
+	u, err := url.Parse(srv.Endpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := s3model.New(config.Store{
+		Endpoint: u, Region: srv.Region, Addressing: config.AddressingPath,
+		Creds: config.Credentials{AccessKeyID: srv.AccessKey, SecretAccessKey: srv.SecretKey},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// start builds the root model at a size and runs its first load.
+func start(t *testing.T, c *s3model.Client, loc Location, w, h int) tea.Model {
+	t.Helper()
+	m := tea.Model(New(Options{Client: c, Start: loc, Keys: keymap.Default()}))
+	m = send(t, m, tea.WindowSizeMsg{Width: w, Height: h})
+	return drain(t, m, m.Init())
+}
+
+// checkFits fails when the view has more lines or wider lines than the screen.
+func checkFits(t *testing.T, view string, w, h int) {
+	t.Helper()
+	lines := strings.Split(view, "\n")
+	if len(lines) > h {
+		t.Errorf("%dx%d: view has %d lines", w, h, len(lines))
+	}
+	for i, l := range lines {
+		if lw := ansi.StringWidth(l); lw > w {
+			t.Errorf("%dx%d: line %d is %d cells wide: %q", w, h, i, lw, l)
+		}
+	}
+}
+
+// selectedRow returns the view's line under the cursor marker.
+func selectedRow(view string) string {
+	for _, l := range strings.Split(view, "\n") {
+		if strings.HasPrefix(l, "> ") {
+			return strings.TrimSpace(strings.TrimPrefix(l, "> "))
+		}
+	}
+	return ""
+}
