@@ -21,14 +21,28 @@ Usage:
   s3share presign [flags] s3://BUCKET/KEY  print presigned links
   s3share shares [--all] [-o table|json]   list links made so far
   s3share shares prune                     forget expired links
+  s3share doctor [flags] [s3://BUCKET]     show the settings in use and where each came from,
+                                           then test the connection (ListBuckets, or HEAD BUCKET)
 
-Connection flags (all commands):
+Picking a store (at most one; default: AWS_PROFILE, then default_store, then [default]):
+  --profile NAME        an AWS profile of ~/.aws/config and ~/.aws/credentials (env AWS_PROFILE)
+  --alias NAME          an alias of the MinIO client, mc (~/.mc/config.json, or MC_CONFIG_DIR)
+  --store NAME          a [stores.NAME] table of s3share's config file
+
+Connection flags (all commands; they beat the environment, which beats the files):
   --endpoint URL        S3 endpoint, e.g. http://127.0.0.1:9000 (env AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL)
-  --region R            signing region (env AWS_REGION, AWS_DEFAULT_REGION; default us-east-1)
+  --region R            signing region (env AWS_REGION, AWS_DEFAULT_REGION; default us-east-1,
+                        and on AWS each bucket's own region)
   --path-style          put the bucket in the URL path (same as --addressing path)
   --addressing STYLE    auto, path or virtual
+  --ca-bundle FILE      also trust the certificate authorities in this PEM file (env AWS_CA_BUNDLE)
+  --insecure            do not verify TLS certificates (unsafe; s3share warns)
+  --config FILE         s3share's config file (default $XDG_CONFIG_HOME/s3share/config.toml,
+                        i.e. ~/.config/s3share/config.toml)
 
-Credentials come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN.
+Credentials come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, else from
+the selected profile (keys, credential_process, source_profile), alias or store; with --profile,
+--alias or --store, that store's own credentials win over the environment's.
 `
 
 func main() {
@@ -44,6 +58,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return runPresign(args[1:], stdout, stderr)
 		case "shares":
 			return runShares(args[1:], stdout, stderr)
+		case "doctor":
+			return runDoctor(args[1:], stdout, stderr)
 		case "help", "-h", "-help", "--help":
 			fmt.Fprint(stdout, usage)
 			return 0
@@ -58,6 +74,14 @@ type globalFlags struct {
 	region     string
 	addressing string
 	pathStyle  bool
+	profile    string
+	alias      string
+	storeName  string
+	insecure   bool
+	caBundle   string
+	configFile string
+
+	warnings io.Writer // where store prints the configuration's warnings
 }
 
 func (g *globalFlags) register(fs *flag.FlagSet) {
@@ -65,18 +89,59 @@ func (g *globalFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&g.region, "region", "", "signing region")
 	fs.StringVar(&g.addressing, "addressing", "", "auto, path or virtual")
 	fs.BoolVar(&g.pathStyle, "path-style", false, "use path-style addressing")
+	fs.StringVar(&g.profile, "profile", "", "AWS profile")
+	fs.StringVar(&g.alias, "alias", "", "mc alias")
+	fs.StringVar(&g.storeName, "store", "", "store of the s3share config file")
+	fs.BoolVar(&g.insecure, "insecure", false, "do not verify TLS certificates")
+	fs.StringVar(&g.caBundle, "ca-bundle", "", "PEM file of extra certificate authorities")
+	fs.StringVar(&g.configFile, "config", "", "s3share config file")
+	g.warnings = fs.Output()
 }
 
-// store resolves the flags and the environment into a store to connect to.
-func (g *globalFlags) store() (config.Store, error) {
-	f := config.Flags{Endpoint: g.endpoint, Region: g.region, Addressing: g.addressing}
+// flags returns the parsed flags as config.Flags.
+func (g *globalFlags) flags() (config.Flags, error) {
+	f := config.Flags{
+		Endpoint:   g.endpoint,
+		Region:     g.region,
+		Addressing: g.addressing,
+		Store:      g.storeName,
+		Profile:    g.profile,
+		Alias:      g.alias,
+		Insecure:   g.insecure,
+		CABundle:   g.caBundle,
+		ConfigFile: g.configFile,
+	}
 	if g.pathStyle {
 		if f.Addressing != "" && f.Addressing != string(config.AddressingPath) {
-			return config.Store{}, errors.New("--path-style conflicts with --addressing " + g.addressing)
+			return config.Flags{}, errors.New("--path-style conflicts with --addressing " + g.addressing)
 		}
 		f.Addressing = string(config.AddressingPath)
 	}
-	return config.Resolve(f, os.Getenv)
+	return f, nil
+}
+
+// load resolves the flags, the environment and the configuration files.
+func (g *globalFlags) load() (*config.Config, error) {
+	f, err := g.flags()
+	if err != nil {
+		return nil, err
+	}
+	return config.Load(f, os.Getenv)
+}
+
+// store resolves the store to connect to, printing the configuration's
+// warnings (TLS checks off, readable secrets, …) first.
+func (g *globalFlags) store() (config.Store, error) {
+	c, err := g.load()
+	if err != nil {
+		return config.Store{}, err
+	}
+	if g.warnings != nil {
+		for _, w := range c.Warnings {
+			fmt.Fprintln(g.warnings, "s3share: warning: "+w)
+		}
+	}
+	return c.Store, nil
 }
 
 // newFlagSet makes a flag set that reports errors instead of exiting.

@@ -1,8 +1,21 @@
-// Package config decides where s3share connects and with which credentials:
-// command-line flags, the AWS_* environment, and defaults, in that order.
+// Package config decides where s3share connects and with which credentials.
+//
+// Settings come from, highest first: command-line flags, the AWS_*
+// environment, the selected AWS profile (~/.aws/config and
+// ~/.aws/credentials), the selected mc alias (~/.mc/config.json), the
+// selected store of s3share's own file
+// ($XDG_CONFIG_HOME/s3share/config.toml), and defaults. Each setting is
+// taken from the highest source that has it, and Load records where it
+// came from. Credentials are taken as a unit, never a key id from one
+// source and a secret from another.
+//
+// Errors are one line that names the file and line (or flag, or variable)
+// at fault and the fix. No error, setting or warning ever holds a secret
+// key or session token.
 package config
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -34,7 +47,8 @@ type Credentials struct {
 	// Expires is when temporary credentials stop working; zero when they
 	// do not expire. A presigned link dies with the credentials that signed it.
 	Expires time.Time
-	// Source says where the credentials came from, e.g. "environment".
+	// Source says where the credentials came from, e.g. "env AWS_ACCESS_KEY_ID"
+	// or "~/.aws/credentials [prod]".
 	Source string
 }
 
@@ -55,12 +69,18 @@ func (c Credentials) MaskedKeyID() string {
 // Store is one resolved place to connect to.
 type Store struct {
 	Name       string
-	Endpoint   *url.URL // scheme and host (and optional port); never nil after Resolve
+	Endpoint   *url.URL // scheme and host (and optional port); never nil after Load
 	Region     string
 	Addressing Addressing
-	// RegionFromUser is true when the region was configured rather than defaulted.
+	// RegionFromUser is true when the region was configured (or is implied
+	// by a regional AWS endpoint) rather than defaulted. Without it, the
+	// region of each bucket on AWS is looked up once (see s3model).
 	RegionFromUser bool
-	Insecure       bool
+	// Insecure turns TLS certificate verification off.
+	Insecure bool
+	// CABundle is a PEM file of extra certificate authorities to trust for
+	// TLS, in addition to the system's; "" for none.
+	CABundle string
 	// PublicBaseURL, when set, replaces scheme, host and path prefix of
 	// emitted links (a CDN that forwards to the bucket).
 	PublicBaseURL string
@@ -69,6 +89,15 @@ type Store struct {
 
 // Secure reports whether the endpoint speaks TLS.
 func (s Store) Secure() bool { return s.Endpoint.Scheme == "https" }
+
+// IsAWS reports whether the endpoint is Amazon S3.
+func (s Store) IsAWS() bool {
+	if s.Endpoint == nil {
+		return false
+	}
+	host := strings.ToLower(s.Endpoint.Hostname())
+	return strings.HasSuffix(host, ".amazonaws.com") || strings.HasSuffix(host, ".amazonaws.com.cn")
+}
 
 // VirtualHost reports whether requests for bucket put the bucket name in
 // the host name (bucket.s3.amazonaws.com) rather than in the path.
@@ -81,9 +110,7 @@ func (s Store) VirtualHost(bucket string) bool {
 	case AddressingVirtual:
 		return true
 	}
-	host := s.Endpoint.Hostname()
-	aws := strings.HasSuffix(host, ".amazonaws.com") || strings.HasSuffix(host, ".amazonaws.com.cn")
-	if !aws || bucket == "" {
+	if !s.IsAWS() || bucket == "" {
 		return false
 	}
 	// Dotted names break TLS wildcard certificates; keep them in the path.
@@ -95,59 +122,68 @@ type Flags struct {
 	Endpoint   string
 	Region     string
 	Addressing string // auto|path|virtual; "" means not given
+	// At most one of Store, Profile and Alias selects where to connect.
+	Store    string // a store of s3share's config file (--store)
+	Profile  string // an AWS profile (--profile)
+	Alias    string // an mc alias (--alias)
+	Insecure bool   // --insecure: skip TLS certificate verification
+	CABundle string // --ca-bundle FILE
+	// ConfigFile replaces the default s3share config file (--config).
+	ConfigFile string
 }
 
-// Env looks up an environment variable; os.Getenv in production.
+// Env looks up an environment variable; os.Getenv in production. Load
+// reads HOME, XDG_CONFIG_HOME and every variable named in the package
+// documentation through it.
 type Env func(string) string
 
-// Resolve combines flags, environment and defaults into a Store.
-func Resolve(f Flags, env Env) (Store, error) {
-	st := Store{Name: "default", Addressing: AddressingAuto}
+// Setting is one resolved setting for display: its value (never a
+// secret) and where it came from.
+type Setting struct {
+	Name   string // "endpoint", "region", "access key id", …
+	Value  string
+	Source string // "--region", "env AWS_REGION", "~/.aws/config [profile prod]", "default", …
+}
 
-	endpoint := DefaultEndpoint
-	switch {
-	case f.Endpoint != "":
-		endpoint = f.Endpoint
-	case env("AWS_ENDPOINT_URL_S3") != "":
-		endpoint = env("AWS_ENDPOINT_URL_S3")
-	case env("AWS_ENDPOINT_URL") != "":
-		endpoint = env("AWS_ENDPOINT_URL")
+// File is one configuration file Load looked at.
+type File struct {
+	What   string // "AWS config", "AWS credentials", "mc config", "s3share config"
+	Path   string // shown with ~ for the home directory
+	Source string // why this path: "default", "env AWS_CONFIG_FILE", "--config", …
+	State  string // "read", "not found" or "not needed"
+}
+
+// Config is the result of Load: the store to connect to, the UI
+// preferences, and everything doctor shows about how they were found.
+type Config struct {
+	Store    Store
+	Prefs    Prefs
+	Selected Choice // what was selected; Kind is "" when nothing was
+	// Settings lists every resolved setting in display order.
+	Settings []Setting
+	Files    []File
+	// Warnings are problems that do not stop s3share: readable secrets,
+	// TLS verification turned off, expired credentials, ignored sources.
+	Warnings []string
+}
+
+// Source returns where the named setting came from, "" if there is none.
+func (c *Config) Source(name string) string {
+	for _, s := range c.Settings {
+		if s.Name == name {
+			return s.Source
+		}
 	}
-	u, err := ParseEndpoint(endpoint)
+	return ""
+}
+
+// Resolve is Load returning only the store.
+func Resolve(f Flags, env Env) (Store, error) {
+	c, err := Load(f, env)
 	if err != nil {
 		return Store{}, err
 	}
-	st.Endpoint = u
-
-	switch {
-	case f.Region != "":
-		st.Region, st.RegionFromUser = f.Region, true
-	case env("AWS_REGION") != "":
-		st.Region, st.RegionFromUser = env("AWS_REGION"), true
-	case env("AWS_DEFAULT_REGION") != "":
-		st.Region, st.RegionFromUser = env("AWS_DEFAULT_REGION"), true
-	default:
-		st.Region = DefaultRegion
-	}
-
-	if f.Addressing != "" {
-		a, err := ParseAddressing(f.Addressing)
-		if err != nil {
-			return Store{}, err
-		}
-		st.Addressing = a
-	}
-
-	st.Creds = Credentials{
-		AccessKeyID:     env("AWS_ACCESS_KEY_ID"),
-		SecretAccessKey: env("AWS_SECRET_ACCESS_KEY"),
-		SessionToken:    env("AWS_SESSION_TOKEN"),
-		Source:          "environment",
-	}
-	if st.Creds.AccessKeyID == "" && st.Creds.SecretAccessKey == "" {
-		st.Creds.Source = "none (anonymous)"
-	}
-	return st, nil
+	return c.Store, nil
 }
 
 // ParseAddressing accepts auto, path or virtual.
@@ -163,21 +199,30 @@ func ParseAddressing(s string) (Addressing, error) {
 // and a host, and carries no path, query or credentials.
 func ParseEndpoint(s string) (*url.URL, error) {
 	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, errors.New("endpoint is empty: write e.g. https://s3.example.com or http://127.0.0.1:9000")
+	}
 	if !strings.Contains(s, "://") {
+		if strings.Contains(s, "@") {
+			return nil, errors.New("endpoint has no scheme and seems to hold credentials: write http://HOST or https://HOST and put credentials in the environment or a profile")
+		}
 		return nil, fmt.Errorf("endpoint %q has no scheme: write http://%s or https://%s", s, s, s)
 	}
 	u, err := url.Parse(s)
 	if err != nil {
-		return nil, fmt.Errorf("endpoint %q: %v", s, err)
+		if i := strings.Index(s, "@"); i >= 0 {
+			return nil, errors.New("endpoint is not a valid URL (and seems to hold credentials; put those in the environment or a profile)")
+		}
+		return nil, fmt.Errorf("endpoint %q: %v", s, errors.Unwrap(err))
+	}
+	if u.User != nil {
+		return nil, fmt.Errorf("endpoint %q: put credentials in the environment or a profile, not in the URL", u.Redacted())
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return nil, fmt.Errorf("endpoint %q: scheme must be http or https", s)
 	}
 	if u.Host == "" {
 		return nil, fmt.Errorf("endpoint %q has no host", s)
-	}
-	if u.User != nil {
-		return nil, fmt.Errorf("endpoint %q: put credentials in the environment or a profile, not in the URL", u.Redacted())
 	}
 	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
 		return nil, fmt.Errorf("endpoint %q: must not have a path or query", s)

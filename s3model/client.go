@@ -6,8 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
-	"net/http"
 	"strings"
 	"time"
 
@@ -37,6 +35,9 @@ func New(store config.Store) (*Client, error) {
 		return nil, err
 	}
 	tr.ResponseHeaderTimeout = 30 * time.Second
+	if err := configureTLS(tr, store); err != nil {
+		return nil, err
+	}
 	var creds *credentials.Credentials
 	if store.Creds.Anonymous() {
 		creds = credentials.NewStatic("", "", "", credentials.SignatureAnonymous)
@@ -53,7 +54,7 @@ func New(store config.Store) (*Client, error) {
 	mc, err := minio.New(store.Endpoint.Host, &minio.Options{
 		Creds:        creds,
 		Secure:       store.Secure(),
-		Region:       store.Region,
+		Region:       minioRegion(store),
 		BucketLookup: lookup,
 		Transport:    tr,
 		MaxRetries:   3,
@@ -165,51 +166,4 @@ func (c *Client) ListPage(ctx context.Context, bucket, prefix, token string) (Pa
 // not keep the whole key (and the response it came from) alive.
 func relName(key, prefix string) string {
 	return strings.Clone(strings.TrimPrefix(key, prefix))
-}
-
-// Explain turns a store error into one line saying what failed and, where
-// it can tell, what to do about it.
-func Explain(what string, err error) error {
-	if err == nil {
-		return nil
-	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	var resp minio.ErrorResponse
-	if errors.As(err, &resp) {
-		return fmt.Errorf("%s: %s", what, hintFor(resp))
-	}
-	var opErr *net.OpError
-	if errors.As(err, &opErr) {
-		if strings.Contains(opErr.Err.Error(), "connection refused") {
-			return fmt.Errorf("%s: connection refused by %s — is the endpoint right and the server running?", what, opErr.Addr)
-		}
-	}
-	return fmt.Errorf("%s: %v", what, err)
-}
-
-func hintFor(r minio.ErrorResponse) string {
-	msg := r.Code
-	if r.Message != "" {
-		msg += ": " + r.Message
-	}
-	switch r.Code {
-	case "AccessDenied":
-		return msg + " — the credentials may not do this; a bucket you can read can be opened directly as s3://BUCKET/"
-	case "SignatureDoesNotMatch":
-		return msg + " — check the secret key"
-	case "InvalidAccessKeyId":
-		return msg + " — check the access key id"
-	case "RequestTimeTooSkewed":
-		return msg + " — this machine's clock is off; sync it"
-	case "NoSuchBucket":
-		return msg + " — check the bucket name"
-	case "ExpiredToken":
-		return msg + " — the session token has expired; get fresh credentials"
-	}
-	if r.StatusCode == http.StatusMovedPermanently || r.Code == "PermanentRedirect" || r.Code == "AuthorizationHeaderMalformed" {
-		return msg + " — the bucket is in another region; pass --region"
-	}
-	return msg
 }

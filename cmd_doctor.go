@@ -1,0 +1,171 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/minio/minio-go/v7"
+
+	"github.com/s3share/s3share/config"
+	"github.com/s3share/s3share/internal/sanitize"
+	"github.com/s3share/s3share/s3model"
+)
+
+// doctorTimeout bounds the connection check.
+const doctorTimeout = 30 * time.Second
+
+// runDoctor prints every resolved setting with its source, then checks
+// the connection: ListBuckets, or HEAD of the bucket given as s3://BUCKET.
+// It exits 0 only when the check passes. It never prints a secret key or
+// session token.
+func runDoctor(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("s3share doctor", stderr)
+	var g globalFlags
+	g.register(fs)
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return 2
+	}
+	if len(pos) > 1 {
+		return fail(stderr, fmt.Errorf("doctor checks one bucket at most, got %d: %s", len(pos), strings.Join(pos, " ")))
+	}
+	bucket := ""
+	if len(pos) == 1 {
+		b, key, err := s3model.ParseURI(pos[0])
+		if err != nil {
+			return fail(stderr, err)
+		}
+		if key != "" {
+			fmt.Fprintf(stderr, "s3share: doctor checks the bucket only; ignoring %q\n", key)
+		}
+		bucket = b
+	}
+	c, err := g.load()
+	if err != nil {
+		fmt.Fprintln(stdout, "configuration: FAILED")
+		return fail(stderr, err)
+	}
+	printConfig(stdout, c)
+	if !checkConnection(stdout, c, bucket) {
+		return 1
+	}
+	return 0
+}
+
+// printConfig writes the settings, files and warnings of c.
+func printConfig(w io.Writer, c *config.Config) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "settings:")
+	for _, s := range c.Settings {
+		src := ""
+		if s.Source != "" {
+			src = "(from " + s.Source + ")"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", s.Name, s.Value, src)
+	}
+	fmt.Fprintln(tw, "files:")
+	for _, f := range c.Files {
+		src := ""
+		if f.Source != "default" && f.Source != "" {
+			src = "  (from " + f.Source + ")"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s%s\n", f.What, f.Path, f.State, src)
+	}
+	tw.Flush()
+	if len(c.Warnings) > 0 {
+		fmt.Fprintln(w, "warnings:")
+		for _, warn := range c.Warnings {
+			fmt.Fprintln(w, "  ! "+warn)
+		}
+	}
+}
+
+// checkConnection tries the store and prints the outcome; it reports
+// whether the check passed.
+func checkConnection(w io.Writer, c *config.Config, bucket string) bool {
+	st := c.Store
+	fmt.Fprintln(w, "check:")
+	client, err := s3model.New(st)
+	if err != nil {
+		fmt.Fprintf(w, "  connect to %s: FAILED: %s\n", st.Endpoint, sanitize.Text(err.Error()))
+		return false
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), doctorTimeout)
+	defer cancel()
+	var what string
+	if bucket == "" {
+		what = "ListBuckets on " + st.Endpoint.String()
+		var bs []s3model.Bucket
+		if bs, err = client.ListBuckets(ctx); err == nil {
+			plural := "s"
+			if len(bs) == 1 {
+				plural = ""
+			}
+			fmt.Fprintf(w, "  %s: ok (%d bucket%s)\n", what, len(bs), plural)
+			return true
+		}
+	} else {
+		what = "HEAD s3://" + bucket + " on " + st.Endpoint.String()
+		err = client.HeadBucket(ctx, bucket)
+		var resp minio.ErrorResponse
+		if errors.As(err, &resp) && resp.StatusCode != http.StatusNotFound {
+			// The answer to a HEAD has no body to say why it failed; the
+			// answer to a listing does.
+			if _, lerr := client.ListPage(ctx, bucket, "", ""); lerr != nil {
+				err = lerr
+			}
+		}
+		if err == nil {
+			region, rerr := client.BucketRegion(ctx, bucket)
+			if rerr != nil {
+				region = "unknown: " + rerr.Error()
+			}
+			fmt.Fprintf(w, "  %s: ok (region %s)\n", what, sanitize.Text(region))
+			return true
+		}
+	}
+	fmt.Fprintf(w, "  %s: FAILED\n  %s\n", what, sanitize.Text(err.Error()))
+	for _, h := range doctorHints(c, bucket, err) {
+		fmt.Fprintln(w, "  hint: "+h)
+	}
+	return false
+}
+
+// doctorHints adds what doctor knows beyond the error itself.
+func doctorHints(c *config.Config, bucket string, err error) []string {
+	st := c.Store
+	var hints []string
+	var resp minio.ErrorResponse
+	if !errors.As(err, &resp) {
+		if errors.Is(err, context.DeadlineExceeded) {
+			hints = append(hints, fmt.Sprintf("no answer within %s: is %s right and reachable from here?", doctorTimeout, st.Endpoint))
+		}
+		return hints
+	}
+	switch {
+	case st.Creds.Anonymous():
+		hints = append(hints, "no credentials were found, so the request was anonymous: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or pick a profile with --profile NAME")
+	case !st.Creds.Expires.IsZero() && time.Now().After(st.Creds.Expires):
+		hints = append(hints, "the credentials expired at "+st.Creds.Expires.Format(time.RFC3339)+": get fresh ones")
+	}
+	switch resp.Code {
+	case "SignatureDoesNotMatch":
+		hints = append(hints, fmt.Sprintf("the secret key comes from %s; the region used for signing is %s (from %s), and some stores also reject a wrong region this way",
+			c.Source("secret access key"), st.Region, c.Source("region")))
+	case "InvalidAccessKeyId":
+		hints = append(hints, "the access key id "+st.Creds.MaskedKeyID()+" comes from "+c.Source("access key id"))
+	case "AccessDenied":
+		if bucket == "" {
+			hints = append(hints, "keys limited to some buckets may not list buckets: try s3share doctor s3://BUCKET")
+		}
+	case "RequestTimeTooSkewed":
+		hints = append(hints, "this machine's time is "+time.Now().UTC().Format(time.RFC3339)+"; signatures are refused when it is more than 15 minutes off")
+	}
+	return hints
+}

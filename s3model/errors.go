@@ -1,0 +1,125 @@
+package s3model
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"syscall"
+
+	"github.com/minio/minio-go/v7"
+)
+
+// explained is an error rewritten into one line with a hint. It unwraps
+// to the original error, so callers can still test it with errors.As.
+type explained struct {
+	msg string
+	err error
+}
+
+func (e *explained) Error() string { return e.msg }
+func (e *explained) Unwrap() error { return e.err }
+
+// Explain turns a store error into one line saying what failed and, where
+// it can tell, what to do about it: wrong credentials or region, clock
+// skew, refused connections, unknown hosts, TLS trouble, timeouts. The
+// result wraps err.
+func Explain(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return &explained{msg: what + ": " + hint(err), err: err}
+}
+
+// hint describes err in words and says what to do.
+func hint(err error) string {
+	var resp minio.ErrorResponse
+	if errors.As(err, &resp) {
+		return hintFor(resp)
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		if dnsErr.IsNotFound {
+			return fmt.Sprintf("cannot resolve host %s — check the endpoint's host name", dnsErr.Name)
+		}
+		return fmt.Sprintf("cannot resolve host %s (%s) — check the endpoint's host name and this machine's DNS", dnsErr.Name, dnsErr.Err)
+	}
+	var unknownCA x509.UnknownAuthorityError
+	if errors.As(err, &unknownCA) {
+		return "TLS: the server's certificate is signed by an unknown authority — pass --ca-bundle FILE (or set AWS_CA_BUNDLE) with that authority's certificate, or --insecure to skip the check"
+	}
+	var badHost x509.HostnameError
+	if errors.As(err, &badHost) {
+		return fmt.Sprintf("TLS: the server's certificate is not valid for %s — check the endpoint's host name, or pass --insecure to skip the check", badHost.Host)
+	}
+	var invalid x509.CertificateInvalidError
+	if errors.As(err, &invalid) {
+		if invalid.Reason == x509.Expired {
+			return "TLS: the server's certificate has expired or is not yet valid — check this machine's clock, or renew the certificate"
+		}
+		return "TLS: the server's certificate is not valid (" + invalid.Error() + ") — pass --ca-bundle FILE or --insecure"
+	}
+	var record tls.RecordHeaderError
+	if errors.As(err, &record) || strings.Contains(err.Error(), "server gave HTTP response to HTTPS client") {
+		return "TLS: the server does not speak TLS — write the endpoint with http:// instead of https://"
+	}
+	var opErr *net.OpError
+	isOp := errors.As(err, &opErr)
+	if errors.Is(err, syscall.ECONNREFUSED) || isOp && strings.Contains(opErr.Err.Error(), "connection refused") {
+		addr := ""
+		if opErr != nil && opErr.Addr != nil {
+			addr = " by " + opErr.Addr.String()
+		}
+		return "connection refused" + addr + " — is the endpoint right and the server running?"
+	}
+	var netErr net.Error
+	if errors.As(err, &netErr) && netErr.Timeout() {
+		return "no answer in time (" + err.Error() + ") — is the endpoint right and reachable from here?"
+	}
+	if strings.Contains(err.Error(), "malformed HTTP response") {
+		return "the server's answer is not HTTP — is the endpoint's port right? (an https:// port needs https://)"
+	}
+	return err.Error()
+}
+
+func hintFor(r minio.ErrorResponse) string {
+	msg := r.Code
+	if r.Message != "" {
+		msg += ": " + r.Message
+	}
+	switch r.Code {
+	case "AccessDenied":
+		return msg + " — the credentials may not do this; a bucket you can read can be opened directly as s3://BUCKET/"
+	case "SignatureDoesNotMatch":
+		return msg + " — check the secret key"
+	case "InvalidAccessKeyId":
+		return msg + " — check the access key id"
+	case "RequestTimeTooSkewed":
+		return msg + " — this machine's clock is off; sync it"
+	case "NoSuchBucket":
+		return msg + " — check the bucket name"
+	case "ExpiredToken":
+		return msg + " — the session token has expired; get fresh credentials"
+	case "InvalidRegion", "IllegalLocationConstraintException":
+		return msg + regionHint(r)
+	}
+	if r.StatusCode == http.StatusMovedPermanently || r.Code == "PermanentRedirect" || r.Code == "AuthorizationHeaderMalformed" {
+		return msg + regionHint(r)
+	}
+	return msg
+}
+
+// regionHint tells which region to pass, when the server said.
+func regionHint(r minio.ErrorResponse) string {
+	if r.Region != "" {
+		return " — wrong region: it expects " + r.Region + "; pass --region " + r.Region
+	}
+	return " — the bucket is in another region; pass --region"
+}
