@@ -1,0 +1,213 @@
+package presign
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// MaxExpiry is the longest lifetime SigV4 allows a presigned link
+// (X-Amz-Expires=604800).
+const MaxExpiry = 7 * 24 * time.Hour
+
+// DefaultExpiry is used when a request names no expiry.
+const DefaultExpiry = time.Hour
+
+// Expiry says how long a link lives: either a lifetime counted from the
+// moment of signing (Duration) or an absolute end (At). The zero Expiry
+// means DefaultExpiry.
+type Expiry struct {
+	Duration time.Duration // relative lifetime; used when At is zero
+	At       time.Time     // absolute end; wins over Duration when set
+}
+
+// In returns an Expiry of lifetime d.
+func In(d time.Duration) Expiry { return Expiry{Duration: d} }
+
+// Until returns an Expiry that ends at t.
+func Until(t time.Time) Expiry { return Expiry{At: t} }
+
+// IsZero reports whether e names no expiry.
+func (e Expiry) IsZero() bool { return e.Duration == 0 && e.At.IsZero() }
+
+// String gives e in the form ParseExpiry reads back: "1d12h" or an RFC
+// 3339 time.
+func (e Expiry) String() string {
+	switch {
+	case !e.At.IsZero():
+		return e.At.Format(time.RFC3339)
+	case e.Duration == 0:
+		return FormatDuration(DefaultExpiry)
+	}
+	return FormatDuration(e.Duration)
+}
+
+// lifetime is how many whole seconds a link signed at t (whole seconds,
+// UTC) lives, checked against SigV4's limits.
+func (e Expiry) lifetime(t time.Time) (time.Duration, error) {
+	var d time.Duration
+	switch {
+	case !e.At.IsZero():
+		d = e.At.Sub(t).Truncate(time.Second)
+		if d <= 0 {
+			return 0, fmt.Errorf("expiry %s is not in the future", e.At.Format(time.RFC3339))
+		}
+	case e.Duration == 0:
+		d = DefaultExpiry
+	default:
+		d = e.Duration
+		if d <= 0 {
+			return 0, fmt.Errorf("expiry %s: must be longer than zero", e.Duration)
+		}
+		if d%time.Second != 0 {
+			return 0, fmt.Errorf("expiry %s: SigV4 counts whole seconds", e.Duration)
+		}
+	}
+	if d > MaxExpiry {
+		return 0, tooLong(e.String())
+	}
+	return d, nil
+}
+
+func tooLong(what string) error {
+	return fmt.Errorf("expiry %s is longer than 7 days: a SigV4 presigned link lives at most 7 days (604800 seconds)", what)
+}
+
+var durationUnits = map[byte]time.Duration{
+	's': time.Second,
+	'm': time.Minute,
+	'h': time.Hour,
+	'd': 24 * time.Hour,
+	'w': 7 * 24 * time.Hour,
+}
+
+// ParseExpiry reads an expiry as a user writes it:
+//
+//   - a lifetime of whole numbers with units s, m, h, d (24 h) and w (7 d),
+//     alone or combined: 90s, 15m, 1h30m, 2d, 1w, 1d12h;
+//   - an absolute time: RFC 3339 (2026-12-24T18:00:00Z, or with an offset),
+//     2026-12-24T18:00[:05] in now's time zone (the local zone for the
+//     command line), or a date 2026-12-24 meaning its midnight in that zone.
+//
+// The result must lie after now and no more than MaxExpiry (7 days, the
+// SigV4 limit) beyond it.
+func ParseExpiry(s string, now time.Time) (Expiry, error) {
+	in := strings.TrimSpace(s)
+	if in == "" {
+		return Expiry{}, errors.New("empty expiry: give a duration such as 1h or 2d, or a time such as 2026-12-24T18:00:00Z")
+	}
+	if looksLikeDate(in) {
+		t, err := parseTime(in, now.Location())
+		if err != nil {
+			return Expiry{}, err
+		}
+		d := t.Sub(now)
+		if d <= 0 {
+			return Expiry{}, fmt.Errorf("expiry %q is not in the future (now is %s)", in, now.Format(time.RFC3339))
+		}
+		if d > MaxExpiry {
+			return Expiry{}, tooLong(strconv.Quote(in))
+		}
+		return Expiry{At: t}, nil
+	}
+	d, err := parseDuration(in)
+	if err != nil {
+		return Expiry{}, err
+	}
+	return Expiry{Duration: d}, nil
+}
+
+func looksLikeDate(s string) bool {
+	return len(s) >= 10 && s[4] == '-' && s[7] == '-' && isDigits(s[:4])
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func parseTime(s string, loc *time.Location) (time.Time, error) {
+	norm := strings.ToUpper(s)
+	if len(norm) > 10 && norm[10] == ' ' {
+		norm = norm[:10] + "T" + norm[11:]
+	}
+	if t, err := time.Parse(time.RFC3339, norm); err == nil {
+		return t, nil
+	}
+	for _, layout := range []string{"2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, norm, loc); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("expiry %q: not a time; write 2026-12-24T18:00:00Z, 2026-12-24T18:00 (local time) or 2026-12-24", s)
+}
+
+func parseDuration(in string) (time.Duration, error) {
+	s := strings.ToLower(in)
+	if s[0] == '-' {
+		return 0, fmt.Errorf("expiry %q: must be longer than zero", in)
+	}
+	var total time.Duration
+	for s != "" {
+		i := 0
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		if i == 0 {
+			return 0, fmt.Errorf("expiry %q: not a duration; write e.g. 90s, 15m, 1h30m, 2d or 1w", in)
+		}
+		if i == len(s) {
+			return 0, fmt.Errorf("expiry %q: number without a unit; add s, m, h, d or w (e.g. %ss)", in, s[:i])
+		}
+		unit, ok := durationUnits[s[i]]
+		if !ok {
+			return 0, fmt.Errorf("expiry %q: unknown unit %q; use s, m, h, d or w", in, s[i:i+1])
+		}
+		// Anything longer than 7 days fails below, so big numbers can stop
+		// before they overflow.
+		var n time.Duration
+		for _, c := range s[:i] {
+			if n = n*10 + time.Duration(c-'0'); n > 1e7 {
+				return 0, tooLong(strconv.Quote(in))
+			}
+		}
+		total += n * unit
+		if total > MaxExpiry {
+			return 0, tooLong(strconv.Quote(in))
+		}
+		s = s[i+1:]
+	}
+	if total <= 0 {
+		return 0, fmt.Errorf("expiry %q: must be longer than zero", in)
+	}
+	return total, nil
+}
+
+// FormatDuration writes d the way ParseExpiry reads it, largest units
+// first: 1d12h, 90s → 1m30s. Sub-second parts are dropped.
+func FormatDuration(d time.Duration) string {
+	if d < time.Second {
+		if d <= -time.Second {
+			return "-" + FormatDuration(-d)
+		}
+		return "0s"
+	}
+	var b []byte
+	for _, u := range []struct {
+		c byte
+		d time.Duration
+	}{{'d', 24 * time.Hour}, {'h', time.Hour}, {'m', time.Minute}, {'s', time.Second}} {
+		if n := d / u.d; n > 0 {
+			b = strconv.AppendInt(b, int64(n), 10)
+			b = append(b, u.c)
+			d -= n * u.d
+		}
+	}
+	return string(b)
+}

@@ -1,0 +1,225 @@
+package ledger
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestDefaultPath(t *testing.T) {
+	cases := []struct {
+		vars map[string]string
+		want string
+	}{
+		{map[string]string{"XDG_STATE_HOME": "/x/state", "HOME": "/home/u"}, "/x/state/s3share/shares.jsonl"},
+		{map[string]string{"XDG_STATE_HOME": "relative", "HOME": "/home/u"}, "/home/u/.local/state/s3share/shares.jsonl"},
+		{map[string]string{"HOME": "/home/u"}, "/home/u/.local/state/s3share/shares.jsonl"},
+	}
+	for _, c := range cases {
+		got, err := DefaultPath(env(c.vars))
+		if err != nil || got != c.want {
+			t.Errorf("DefaultPath(%v) = %q, %v; want %q", c.vars, got, err, c.want)
+		}
+	}
+	if _, err := DefaultPath(env(nil)); err == nil {
+		t.Error("DefaultPath with no HOME: no error")
+	}
+}
+
+func mode(t *testing.T, path string) os.FileMode {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi.Mode().Perm()
+}
+
+func TestOpenSetsModes(t *testing.T) {
+	root := t.TempDir()
+	path := filepath.Join(root, "state", "s3share", FileName)
+	if _, err := Open(path); err != nil {
+		t.Fatal(err)
+	}
+	if m := mode(t, filepath.Dir(path)); m != 0o700 {
+		t.Errorf("directory mode %o, want 700", m)
+	}
+	if m := mode(t, path); m != 0o600 {
+		t.Errorf("file mode %o, want 600", m)
+	}
+
+	// Found wider: narrowed.
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(path); err != nil {
+		t.Fatal(err)
+	}
+	if m := mode(t, path); m != 0o600 {
+		t.Errorf("file mode after reopen %o, want 600", m)
+	}
+	if m := mode(t, filepath.Dir(path)); m != 0o700 {
+		t.Errorf("directory mode after reopen %o, want 700", m)
+	}
+}
+
+func rec(key string, ends time.Time) Record {
+	return Record{
+		Time: ends.Add(-time.Hour), Store: "127.0.0.1:9000", Method: "GET", Bucket: "b", Key: key,
+		Options:   map[string]string{"expires": "1h"},
+		ExpiresAt: ends, EffectiveExpiresAt: ends,
+		URL: "http://127.0.0.1:9000/b/" + key + "?X-Amz-Signature=00",
+	}
+}
+
+func TestAppendLoadPrune(t *testing.T) {
+	path := filepath.Join(t.TempDir(), FileName)
+	l, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+	if err := l.Append(rec("old", now.Add(-time.Minute)), rec("live", now.Add(time.Minute))); err != nil {
+		t.Fatal(err)
+	}
+	// A corrupt line in the middle, then a torn line at the end.
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("{not json}\n\n")
+	f.WriteString(`{"time":"2026-06-01T11:00:00Z","store":"h","meth`)
+	f.Close()
+	if err := l.Append(rec("after-torn", now.Add(time.Hour))); err != nil {
+		t.Fatal(err)
+	}
+
+	recs, warns, err := l.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, r := range recs {
+		keys = append(keys, r.Key)
+	}
+	if strings.Join(keys, ",") != "old,live,after-torn" {
+		t.Errorf("loaded keys %v", keys)
+	}
+	if len(warns) != 2 || warns[0].Line != 3 || warns[1].Line != 5 {
+		t.Errorf("warnings %v, want lines 3 and 5", warns)
+	}
+	if recs[1].Options["expires"] != "1h" || !recs[1].EffectiveExpiresAt.Equal(now.Add(time.Minute)) {
+		t.Errorf("record did not round-trip: %+v", recs[1])
+	}
+
+	removed, warns, err := l.Prune(now)
+	if err != nil || removed != 1 || len(warns) != 2 {
+		t.Fatalf("Prune = %d, %v, %v", removed, warns, err)
+	}
+	recs, warns, err = l.Load()
+	if err != nil || len(warns) != 0 || len(recs) != 2 || recs[0].Key != "live" || recs[1].Key != "after-torn" {
+		t.Errorf("after prune: %v, %v, %v", recs, warns, err)
+	}
+	if m := mode(t, path); m != 0o600 {
+		t.Errorf("mode after prune %o, want 600", m)
+	}
+	if removed, _, err := l.Prune(now); err != nil || removed != 0 {
+		t.Errorf("second prune = %d, %v", removed, err)
+	}
+	entries, _ := os.ReadDir(filepath.Dir(path))
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), "."+FileName) {
+			t.Errorf("temporary file left behind: %s", e.Name())
+		}
+	}
+}
+
+func TestLoadMissingFile(t *testing.T) {
+	l := &Ledger{path: filepath.Join(t.TempDir(), FileName)}
+	recs, warns, err := l.Load()
+	if err != nil || recs != nil || warns != nil {
+		t.Errorf("Load of a missing ledger = %v, %v, %v", recs, warns, err)
+	}
+}
+
+// TestConcurrentAppendsAndPrunes appends from many writers, each with its
+// own Ledger (its own file descriptors), while another prunes: every
+// record must survive whole.
+func TestConcurrentAppendsAndPrunes(t *testing.T) {
+	path := filepath.Join(t.TempDir(), FileName)
+	if _, err := Open(path); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+	const writers, each = 8, 50
+	long := strings.Repeat("k", 3000) // lines longer than a pipe buffer
+	var wg sync.WaitGroup
+	errs := make(chan error, writers+1)
+	for w := range writers {
+		wg.Go(func() {
+			l, err := Open(path)
+			if err != nil {
+				errs <- err
+				return
+			}
+			for i := range each {
+				// An expired record each time gives Prune work: it rewrites
+				// and renames the file while the others append.
+				if err := l.Append(rec(fmt.Sprintf("%d/%d/%s", w, i, long), now.Add(time.Hour))); err != nil {
+					errs <- err
+					return
+				}
+				if err := l.Append(rec("expired", now.Add(-time.Hour))); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(errs)
+		l, _ := Open(path)
+		for {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			if _, _, err := l.Prune(now); err != nil {
+				errs <- err
+				return
+			}
+		}
+	}()
+	wg.Wait()
+	close(done)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	l, _ := Open(path)
+	recs, warns, err := l.Load()
+	if err != nil || len(warns) != 0 {
+		t.Fatalf("Load: %v, warnings %v", err, warns)
+	}
+	seen := map[string]bool{}
+	for _, r := range recs {
+		if r.Active(now) {
+			seen[r.Key] = true
+		}
+	}
+	if len(seen) != writers*each {
+		t.Errorf("%d distinct records, want %d", len(seen), writers*each)
+	}
+}
