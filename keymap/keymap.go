@@ -1,8 +1,15 @@
 // Package keymap holds every key binding of s3share, grouped by what the
-// keys do, with the help text the footer and the help screen show.
+// keys do, with the help text the footer and the help screen show, and
+// applies the user's overrides from the config file.
 package keymap
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+)
 
 // Navigation moves the cursor through a list.
 type Navigation struct {
@@ -11,40 +18,162 @@ type Navigation struct {
 
 // Browse acts on the listing.
 type Browse struct {
-	Open, Back, Refresh key.Binding
+	Open, Back, Filter, GoTo, Sort, Reverse, Details, Versions, Refresh, Mark, MarkAll key.Binding
+}
+
+// Share makes and copies links.
+type Share struct {
+	Share, CopyURI, CopyURL, Ledger, CopyCurl, Export, Delete key.Binding
 }
 
 // App is global.
 type App struct {
-	Help, Quit key.Binding
+	Help, Quit, Close, Stores key.Binding
+}
+
+// Form moves between the fields of a panel.
+type Form struct {
+	Next, Prev, Left, Right, Submit key.Binding
 }
 
 // KeyMap is all bindings.
 type KeyMap struct {
 	Nav    Navigation
 	Browse Browse
+	Share  Share
 	App    App
+	Form   Form
 }
 
 // Default returns the default bindings.
 func Default() KeyMap {
+	b := func(help, desc string, keys ...string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+	}
 	return KeyMap{
 		Nav: Navigation{
-			Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-			Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-			PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup", "page up")),
-			PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+f"), key.WithHelp("pgdn", "page down")),
-			Top:      key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "top")),
-			Bottom:   key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "bottom")),
+			Up:       b("↑/k", "up", "up", "k"),
+			Down:     b("↓/j", "down", "down", "j"),
+			PageUp:   b("pgup", "page up", "pgup", "ctrl+b"),
+			PageDown: b("pgdn", "page down", "pgdown", "ctrl+f"),
+			Top:      b("g", "top", "g", "home"),
+			Bottom:   b("G", "bottom", "G", "end"),
 		},
 		Browse: Browse{
-			Open:    key.NewBinding(key.WithKeys("enter", "right", "l"), key.WithHelp("enter/→", "open")),
-			Back:    key.NewBinding(key.WithKeys("backspace", "left", "h"), key.WithHelp("⌫/←", "up a level")),
-			Refresh: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh/retry")),
+			Open:     b("enter/→", "open", "enter", "right", "l"),
+			Back:     b("⌫/←", "up a level", "backspace", "left", "h"),
+			Filter:   b("/", "filter", "/"),
+			GoTo:     b(":", "go to path", ":"),
+			Sort:     b("o", "sort by", "o"),
+			Reverse:  b("O", "reverse sort", "O"),
+			Details:  b("i", "details", "i"),
+			Versions: b("v", "versions", "v"),
+			Refresh:  b("r", "refresh/retry", "r"),
+			Mark:     b("space", "mark", " "),
+			MarkAll:  b("*", "mark all", "*", "ctrl+a"),
+		},
+		Share: Share{
+			Share:    b("s", "share", "s"),
+			CopyURI:  b("y", "copy s3:// URI", "y"),
+			CopyURL:  b("Y", "copy object URL", "Y"),
+			Ledger:   b("H", "share ledger", "H"),
+			CopyCurl: b("c", "copy curl line", "c"),
+			Export:   b("e", "export links", "e"),
+			Delete:   b("d", "forget entry", "d"),
 		},
 		App: App{
-			Help: key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-			Quit: key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+			Help:   b("?", "help", "?"),
+			Quit:   b("q", "quit", "q", "ctrl+c"),
+			Close:  b("esc", "close", "esc"),
+			Stores: b("S", "switch store", "S"),
+		},
+		Form: Form{
+			Next:   b("tab", "next field", "tab", "down"),
+			Prev:   b("shift+tab", "previous field", "shift+tab", "up"),
+			Left:   b("←", "previous choice", "left"),
+			Right:  b("→", "next choice", "right"),
+			Submit: b("enter", "sign", "enter"),
 		},
 	}
+}
+
+// bindings maps the action names used in the config file's [keys] table
+// to the bindings they change.
+func (k *KeyMap) bindings() map[string]*key.Binding {
+	return map[string]*key.Binding{
+		"up": &k.Nav.Up, "down": &k.Nav.Down, "page_up": &k.Nav.PageUp, "page_down": &k.Nav.PageDown,
+		"top": &k.Nav.Top, "bottom": &k.Nav.Bottom,
+		"open": &k.Browse.Open, "back": &k.Browse.Back, "filter": &k.Browse.Filter, "goto": &k.Browse.GoTo,
+		"sort": &k.Browse.Sort, "reverse": &k.Browse.Reverse, "details": &k.Browse.Details,
+		"versions": &k.Browse.Versions, "refresh": &k.Browse.Refresh, "mark": &k.Browse.Mark, "mark_all": &k.Browse.MarkAll,
+		"share": &k.Share.Share, "copy_uri": &k.Share.CopyURI, "copy_url": &k.Share.CopyURL, "ledger": &k.Share.Ledger,
+		"copy_curl": &k.Share.CopyCurl, "export": &k.Share.Export, "delete": &k.Share.Delete,
+		"help": &k.App.Help, "quit": &k.App.Quit, "close": &k.App.Close, "stores": &k.App.Stores,
+	}
+}
+
+// Actions lists the action names [keys] accepts.
+func Actions() []string {
+	k := Default()
+	var names []string
+	for name := range k.bindings() {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// browseActions are the actions that share the browser's keyboard; two
+// of them may not have the same key.
+var browseActions = []string{
+	"up", "down", "page_up", "page_down", "top", "bottom", "open", "back", "filter", "goto", "sort",
+	"reverse", "details", "versions", "refresh", "mark", "mark_all", "share", "copy_uri", "copy_url",
+	"ledger", "help", "quit", "stores",
+}
+
+// Apply returns the default bindings changed by overrides (action name →
+// keys). An unknown action, an empty key list or two browser actions on
+// one key is an error naming them.
+func Apply(overrides map[string][]string) (KeyMap, error) {
+	k := Default()
+	bs := k.bindings()
+	names := make([]string, 0, len(overrides))
+	for name := range overrides {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		b, ok := bs[name]
+		if !ok {
+			return KeyMap{}, fmt.Errorf("[keys] %s: no such action; actions are %s", name, strings.Join(Actions(), ", "))
+		}
+		keys := overrides[name]
+		if len(keys) == 0 {
+			return KeyMap{}, fmt.Errorf("[keys] %s: give at least one key", name)
+		}
+		for _, s := range keys {
+			if strings.TrimSpace(s) == "" && s != " " {
+				return KeyMap{}, fmt.Errorf("[keys] %s: empty key name", name)
+			}
+		}
+		b.SetKeys(keys...)
+		b.SetHelp(helpName(keys[0]), b.Help().Desc)
+	}
+	owner := map[string]string{}
+	for _, name := range browseActions {
+		for _, s := range bs[name].Keys() {
+			if other, dup := owner[s]; dup {
+				return KeyMap{}, fmt.Errorf("[keys] %q is bound to both %s and %s", s, other, name)
+			}
+			owner[s] = name
+		}
+	}
+	return k, nil
+}
+
+func helpName(k string) string {
+	if k == " " {
+		return "space"
+	}
+	return k
 }

@@ -60,11 +60,12 @@ type Server struct {
 	Dir       string        // backend directory: one sub-directory per bucket
 	Client    *minio.Client // path-style, region set, no retries
 
-	bin       string
-	metaDir   string // sidecar metadata directory, "" when xattrs are used
-	accessLog string // path of the server's access log
-	transport *http.Transport
-	logs      *ringBuffer
+	bin        string
+	metaDir    string // sidecar metadata directory, "" when xattrs are used
+	versionDir string // where versitygw keeps object versions
+	accessLog  string // path of the server's access log
+	transport  *http.Transport
+	logs       *ringBuffer
 
 	mu   sync.Mutex
 	proc *process // nil while stopped
@@ -101,8 +102,12 @@ func Start(t testing.TB) *Server {
 		accessLog: filepath.Join(root, "access.log"),
 		logs:      &ringBuffer{max: logTailBytes},
 	}
-	if err := os.Mkdir(s.Dir, 0o755); err != nil {
-		t.Fatalf("s3test: %v", err)
+	// Buckets can turn versioning on: versitygw keeps old versions here.
+	s.versionDir = filepath.Join(root, "versions")
+	for _, d := range []string{s.Dir, s.versionDir} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatalf("s3test: %v", err)
+		}
 	}
 	xattrs, err := probeXattrs(s.Dir)
 	if err != nil {
@@ -180,6 +185,7 @@ func (s *Server) args() []string {
 	if s.metaDir != "" {
 		args = append(args, "--sidecar", s.metaDir)
 	}
+	args = append(args, "--versioning-dir", s.versionDir)
 	return append(args, s.Dir)
 }
 
