@@ -2,22 +2,41 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/s3share/s3share/config"
+	"github.com/s3share/s3share/internal/clip"
 	"github.com/s3share/s3share/keymap"
+	"github.com/s3share/s3share/presign/ledger"
 	"github.com/s3share/s3share/s3model"
 	"github.com/s3share/s3share/ui"
 )
 
+// uiFlags are the flags of the commands that open the TUI.
+type uiFlags struct {
+	print     bool
+	noLedger  bool
+	clipboard string
+}
+
+func (u *uiFlags) register(fs *flag.FlagSet) {
+	fs.BoolVar(&u.print, "print", false, "print the links made to stdout on exit")
+	fs.BoolVar(&u.noLedger, "no-ledger", false, "do not record links in the share ledger")
+	fs.StringVar(&u.clipboard, "clipboard", "", "auto, native, osc52 or off (overrides the config file)")
+}
+
 // runBrowse opens the browser, at the bucket list or at a positional
 // s3://BUCKET/PREFIX/ (which works for keys that may not list buckets).
-func runBrowse(args []string, stderr io.Writer) int {
+func runBrowse(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("s3share", stderr)
 	var g globalFlags
+	var u uiFlags
 	g.register(fs)
+	u.register(fs)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return 2
@@ -25,7 +44,7 @@ func runBrowse(args []string, stderr io.Writer) int {
 	if len(pos) > 1 {
 		return fail(stderr, fmt.Errorf("one location at most, got %d: %s", len(pos), strings.Join(pos, " ")))
 	}
-	store, err := g.store()
+	cfg, err := g.load()
 	if err != nil {
 		return fail(stderr, err)
 	}
@@ -35,7 +54,14 @@ func runBrowse(args []string, stderr io.Writer) int {
 			return fail(stderr, err)
 		}
 	}
-	return browse(store, start, "", stderr)
+	banner := ""
+	for _, w := range cfg.Warnings {
+		fmt.Fprintln(stderr, "s3share: warning: "+w)
+		if banner == "" {
+			banner = "warning: " + w
+		}
+	}
+	return browse(cfg.Store, cfg.Prefs, u, start, banner, stdout, stderr)
 }
 
 // startLocation turns a positional argument into where the browser opens.
@@ -45,15 +71,51 @@ func startLocation(arg string) (ui.Location, error) {
 	if err != nil {
 		return ui.Location{}, err
 	}
-	return ui.Location{Bucket: bucket, Prefix: key[:strings.LastIndex(key, "/")+1], Select: key[strings.LastIndex(key, "/")+1:]}, nil
+	dir := key[:strings.LastIndex(key, "/")+1]
+	return ui.Location{Bucket: bucket, Prefix: dir, Select: key[len(dir):]}, nil
 }
 
-func browse(store config.Store, start ui.Location, banner string, stderr io.Writer) int {
+// browse runs the TUI on store until the user quits.
+func browse(store config.Store, prefs config.Prefs, u uiFlags, start ui.Location, banner string, stdout, stderr io.Writer) int {
 	client, err := s3model.New(store)
 	if err != nil {
 		return fail(stderr, err)
 	}
-	err = ui.Run(ui.Options{Client: client, Start: start, Keys: keymap.Default(), Banner: banner})
+	keys, err := keymap.Apply(prefs.Keys)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	mode := prefs.Clipboard
+	if u.clipboard != "" {
+		if mode, err = config.ParseClipboardMode(u.clipboard); err != nil {
+			return fail(stderr, fmt.Errorf("--clipboard: %v", err))
+		}
+	}
+	if mode == "" {
+		mode = config.ClipboardAuto
+	}
+	var ledgerPath string
+	if !u.noLedger {
+		if ledgerPath, err = ledger.DefaultPath(os.Getenv); err != nil {
+			return fail(stderr, fmt.Errorf("share ledger: %v (or pass --no-ledger)", err))
+		}
+	}
+	var printed []string
+	err = ui.Run(ui.Options{
+		Client:     client,
+		Start:      start,
+		Keys:       keys,
+		Banner:     banner,
+		Prefs:      prefs,
+		Clipboard:  clip.System(clip.Mode(mode)),
+		LedgerPath: ledgerPath,
+		Printed:    &printed,
+	})
+	if u.print {
+		for _, l := range printed {
+			fmt.Fprintln(stdout, l)
+		}
+	}
 	if err != nil && !errors.Is(err, io.EOF) {
 		return fail(stderr, err)
 	}

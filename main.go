@@ -53,7 +53,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 {
 		switch args[0] {
 		case "demo":
-			return runDemo(args[1:], stderr)
+			return runDemo(args[1:], stdout, stderr)
 		case "presign":
 			return runPresign(args[1:], stdout, stderr)
 		case "shares":
@@ -65,7 +65,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 0
 		}
 	}
-	return runBrowse(args, stderr)
+	return runBrowse(args, stdout, stderr)
 }
 
 // globalFlags are the connection flags every command accepts.

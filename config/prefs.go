@@ -116,3 +116,18 @@ func formatExpiry(d time.Duration) string {
 	}
 	return b.String()
 }
+
+// LoadPrefs reads only the UI preferences of s3share's config file, for
+// commands (the demo) that connect elsewhere and must not resolve
+// credentials or run a credential_process.
+func LoadPrefs(f Flags, env Env) (Prefs, error) {
+	t, err := loadTOML(newPaths(env), f, env)
+	if err != nil {
+		return Prefs{}, err
+	}
+	p := t.prefs()
+	if env("NO_COLOR") != "" {
+		p.NoColor = true
+	}
+	return p, nil
+}

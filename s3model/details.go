@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/s3utils"
 )
 
 // Details is what a HEAD of an object tells.
@@ -104,4 +105,18 @@ func (c *Client) ListVersions(ctx context.Context, bucket, key string) ([]Versio
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].LastModified.After(out[j].LastModified) })
 	return out, nil
+}
+
+// ObjectURL is the plain https (or http) URL of an object, encoded for the
+// store's addressing style. It works only for objects the public may read.
+func (c *Client) ObjectURL(bucket, key string) string {
+	u := *c.store.Endpoint
+	if c.store.VirtualHost(bucket) {
+		u.Host = bucket + "." + u.Host
+		u.Path = "/" + key
+	} else {
+		u.Path = "/" + bucket + "/" + key
+	}
+	u.RawPath = "/" + s3utils.EncodePath(strings.TrimPrefix(u.Path, "/"))
+	return u.String()
 }

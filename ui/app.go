@@ -9,6 +9,8 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/s3share/s3share/config"
+	"github.com/s3share/s3share/internal/clip"
 	"github.com/s3share/s3share/keymap"
 	"github.com/s3share/s3share/s3model"
 )
@@ -30,14 +32,42 @@ type Options struct {
 	// Banner is shown in the status line until something else is
 	// (the demo uses it for its endpoint and credentials).
 	Banner string
+	Prefs  config.Prefs
+	// Clipboard receives copied links; nil means clipboard off.
+	Clipboard clip.Clipboard
+	// LedgerPath is the share ledger's file; empty means no ledger.
+	LedgerPath string
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Printed collects the links made, for --print on exit; may be nil.
+	Printed *[]string
+}
+
+// now reads the configured clock.
+func (o *Options) now() time.Time {
+	if o.Now != nil {
+		return o.Now()
+	}
+	return time.Now()
+}
+
+// panel is a pane that opens over the browser and takes the keyboard
+// until it sends closePanelMsg.
+type panel interface {
+	Update(tea.Msg) tea.Cmd
+	View() string
+	SetSize(w, h int)
+	help.KeyMap
 }
 
 // Model is the root of the UI: it lays out the panes, routes keys to the
 // focused one and owns the status line.
 type Model struct {
+	env     *Options
 	keys    keymap.KeyMap
 	styles  *Styles
 	browser browser
+	panel   panel // nil when the browser has the focus
 	help    help.Model
 	// showHelp replaces the pane with the full help screen.
 	showHelp bool
@@ -58,7 +88,9 @@ func New(opts Options) Model {
 	h.Styles.ShortDesc = st.Status
 	h.Styles.FullKey = st.Status.Bold(true)
 	h.Styles.FullDesc = st.Status
+	env := opts
 	m := Model{
+		env:     &env,
 		keys:    opts.Keys,
 		styles:  &st,
 		browser: newBrowser(opts.Client, opts.Keys, &st, opts.Start),
@@ -81,7 +113,7 @@ func Run(opts Options) error {
 // Init starts loading the first listing.
 func (m Model) Init() tea.Cmd { return m.initCmd }
 
-// Update routes messages.
+// Update routes messages: keys to the focused pane, the rest to all.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
@@ -98,23 +130,79 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 
+	case openPanelMsg:
+		m.panel = msg.panel
+		m.layout()
+		return m, msg.init
+
+	case closePanelMsg:
+		m.panel = nil
+		return m, nil
+
+	case copyMsg:
+		return m, copyCmd(m.env.Clipboard, msg.text, msg.what)
+
+	case shareMsg:
+		return m, openShare(m.env, m.styles, msg.targets)
+
+	case ledgerMsg:
+		return m, openLedger(m.env, m.styles)
+
+	case tea.MouseMsg:
+		if m.panel != nil {
+			return m, m.panel.Update(msg)
+		}
+		return m, m.browser.Update(msg)
+
 	case tea.KeyMsg:
-		switch {
-		case key.Matches(msg, m.keys.App.Quit):
+		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
+			return m.splitKeys(msg)
+		}
+		if key.Matches(msg, m.keys.App.Quit) && (m.panel == nil || msg.Type == tea.KeyCtrlC || !m.panelTyping()) {
 			m.browser.stop()
 			return m, tea.Quit
-		case key.Matches(msg, m.keys.App.Help):
-			m.showHelp = !m.showHelp
-			return m, nil
-		case m.showHelp:
+		}
+		if m.showHelp {
 			m.showHelp = false // any key closes the help screen
 			return m, nil
 		}
 		m.status = ""
 		m.banner = ""
+		if m.panel != nil {
+			return m, m.panel.Update(msg)
+		}
+		if key.Matches(msg, m.keys.App.Help) && !m.browser.typing() {
+			m.showHelp = true
+			return m, nil
+		}
+		return m, m.browser.Update(msg)
 	}
-	cmd := m.browser.Update(msg)
-	return m, cmd
+	var cmds []tea.Cmd
+	if m.panel != nil {
+		cmds = append(cmds, m.panel.Update(msg))
+	}
+	cmds = append(cmds, m.browser.Update(msg))
+	return m, tea.Batch(cmds...)
+}
+
+// splitKeys handles keys typed faster than the terminal is read, which
+// arrive as one message ("jjj"), as the separate key presses they were.
+func (m Model) splitKeys(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	var model tea.Model = m
+	cmds := make([]tea.Cmd, 0, len(msg.Runes))
+	for _, r := range msg.Runes {
+		var cmd tea.Cmd
+		model, cmd = model.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt})
+		cmds = append(cmds, cmd)
+	}
+	return model, tea.Batch(cmds...)
+}
+
+// panelTyping reports whether the open panel has a text field focused,
+// where q is a letter rather than quit.
+func (m Model) panelTyping() bool {
+	t, ok := m.panel.(interface{ typing() bool })
+	return ok && t.typing()
 }
 
 // setStatus shows a transient message and schedules its removal.
@@ -133,10 +221,24 @@ func (m *Model) footerHeight() int {
 	return 1
 }
 
-// layout gives the panes what is left after the status line and footer.
+// paneHeight is what is left for the panes after the status line and footer.
+func (m *Model) paneHeight() int { return max(0, m.height-1-m.footerHeight()) }
+
+// layout gives the panes their sizes.
 func (m *Model) layout() {
 	m.help.Width = m.width
-	m.browser.SetSize(m.width, max(0, m.height-1-m.footerHeight()))
+	m.browser.SetSize(m.width, m.paneHeight())
+	if m.panel != nil {
+		m.panel.SetSize(m.width, m.paneHeight())
+	}
+}
+
+// focused is the pane whose keys the footer shows.
+func (m *Model) focused() help.KeyMap {
+	if m.panel != nil {
+		return m.panel
+	}
+	return &m.browser
 }
 
 // View draws the screen.
@@ -145,38 +247,45 @@ func (m Model) View() string {
 		return fit("terminal too small", max(0, m.width))
 	}
 	var s strings.Builder
-	if m.showHelp {
+	switch {
+	case m.showHelp:
 		s.WriteString(m.helpScreen())
-	} else {
+	case m.panel != nil:
+		s.WriteString(m.panel.View())
+	default:
 		s.WriteString(m.browser.View())
 	}
 	s.WriteByte('\n')
 	s.WriteString(m.statusLine())
 	if m.footerHeight() > 0 {
 		s.WriteByte('\n')
-		s.WriteString(clip(m.help.View(&m.browser), m.width))
+		s.WriteString(cut(m.help.View(m.focused()), m.width))
 	}
 	return s.String()
 }
 
 // helpScreen is the full help, in the pane's place and size.
 func (m Model) helpScreen() string {
-	h := m.height - 1 - m.footerHeight()
 	full := m.help
 	full.ShowAll = true
-	lines := append([]string{m.styles.Title.Render("s3share — keys")}, strings.Split(full.View(&m.browser), "\n")...)
-	if m.banner != "" {
-		lines = append(lines, "", m.banner)
+	lines := append([]string{m.styles.Title.Render("s3share — keys")}, strings.Split(full.View(m.focused()), "\n")...)
+	if m.banner != "" || m.env.Banner != "" {
+		lines = append(lines, "", m.env.Banner)
 	}
+	return block(lines, m.width, m.paneHeight())
+}
+
+// block pads or cuts lines to exactly w×h cells.
+func block(lines []string, w, h int) string {
 	var s strings.Builder
 	for i := 0; i < h; i++ {
 		if i > 0 {
 			s.WriteByte('\n')
 		}
 		if i < len(lines) {
-			s.WriteString(clip(lines[i], m.width))
+			s.WriteString(cut(lines[i], w))
 		} else {
-			s.WriteString(strings.Repeat(" ", m.width))
+			s.WriteString(strings.Repeat(" ", w))
 		}
 	}
 	return s.String()
@@ -185,11 +294,11 @@ func (m Model) helpScreen() string {
 func (m Model) statusLine() string {
 	switch {
 	case m.status != "" && m.statusErr:
-		return m.styles.Error.Render(clip(safe(oneLine(m.status)), m.width))
+		return m.styles.Error.Render(cut(safe(oneLine(m.status)), m.width))
 	case m.status != "":
-		return m.styles.Status.Render(clip(safe(oneLine(m.status)), m.width))
+		return m.styles.Status.Render(cut(safe(oneLine(m.status)), m.width))
 	case m.banner != "":
-		return m.styles.Warn.Render(clip(m.banner, m.width))
+		return m.styles.Warn.Render(cut(m.banner, m.width))
 	}
-	return ""
+	return m.browser.statusLine()
 }

@@ -2,10 +2,13 @@ package ui
 
 import (
 	"context"
+	"path"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/s3share/s3share/keymap"
@@ -28,6 +31,9 @@ func (l Location) String() string {
 	return "s3://" + l.Bucket + "/" + l.Prefix
 }
 
+// dir is the location without a row to select, for use as a map key.
+func (l Location) dir() Location { return Location{Bucket: l.Bucket, Prefix: l.Prefix} }
+
 // parent returns the location one level up and the name of the row that
 // leads back down to l.
 func (l Location) parent() (Location, string) {
@@ -42,6 +48,15 @@ func (l Location) parent() (Location, string) {
 	return Location{Bucket: l.Bucket, Prefix: trimmed[:i+1]}, trimmed[i+1:] + "/"
 }
 
+// ShareTarget is what the share panel makes links for.
+type ShareTarget struct {
+	Bucket    string
+	Key       string // a prefix ends in "/"
+	IsPrefix  bool
+	VersionID string
+	Size      int64
+}
+
 type loadState int
 
 const (
@@ -50,6 +65,21 @@ const (
 	stateDone
 	stateFailed
 )
+
+type inputMode int
+
+const (
+	inputNone inputMode = iota
+	inputFilter
+	inputGoTo
+)
+
+// detailDelay is how long the cursor must rest on a row before its
+// details are fetched.
+const detailDelay = 150 * time.Millisecond
+
+// wideWidth is the width from which details sit beside the list.
+const wideWidth = 110
 
 // browser is the listing pane: the buckets, or the prefixes and objects
 // under one prefix. Only the rows on screen are rendered, so a prefix of
@@ -61,10 +91,11 @@ type browser struct {
 	width  int
 	height int
 
-	loc      Location
-	buckets  []s3model.Bucket
-	prefixes []s3model.Entry
-	objects  []s3model.Entry
+	loc     Location
+	buckets []s3model.Bucket
+	list    *s3model.Listing
+	// cache holds the complete listings seen this session.
+	cache map[Location]*s3model.Listing
 
 	state  loadState
 	err    error
@@ -72,22 +103,58 @@ type browser struct {
 	reqID  int
 	ctx    context.Context
 	cancel context.CancelFunc
-	// want is the row to select as soon as it is loaded (the prefix we
-	// came up from).
+	// want is the row to select as soon as it is loaded.
 	want string
 
 	cursor int
 	offset int
-	spin   spinner.Model
+
+	// view is the filtered and/or sorted order of the rows; nil when
+	// the rows show in natural order.
+	view      []s3model.ID
+	bucketIdx []int // the bucket list's filtered order
+	filter    string
+	sortKey   s3model.SortKey
+	desc      bool
+	jobID     int
+	jobBusy   bool
+	jobDirty  bool
+
+	mode  inputMode
+	input textinput.Model
+
+	marks map[s3model.ID]bool
+
+	showDetails bool
+	detailSeq   int
+	lastSel     string
+	details     map[string]detailState
+
+	spin spinner.Model
+}
+
+type detailState struct {
+	d       s3model.Details
+	err     error
+	loading bool
 }
 
 func newBrowser(client *s3model.Client, keys keymap.KeyMap, st *Styles, start Location) browser {
+	in := textinput.New()
+	in.Prompt = ""
+	in.CharLimit = 1024
 	return browser{
-		client: client,
-		keys:   keys,
-		st:     st,
-		loc:    start,
-		spin:   spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+		client:      client,
+		keys:        keys,
+		st:          st,
+		loc:         start,
+		list:        &s3model.Listing{},
+		cache:       map[Location]*s3model.Listing{},
+		marks:       map[s3model.ID]bool{},
+		details:     map[string]detailState{},
+		input:       in,
+		showDetails: true,
+		spin:        spinner.New(spinner.WithSpinner(spinner.MiniDot)),
 	}
 }
 
@@ -97,34 +164,36 @@ func (b *browser) SetSize(w, h int) {
 	b.clamp()
 }
 
-// listHeight is the number of rows the list itself gets: the pane minus
-// its breadcrumb and count lines.
-func (b *browser) listHeight() int { return max(0, b.height-2) }
+// typing reports whether a text field has the keyboard.
+func (b *browser) typing() bool { return b.mode != inputNone }
 
-func (b *browser) rowCount() int {
-	if b.loc.Bucket == "" {
-		return len(b.buckets)
-	}
-	return len(b.prefixes) + len(b.objects)
+// start begins loading the first location.
+func (b *browser) start() tea.Cmd {
+	start := b.loc
+	return b.open(start.dir(), start.Select)
 }
 
-// entry returns row i of a prefix listing.
-func (b *browser) entry(i int) s3model.Entry {
-	if i < len(b.prefixes) {
-		return b.prefixes[i]
-	}
-	return b.objects[i-len(b.prefixes)]
-}
-
-// open moves to loc and starts loading it, cancelling any listing under way.
+// open moves to loc and starts loading it, cancelling any listing under
+// way. A listing seen complete earlier this session is shown from memory.
 func (b *browser) open(loc Location, want string) tea.Cmd {
 	b.stop()
-	b.loc = loc
+	b.loc = loc.dir()
 	b.want = want
-	b.buckets, b.prefixes, b.objects = nil, nil, nil
+	b.buckets, b.bucketIdx = nil, nil
+	b.list = &s3model.Listing{}
+	b.view = nil
+	b.filter = ""
+	b.marks = map[s3model.ID]bool{}
 	b.cursor, b.offset = 0, 0
 	b.err = nil
 	b.resume = ""
+	if cached, ok := b.cache[b.loc]; ok && b.loc.Bucket != "" {
+		b.reqID++
+		b.list = cached
+		b.state = stateDone
+		b.selectWanted()
+		return b.requestView()
+	}
 	return b.load("")
 }
 
@@ -166,15 +235,17 @@ func fetchPage(ctx context.Context, c *s3model.Client, reqID int, loc Location, 
 	}
 }
 
-// start begins loading the first location.
-func (b *browser) start() tea.Cmd {
-	start := b.loc
-	b.loc.Select = ""
-	return b.open(Location{Bucket: start.Bucket, Prefix: start.Prefix}, start.Select)
-}
-
 // Update handles keys, mouse and the pane's own messages.
 func (b *browser) Update(msg tea.Msg) tea.Cmd {
+	cmd := b.update(msg)
+	if sel := b.selectedKey(); sel != b.lastSel {
+		b.lastSel = sel
+		return tea.Batch(cmd, b.scheduleDetails())
+	}
+	return cmd
+}
+
+func (b *browser) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case bucketsMsg:
 		if msg.reqID != b.reqID {
@@ -187,7 +258,8 @@ func (b *browser) Update(msg tea.Msg) tea.Cmd {
 		}
 		b.state = stateDone
 		b.buckets = msg.buckets
-		b.selectWanted(0)
+		b.filterBuckets()
+		b.selectWanted()
 		return nil
 
 	case pageMsg:
@@ -201,14 +273,32 @@ func (b *browser) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		b.appendPage(msg.page)
+		viewCmd := b.requestView()
 		if msg.page.Done {
 			b.stop()
 			b.state = stateDone
 			b.resume = ""
-			return nil
+			b.cache[b.loc] = b.list
+			return viewCmd
 		}
 		b.resume = msg.page.Next
-		return fetchPage(b.ctx, b.client, b.reqID, b.loc, msg.page.Next)
+		return tea.Batch(viewCmd, fetchPage(b.ctx, b.client, b.reqID, b.loc, msg.page.Next))
+
+	case viewMsg:
+		return b.applyView(msg)
+
+	case detailTickMsg:
+		return b.fetchDetails(msg.seq)
+
+	case detailMsg:
+		b.details[msg.bucket+"/"+msg.key] = detailState{d: msg.details, err: msg.err}
+		return nil
+
+	case versionsMsg:
+		if msg.err != nil {
+			return status(safe(oneLine(msg.err.Error())), true)
+		}
+		return openVersions(b.keys, b.st, msg)
 
 	case spinner.TickMsg:
 		if b.state != stateLoading {
@@ -222,40 +312,41 @@ func (b *browser) Update(msg tea.Msg) tea.Cmd {
 		return b.mouse(msg)
 
 	case tea.KeyMsg:
+		if b.mode != inputNone {
+			return b.inputKey(msg)
+		}
 		return b.key(msg)
 	}
 	return nil
 }
 
+// status returns a command that shows a transient status line.
+func status(text string, isErr bool) tea.Cmd {
+	return func() tea.Msg { return statusMsg{text: text, err: isErr} }
+}
+
 // appendPage adds a page's rows. Prefixes are listed before objects; both
-// arrive in key order, so appending keeps each group sorted. A cursor in
-// the object group keeps its row when prefixes arrive above it.
+// arrive in key order. In natural order a cursor among the objects keeps
+// its row when prefixes arrive above it.
 func (b *browser) appendPage(p s3model.Page) {
-	before := len(b.prefixes)
-	first := b.rowCount()
-	for _, e := range p.Entries {
-		if e.IsPrefix {
-			b.prefixes = append(b.prefixes, e)
-		} else {
-			b.objects = append(b.objects, e)
-		}
-	}
-	if added := len(b.prefixes) - before; added > 0 && b.cursor >= before && b.cursor > 0 {
+	before := b.list.NumPrefixes()
+	b.list.Add(p.Entries)
+	if added := b.list.NumPrefixes() - before; added > 0 && b.view == nil && b.cursor >= before && b.cursor > 0 {
 		b.cursor += added
 		b.offset += added
 	}
-	b.selectWanted(first)
+	b.selectWanted()
 	b.clamp()
 }
 
 // selectWanted moves the cursor to the wanted row if it has arrived.
-func (b *browser) selectWanted(from int) {
+func (b *browser) selectWanted() {
 	if b.want == "" {
 		return
 	}
 	if b.loc.Bucket == "" {
-		for i, bk := range b.buckets {
-			if bk.Name == b.want {
+		for i := 0; i < b.rowCount(); i++ {
+			if b.bucket(i).Name == b.want {
 				b.cursor, b.want = i, ""
 				b.center()
 				return
@@ -263,13 +354,164 @@ func (b *browser) selectWanted(from int) {
 		}
 		return
 	}
-	for i := from; i < b.rowCount(); i++ {
-		if b.entry(i).Name == b.want {
+	if id, ok := b.list.Find(b.want); ok {
+		if i := b.indexOf(id); i >= 0 {
 			b.cursor, b.want = i, ""
 			b.center()
+		}
+	}
+}
+
+// rowCount is the number of rows shown.
+func (b *browser) rowCount() int {
+	switch {
+	case b.loc.Bucket == "":
+		return len(b.bucketIdx)
+	case b.view != nil:
+		return len(b.view)
+	}
+	return b.list.Len()
+}
+
+func (b *browser) bucket(i int) s3model.Bucket { return b.buckets[b.bucketIdx[i]] }
+
+// idAt returns the listing row shown at row i.
+func (b *browser) idAt(i int) s3model.ID {
+	if b.view != nil {
+		return b.view[i]
+	}
+	return b.list.At(i)
+}
+
+// indexOf returns the row showing id, or -1.
+func (b *browser) indexOf(id s3model.ID) int {
+	if b.view == nil {
+		return b.list.Index(id)
+	}
+	for i, v := range b.view {
+		if v == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// filterBuckets recomputes the bucket list's filtered order.
+func (b *browser) filterBuckets() {
+	m := s3model.NewMatcher(b.filter)
+	b.bucketIdx = b.bucketIdx[:0]
+	for i, bk := range b.buckets {
+		if m.Match([]byte(bk.Name)) {
+			b.bucketIdx = append(b.bucketIdx, i)
+		}
+	}
+	b.clamp()
+}
+
+// needsView reports whether rows show in an order other than natural.
+func (b *browser) needsView() bool {
+	return b.filter != "" || b.sortKey != s3model.ByName || b.desc
+}
+
+// requestView starts computing the filtered/sorted order off the update
+// loop. One job runs at a time; a change while it runs starts another
+// when it returns, so typing is never blocked and the last result wins.
+func (b *browser) requestView() tea.Cmd {
+	if b.loc.Bucket == "" {
+		b.filterBuckets()
+		return nil
+	}
+	if !b.needsView() {
+		if b.view != nil {
+			sel, ok := b.selectedID()
+			b.view = nil
+			b.restore(sel, ok)
+		}
+		return nil
+	}
+	if b.jobBusy {
+		b.jobDirty = true
+		return nil
+	}
+	b.jobBusy, b.jobDirty = true, false
+	b.jobID++
+	return viewJob(b.list.Snapshot(), b.jobID, b.filter, b.sortKey, b.desc)
+}
+
+func viewJob(l *s3model.Listing, jobID int, filter string, key s3model.SortKey, desc bool) tea.Cmd {
+	return func() tea.Msg {
+		n := l.Len()
+		var ids []s3model.ID
+		if filter != "" {
+			ids = l.FilterAll(0, s3model.NewMatcher(filter))
+		} else {
+			ids = l.IDs(0, n)
+		}
+		if key != s3model.ByName || desc {
+			l.Sort(ids, key, desc)
+		}
+		if ids == nil {
+			ids = []s3model.ID{} // nothing matches: an empty view, not the natural order
+		}
+		return viewMsg{jobID: jobID, n: n, ids: ids}
+	}
+}
+
+func (b *browser) applyView(msg viewMsg) tea.Cmd {
+	if msg.jobID != b.jobID {
+		return nil
+	}
+	b.jobBusy = false
+	if b.needsView() {
+		sel, ok := b.selectedID()
+		b.view = msg.ids
+		b.restore(sel, ok)
+	}
+	if b.jobDirty || (b.needsView() && msg.n < b.list.Len()) {
+		return b.requestView()
+	}
+	return nil
+}
+
+// restore puts the cursor back on id after the order changed.
+func (b *browser) restore(id s3model.ID, ok bool) {
+	if ok {
+		if i := b.indexOf(id); i >= 0 {
+			b.cursor = i
+			b.clamp()
 			return
 		}
 	}
+	b.cursor = 0
+	b.clamp()
+}
+
+func (b *browser) selectedID() (s3model.ID, bool) {
+	if b.loc.Bucket == "" || b.rowCount() == 0 {
+		return 0, false
+	}
+	return b.idAt(b.cursor), true
+}
+
+// selected returns the entry under the cursor.
+func (b *browser) selected() (s3model.Entry, bool) {
+	id, ok := b.selectedID()
+	if !ok {
+		return s3model.Entry{}, false
+	}
+	return b.list.Entry(id), true
+}
+
+// selectedKey is the full key (or bucket name) under the cursor.
+func (b *browser) selectedKey() string {
+	if b.rowCount() == 0 {
+		return ""
+	}
+	if b.loc.Bucket == "" {
+		return b.bucket(b.cursor).Name
+	}
+	e, _ := b.selected()
+	return b.loc.Bucket + "/" + b.loc.Prefix + e.Name
 }
 
 func (b *browser) key(msg tea.KeyMsg) tea.Cmd {
@@ -297,20 +539,201 @@ func (b *browser) key(msg tea.KeyMsg) tea.Cmd {
 		}
 		up, want := b.loc.parent()
 		return b.open(up, want)
+	case key.Matches(msg, k.App.Close):
+		if b.filter != "" {
+			b.filter = ""
+			return b.requestView()
+		}
+	case key.Matches(msg, k.Browse.Filter):
+		b.mode = inputFilter
+		b.input.SetValue(b.filter)
+		b.input.CursorEnd()
+		return b.input.Focus()
+	case key.Matches(msg, k.Browse.GoTo):
+		b.mode = inputGoTo
+		b.input.SetValue(b.loc.String())
+		b.input.CursorEnd()
+		return b.input.Focus()
+	case key.Matches(msg, k.Browse.Sort):
+		b.sortKey = (b.sortKey + 1) % 3
+		return tea.Batch(b.requestView(), status("sorted by "+b.sortLabel(), false))
+	case key.Matches(msg, k.Browse.Reverse):
+		b.desc = !b.desc
+		return tea.Batch(b.requestView(), status("sorted by "+b.sortLabel(), false))
+	case key.Matches(msg, k.Browse.Details):
+		b.showDetails = !b.showDetails
+		b.clamp()
+		b.lastSel = ""
+	case key.Matches(msg, k.Browse.Versions):
+		return b.versions()
 	case key.Matches(msg, k.Browse.Refresh):
-		if b.state == stateFailed && b.resume != "" {
-			return b.load(b.resume) // resume where the listing stopped
+		return b.refresh()
+	case key.Matches(msg, k.Browse.Mark):
+		if e, ok := b.selected(); ok && !e.IsPrefix {
+			id := b.idAt(b.cursor)
+			if b.marks[id] {
+				delete(b.marks, id)
+			} else {
+				b.marks[id] = true
+			}
+			b.move(1)
 		}
-		if b.state == stateLoading {
-			return nil
+	case key.Matches(msg, k.Browse.MarkAll):
+		b.markAll()
+	case key.Matches(msg, k.Share.Share):
+		return b.share()
+	case key.Matches(msg, k.Share.CopyURI):
+		if t, ok := b.target(); ok {
+			uri := "s3://" + t.Bucket + "/" + t.Key
+			return func() tea.Msg { return copyMsg{text: uri, what: "s3:// URI"} }
 		}
-		var want string
-		if b.rowCount() > 0 {
-			want = b.selectedName()
+	case key.Matches(msg, k.Share.CopyURL):
+		if t, ok := b.target(); ok && b.client != nil {
+			u := b.client.ObjectURL(t.Bucket, t.Key)
+			return func() tea.Msg { return copyMsg{text: u, what: "object URL"} }
 		}
-		return b.open(b.loc, want)
+	case key.Matches(msg, k.Share.Ledger):
+		return func() tea.Msg { return ledgerMsg{} }
 	}
 	return nil
+}
+
+// refresh reloads the location, or resumes a failed listing where it stopped.
+func (b *browser) refresh() tea.Cmd {
+	if b.state == stateFailed && b.resume != "" {
+		return b.load(b.resume)
+	}
+	if b.state == stateLoading {
+		return nil
+	}
+	delete(b.cache, b.loc)
+	for k := range b.details {
+		delete(b.details, k)
+	}
+	want := ""
+	if b.rowCount() > 0 {
+		if b.loc.Bucket == "" {
+			want = b.bucket(b.cursor).Name
+		} else if e, ok := b.selected(); ok {
+			want = e.Name
+		}
+	}
+	filter, sortKey, desc := b.filter, b.sortKey, b.desc
+	cmd := b.open(b.loc, want)
+	b.filter, b.sortKey, b.desc = filter, sortKey, desc
+	return tea.Batch(cmd, b.requestView())
+}
+
+func (b *browser) markAll() {
+	if b.loc.Bucket == "" {
+		return
+	}
+	n := b.rowCount()
+	all := true
+	for i := 0; i < n && all; i++ {
+		if id := b.idAt(i); !id.IsPrefix() && !b.marks[id] {
+			all = false
+		}
+	}
+	for i := 0; i < n; i++ {
+		if id := b.idAt(i); !id.IsPrefix() {
+			if all {
+				delete(b.marks, id)
+			} else {
+				b.marks[id] = true
+			}
+		}
+	}
+}
+
+// target is what the cursor is on, as something to share or copy.
+func (b *browser) target() (ShareTarget, bool) {
+	if b.loc.Bucket == "" || b.rowCount() == 0 {
+		return ShareTarget{}, false
+	}
+	e, _ := b.selected()
+	return ShareTarget{Bucket: b.loc.Bucket, Key: b.loc.Prefix + e.Name, IsPrefix: e.IsPrefix, Size: e.Size}, true
+}
+
+// share opens the share panel for the marked objects, or the row under
+// the cursor (an object, or a prefix to share recursively).
+func (b *browser) share() tea.Cmd {
+	var targets []ShareTarget
+	if len(b.marks) > 0 {
+		for i := 0; i < b.list.Len(); i++ {
+			id := b.list.At(i)
+			if b.marks[id] {
+				e := b.list.Entry(id)
+				targets = append(targets, ShareTarget{Bucket: b.loc.Bucket, Key: b.loc.Prefix + e.Name, Size: e.Size})
+			}
+		}
+	} else if t, ok := b.target(); ok {
+		targets = []ShareTarget{t}
+	}
+	if len(targets) == 0 {
+		return status("nothing to share here: pick an object or a prefix", true)
+	}
+	return func() tea.Msg { return shareMsg{targets: targets} }
+}
+
+// versions lists the versions of the object under the cursor.
+func (b *browser) versions() tea.Cmd {
+	t, ok := b.target()
+	if !ok || t.IsPrefix {
+		return status("versions: pick an object", true)
+	}
+	c := b.client
+	return func() tea.Msg {
+		vs, err := c.ListVersions(context.Background(), t.Bucket, t.Key)
+		return versionsMsg{bucket: t.Bucket, key: t.Key, versions: vs, err: err}
+	}
+}
+
+// inputKey handles keys while the filter or go-to field has the keyboard.
+func (b *browser) inputKey(msg tea.KeyMsg) tea.Cmd {
+	switch msg.Type {
+	case tea.KeyEsc:
+		if b.mode == inputFilter {
+			b.filter = ""
+		}
+		b.mode = inputNone
+		b.input.Blur()
+		return b.requestView()
+	case tea.KeyEnter:
+		mode := b.mode
+		b.mode = inputNone
+		b.input.Blur()
+		if mode == inputGoTo {
+			return b.goTo(b.input.Value())
+		}
+		return nil
+	case tea.KeyUp, tea.KeyDown, tea.KeyPgUp, tea.KeyPgDown:
+		if b.mode == inputFilter {
+			return b.key(msg)
+		}
+	}
+	var cmd tea.Cmd
+	b.input, cmd = b.input.Update(msg)
+	if b.mode == inputFilter && b.input.Value() != b.filter {
+		b.filter = b.input.Value()
+		return tea.Batch(cmd, b.requestView())
+	}
+	return cmd
+}
+
+// goTo opens a typed path: s3://bucket/prefix/, bucket/prefix/, or a full
+// key, which opens its prefix with the object selected.
+func (b *browser) goTo(in string) tea.Cmd {
+	in = strings.TrimSpace(in)
+	if in == "" || in == "s3://" {
+		return b.open(Location{}, "")
+	}
+	bucket, key, err := s3model.ParseURI(in)
+	if err != nil {
+		return status("go to: "+safe(err.Error()), true)
+	}
+	dir := key[:strings.LastIndex(key, "/")+1]
+	return b.open(Location{Bucket: bucket, Prefix: dir}, key[len(dir):])
 }
 
 func (b *browser) mouse(msg tea.MouseMsg) tea.Cmd {
@@ -323,8 +746,8 @@ func (b *browser) mouse(msg tea.MouseMsg) tea.Cmd {
 		if msg.Action != tea.MouseActionPress {
 			return nil
 		}
-		row := msg.Y - 1 // below the breadcrumb line
-		if row < 0 || row >= b.listHeight() {
+		row := msg.Y - 1 // below the header line
+		if row < 0 || row >= b.listHeight() || msg.X >= b.listWidth() {
 			return nil
 		}
 		if i := b.offset + row; i < b.rowCount() {
@@ -337,27 +760,18 @@ func (b *browser) mouse(msg tea.MouseMsg) tea.Cmd {
 	return nil
 }
 
-// selectedName is the name of the row under the cursor.
-func (b *browser) selectedName() string {
-	if b.rowCount() == 0 {
-		return ""
-	}
-	if b.loc.Bucket == "" {
-		return b.buckets[b.cursor].Name
-	}
-	return b.entry(b.cursor).Name
-}
-
 // enter opens the bucket or prefix under the cursor.
 func (b *browser) enter() tea.Cmd {
 	if b.rowCount() == 0 {
 		return nil
 	}
 	if b.loc.Bucket == "" {
-		return b.open(Location{Bucket: b.buckets[b.cursor].Name}, "")
+		return b.open(Location{Bucket: b.bucket(b.cursor).Name}, "")
 	}
-	e := b.entry(b.cursor)
+	e, _ := b.selected()
 	if !e.IsPrefix {
+		b.showDetails = true
+		b.lastSel = ""
 		return nil
 	}
 	return b.open(Location{Bucket: b.loc.Bucket, Prefix: b.loc.Prefix + e.Name}, "")
@@ -392,124 +806,42 @@ func (b *browser) center() {
 	b.clamp()
 }
 
-// View renders the breadcrumb, the visible rows and the count line.
-func (b *browser) View() string {
-	if b.width <= 0 || b.height <= 0 {
-		return ""
+// scheduleDetails asks for the selected object's details once the cursor
+// has rested for detailDelay.
+func (b *browser) scheduleDetails() tea.Cmd {
+	if !b.detailsVisible() {
+		return nil
 	}
-	var s strings.Builder
-	s.WriteString(b.st.Crumb.Render(fit(safe(b.loc.String()), b.width)))
-	h := b.listHeight()
-	n := b.rowCount()
-	for r := 0; r < h; r++ {
-		s.WriteByte('\n')
-		i := b.offset + r
-		if i >= n {
-			s.WriteString(strings.Repeat(" ", b.width))
-			continue
-		}
-		s.WriteString(b.row(i))
-	}
-	if b.height > 1 {
-		s.WriteByte('\n')
-		s.WriteString(b.countLine())
-	}
-	return s.String()
+	b.detailSeq++
+	seq := b.detailSeq
+	return tea.Tick(detailDelay, func(time.Time) tea.Msg { return detailTickMsg{seq: seq} })
 }
 
-// Column widths of a row: name, size and date, with the smaller ones
-// dropped on narrow terminals.
-const (
-	sizeW = 9
-	dateW = 16
-)
-
-func (b *browser) columns() (nameW int, showSize, showDate bool) {
-	nameW = b.width - 2
-	if b.width >= 30 {
-		showSize = true
-		nameW -= sizeW + 2
+// fetchDetails runs the HEAD for the selected object, if the cursor is
+// still where the tick was scheduled.
+func (b *browser) fetchDetails(seq int) tea.Cmd {
+	if seq != b.detailSeq || !b.detailsVisible() {
+		return nil
 	}
-	if b.width >= 60 {
-		showDate = true
-		nameW -= dateW + 2
+	t, ok := b.target()
+	if !ok || t.IsPrefix {
+		return nil
 	}
-	return max(1, nameW), showSize, showDate
+	k := t.Bucket + "/" + t.Key
+	if _, seen := b.details[k]; seen {
+		return nil
+	}
+	b.details[k] = detailState{loading: true}
+	c := b.client
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		d, err := c.Stat(ctx, t.Bucket, t.Key, "")
+		return detailMsg{bucket: t.Bucket, key: t.Key, details: d, err: err}
+	}
 }
 
-// row renders row i to exactly the pane width.
-func (b *browser) row(i int) string {
-	nameW, showSize, showDate := b.columns()
-	var name, size, date string
-	isDir := false
-	if b.loc.Bucket == "" {
-		bk := b.buckets[i]
-		name, isDir = bk.Name+"/", true
-		if !bk.Created.IsZero() {
-			date = bk.Created.Local().Format("2006-01-02 15:04")
-		}
-	} else {
-		e := b.entry(i)
-		name, isDir = e.Name, e.IsPrefix
-		if !e.IsPrefix {
-			size = humanSize(e.Size)
-			date = e.ModTime().Local().Format("2006-01-02 15:04")
-		}
-	}
-	line := fit(safe(name), nameW)
-	if isDir {
-		line = b.st.Prefix.Render(line)
-	}
-	if showSize {
-		line += "  " + fitRight(size, sizeW)
-	}
-	if showDate {
-		line += "  " + fit(date, dateW)
-	}
-	if i == b.cursor {
-		return b.st.Selected.Render("> " + line)
-	}
-	return "  " + line
-}
-
-// countLine says how much is loaded and whether more is coming.
-func (b *browser) countLine() string {
-	var parts []string
-	if b.loc.Bucket == "" {
-		parts = append(parts, plural(len(b.buckets), "bucket", "buckets"))
-	} else {
-		parts = append(parts, plural(len(b.objects), "object", "objects"), plural(len(b.prefixes), "prefix", "prefixes"))
-	}
-	line := strings.Join(parts, " · ")
-	switch b.state {
-	case stateLoading:
-		line += " · loading " + b.spin.View()
-	case stateFailed:
-		what := "failed"
-		if b.rowCount() > 0 {
-			what = "incomplete"
-		}
-		return b.st.Error.Render(clip(line+" · "+what+" (r retries): "+safe(oneLine(b.err.Error())), b.width))
-	}
-	return b.st.Status.Render(fit(line, b.width))
-}
-
-// oneLine folds an error onto one line.
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
-}
-
-// ShortHelp is the footer's help.
-func (b *browser) ShortHelp() []key.Binding {
-	return []key.Binding{b.keys.Browse.Open, b.keys.Browse.Back, b.keys.Browse.Refresh, b.keys.App.Help, b.keys.App.Quit}
-}
-
-// FullHelp is the help screen's columns.
-func (b *browser) FullHelp() [][]key.Binding {
-	n := b.keys.Nav
-	return [][]key.Binding{
-		{n.Up, n.Down, n.PageUp, n.PageDown, n.Top, n.Bottom},
-		{b.keys.Browse.Open, b.keys.Browse.Back, b.keys.Browse.Refresh},
-		{b.keys.App.Help, b.keys.App.Quit},
-	}
+// baseName is the last path element of a key.
+func baseName(key string) string {
+	return path.Base(strings.TrimSuffix(key, "/"))
 }

@@ -21,6 +21,7 @@ import (
 
 func TestMain(m *testing.M) {
 	lipgloss.SetColorProfile(termenv.Ascii)
+	time.Local = time.UTC // golden views show times
 	os.Exit(m.Run())
 }
 

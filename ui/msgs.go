@@ -1,6 +1,10 @@
 package ui
 
-import "github.com/s3share/s3share/s3model"
+import (
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/s3share/s3share/s3model"
+)
 
 // bucketsMsg carries the answer to a ListBuckets.
 type bucketsMsg struct {
@@ -20,6 +24,32 @@ type pageMsg struct {
 	err   error
 }
 
+// viewMsg carries a filtered and/or sorted order of the listing's rows,
+// computed off the update loop over its first n rows.
+type viewMsg struct {
+	jobID int
+	n     int
+	ids   []s3model.ID
+}
+
+// detailTickMsg fires after the cursor has rested on a row, so details
+// are fetched for where the cursor stops rather than every row it passes.
+type detailTickMsg struct{ seq int }
+
+// detailMsg carries an object's HEAD.
+type detailMsg struct {
+	bucket, key string
+	details     s3model.Details
+	err         error
+}
+
+// versionsMsg carries the versions of an object.
+type versionsMsg struct {
+	bucket, key string
+	versions    []s3model.Version
+	err         error
+}
+
 // statusMsg asks the root to show a transient line in the status bar.
 type statusMsg struct {
 	text string
@@ -28,3 +58,26 @@ type statusMsg struct {
 
 // clearStatusMsg clears the status line if it still shows message id.
 type clearStatusMsg struct{ id int }
+
+// openPanelMsg asks the root to open a panel over the browser.
+type openPanelMsg struct {
+	panel panel
+	init  tea.Cmd
+}
+
+// closePanelMsg closes the open panel.
+type closePanelMsg struct{}
+
+// copyMsg asks the root to put text on the clipboard.
+type copyMsg struct {
+	text string
+	what string // what the text is, for the status line ("s3:// URI")
+}
+
+// shareMsg asks the root to open the share panel for targets.
+type shareMsg struct {
+	targets []ShareTarget
+}
+
+// ledgerMsg asks the root to open the share ledger.
+type ledgerMsg struct{}

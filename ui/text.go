@@ -39,9 +39,9 @@ func fit(s string, w int) string {
 	return out
 }
 
-// clip cuts text (which may hold the renderer's own styling) at the end
+// cut cuts text (which may hold the renderer's own styling) at the end
 // with "…" when it is wider than w cells, and pads it to w otherwise.
-func clip(s string, w int) string {
+func cut(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
@@ -95,4 +95,9 @@ func plural(n int, one, many string) string {
 		return "1 " + one
 	}
 	return groupThousands(n) + " " + many
+}
+
+// oneLine folds text onto one line.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
 }
