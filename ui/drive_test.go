@@ -99,7 +99,7 @@ func press(t *testing.T, m tea.Model, keys ...string) tea.Model {
 }
 
 // testClient connects to the test server as the UI would.
-func testClient(t *testing.T, srv *s3test.Server) *s3model.Client {
+func testClient(t testing.TB, srv *s3test.Server) *s3model.Client {
 	t.Helper()
 	u, err := url.Parse(srv.Endpoint)
 	if err != nil {
