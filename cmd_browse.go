@@ -21,6 +21,7 @@ type uiFlags struct {
 	print     bool
 	noLedger  bool
 	clipboard string
+	stores    ui.StoreSource // nil: no store picker (the demo)
 }
 
 func (u *uiFlags) register(fs *flag.FlagSet) {
@@ -61,7 +62,29 @@ func runBrowse(args []string, stdout, stderr io.Writer) int {
 			banner = "warning: " + w
 		}
 	}
+	flags, err := g.flags()
+	if err != nil {
+		return fail(stderr, err)
+	}
+	u.stores = configStores{flags: flags}
 	return browse(cfg.Store, cfg.Prefs, u, start, banner, stdout, stderr)
+}
+
+// configStores offers the stores, profiles and aliases of the config
+// files to the TUI's store picker.
+type configStores struct{ flags config.Flags }
+
+func (s configStores) List() ([]config.Choice, error) {
+	return config.ListStores(s.flags, os.Getenv)
+}
+
+func (s configStores) Connect(c config.Choice) (*s3model.Client, []string, error) {
+	cfg, err := config.Load(s.flags.Select(c), os.Getenv)
+	if err != nil {
+		return nil, nil, err
+	}
+	client, err := s3model.New(cfg.Store)
+	return client, cfg.Warnings, err
 }
 
 // startLocation turns a positional argument into where the browser opens.
@@ -110,6 +133,7 @@ func browse(store config.Store, prefs config.Prefs, u uiFlags, start ui.Location
 		Clipboard:  clip.System(clip.Mode(mode)),
 		LedgerPath: ledgerPath,
 		Printed:    &printed,
+		Stores:     u.stores,
 	})
 	if u.print {
 		for _, l := range printed {

@@ -17,8 +17,8 @@ import (
 
 // Minimum terminal size below which only a short notice is drawn.
 const (
-	minWidth  = 20
-	minHeight = 5
+	minWidth  = 40
+	minHeight = 10
 )
 
 // statusTTL is how long a transient status message stays.
@@ -41,6 +41,8 @@ type Options struct {
 	Now func() time.Time
 	// Printed collects the links made, for --print on exit; may be nil.
 	Printed *[]string
+	// Stores lets the user switch stores; nil when there is nothing to switch to.
+	Stores StoreSource
 }
 
 // now reads the configured clock.
@@ -148,6 +150,32 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case ledgerMsg:
 		return m, openLedger(m.env, m.styles)
 
+	case storesMsg:
+		p := &storePicker{keys: m.keys, st: m.styles, src: m.env.Stores, choices: msg.choices, err: msg.err}
+		m.panel = p
+		m.layout()
+		return m, nil
+
+	case connectedMsg:
+		if p, ok := m.panel.(*storePicker); ok {
+			p.busy = false
+		}
+		if msg.err != nil {
+			return m, m.setStatus(msg.choice.String()+": "+msg.err.Error(), true)
+		}
+		// A new store: a new browser at its bucket list. The old one's
+		// listing is cancelled and its late pages are dropped with it.
+		m.browser.stop()
+		m.env.Client = msg.client
+		m.browser = newBrowser(msg.client, m.keys, m.styles, Location{})
+		m.panel = nil
+		m.layout()
+		text := "connected to " + msg.choice.String()
+		for _, w := range msg.warnings {
+			text += " · warning: " + w
+		}
+		return m, tea.Batch(m.browser.start(), m.setStatus(text, len(msg.warnings) > 0))
+
 	case tea.MouseMsg:
 		if m.panel != nil {
 			return m, m.panel.Update(msg)
@@ -171,9 +199,14 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.panel != nil {
 			return m, m.panel.Update(msg)
 		}
-		if key.Matches(msg, m.keys.App.Help) && !m.browser.typing() {
-			m.showHelp = true
-			return m, nil
+		if !m.browser.typing() {
+			switch {
+			case key.Matches(msg, m.keys.App.Help):
+				m.showHelp = true
+				return m, nil
+			case key.Matches(msg, m.keys.App.Stores):
+				return m, listStores(m.env.Stores)
+			}
 		}
 		return m, m.browser.Update(msg)
 	}

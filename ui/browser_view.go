@@ -304,7 +304,7 @@ func (b *browser) FullHelp() [][]key.Binding {
 		{n.Up, n.Down, n.PageUp, n.PageDown, n.Top, n.Bottom},
 		{k.Browse.Open, k.Browse.Back, k.Browse.Filter, k.Browse.GoTo, k.Browse.Sort, k.Browse.Reverse, k.Browse.Refresh},
 		{k.Browse.Details, k.Browse.Versions, k.Browse.Mark, k.Browse.MarkAll, k.Share.Share, k.Share.CopyURI, k.Share.CopyURL},
-		{k.Share.Ledger, k.App.Help, k.App.Quit},
+		{k.Share.Ledger, k.App.Stores, k.App.Help, k.App.Quit},
 	}
 }
 
