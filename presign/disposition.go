@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Content-Disposition types.
@@ -42,6 +44,11 @@ func ContentDisposition(kind, filename string) (string, error) {
 		switch {
 		case r >= 0x80:
 			ascii = false
+			if base, ok := asciiBase(r); ok {
+				b.WriteByte(base) // é → e, so "Été.txt" falls back to "Ete.txt"
+				pending = false
+				continue
+			}
 			if !pending {
 				b.WriteByte('_')
 			}
@@ -68,6 +75,16 @@ func ContentDisposition(kind, filename string) (string, error) {
 		}
 	}
 	return b.String(), nil
+}
+
+// asciiBase returns the ASCII letter a Latin letter with diacritics is
+// built on (é, Å, ñ), from its canonical decomposition.
+func asciiBase(r rune) (byte, bool) {
+	d := norm.NFD.String(string(r))
+	if len(d) > 1 && (d[0] >= 'a' && d[0] <= 'z' || d[0] >= 'A' && d[0] <= 'Z') {
+		return d[0], true
+	}
+	return 0, false
 }
 
 // attrChar reports RFC 5987's attr-char: the bytes that may stand

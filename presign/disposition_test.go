@@ -27,10 +27,10 @@ func TestContentDisposition(t *testing.T) {
 		{"attachment", "\x00\x1b\x7f", "attachment", ""},
 		{"attachment", " name. ", `attachment; filename="name"`, "name"},
 		{"attachment", "日本語.txt", `attachment; filename="_.txt"; filename*=UTF-8''%E6%97%A5%E6%9C%AC%E8%AA%9E.txt`, "日本語.txt"},
-		{"inline", "naïve café.pdf", `inline; filename="na_ve caf_.pdf"; filename*=UTF-8''na%C3%AFve%20caf%C3%A9.pdf`, "naïve café.pdf"},
+		{"inline", "naïve café.pdf", `inline; filename="naive cafe.pdf"; filename*=UTF-8''na%C3%AFve%20caf%C3%A9.pdf`, "naïve café.pdf"},
 		{"attachment", "cv\u202egpj.exe", `attachment; filename="cvgpj.exe"`, "cvgpj.exe"},
 		{"attachment", "100% \"sure\";x.txt", `attachment; filename="100% \"sure\";x.txt"`, `100% "sure";x.txt`},
-		{"attachment", "bad\xffutf8é", `attachment; filename="badutf8_"; filename*=UTF-8''badutf8%C3%A9`, "badutf8é"},
+		{"attachment", "bad\xffutf8é", `attachment; filename="badutf8e"; filename*=UTF-8''badutf8%C3%A9`, "badutf8é"},
 	}
 	for _, c := range cases {
 		got, err := ContentDisposition(c.kind, c.name)
