@@ -2,9 +2,10 @@ package config
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/s3share/s3share/internal/lifetime"
 )
 
 // Prefs are the user interface preferences of s3share's config file
@@ -48,74 +49,13 @@ func ParseClipboardMode(s string) (ClipboardMode, error) {
 	return "", fmt.Errorf("clipboard %q: want auto, native, osc52 or off", s)
 }
 
-// maxExpiry is the longest lifetime of a SigV4 presigned link.
-const maxExpiry = 7 * 24 * time.Hour
-
-var expiryUnits = map[byte]time.Duration{
-	's': time.Second,
-	'm': time.Minute,
-	'h': time.Hour,
-	'd': 24 * time.Hour,
-	'w': 7 * 24 * time.Hour,
-}
-
 // ParseExpiry reads a link lifetime as the presign command does: whole
 // numbers with units s, m, h, d and w, alone or combined (90s, 1h30m, 2d),
 // longer than zero and at most 7 days.
-func ParseExpiry(in string) (time.Duration, error) {
-	s := strings.ToLower(strings.TrimSpace(in))
-	if s == "" {
-		return 0, fmt.Errorf("expiry %q: write a lifetime such as 15m, 1h or 2d", in)
-	}
-	var total time.Duration
-	for s != "" {
-		i := 0
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-		if i == 0 {
-			return 0, fmt.Errorf("expiry %q: not a lifetime; write e.g. 90s, 15m, 1h30m, 2d or 1w", in)
-		}
-		if i == len(s) {
-			return 0, fmt.Errorf("expiry %q: number without a unit; add s, m, h, d or w", in)
-		}
-		unit, ok := expiryUnits[s[i]]
-		if !ok {
-			return 0, fmt.Errorf("expiry %q: unknown unit %q; use s, m, h, d or w", in, s[i:i+1])
-		}
-		n, err := strconv.ParseInt(s[:i], 10, 64)
-		if err != nil || n > 1e7 {
-			return 0, fmt.Errorf("expiry %q is longer than 7 days, the most a presigned link can live", in)
-		}
-		total += time.Duration(n) * unit
-		if total > maxExpiry {
-			return 0, fmt.Errorf("expiry %q is longer than 7 days, the most a presigned link can live", in)
-		}
-		s = s[i+1:]
-	}
-	if total <= 0 {
-		return 0, fmt.Errorf("expiry %q: must be longer than zero", in)
-	}
-	return total, nil
-}
+func ParseExpiry(in string) (time.Duration, error) { return lifetime.Parse(in) }
 
 // formatExpiry writes d as ParseExpiry reads it: 1d12h, 15m.
-func formatExpiry(d time.Duration) string {
-	var b strings.Builder
-	for _, u := range []struct {
-		unit time.Duration
-		name string
-	}{{24 * time.Hour, "d"}, {time.Hour, "h"}, {time.Minute, "m"}, {time.Second, "s"}} {
-		if n := d / u.unit; n > 0 {
-			b.WriteString(strconv.FormatInt(int64(n), 10) + u.name)
-			d -= n * u.unit
-		}
-	}
-	if b.Len() == 0 {
-		return "0s"
-	}
-	return b.String()
-}
+func formatExpiry(d time.Duration) string { return lifetime.Format(d) }
 
 // LoadPrefs reads only the UI preferences of s3share's config file, for
 // commands (the demo) that connect elsewhere and must not resolve

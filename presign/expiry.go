@@ -6,11 +6,13 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/s3share/s3share/internal/lifetime"
 )
 
 // MaxExpiry is the longest lifetime SigV4 allows a presigned link
 // (X-Amz-Expires=604800).
-const MaxExpiry = 7 * 24 * time.Hour
+const MaxExpiry = lifetime.Max
 
 // DefaultExpiry is used when a request names no expiry.
 const DefaultExpiry = time.Hour
@@ -71,17 +73,7 @@ func (e Expiry) lifetime(t time.Time) (time.Duration, error) {
 	return d, nil
 }
 
-func tooLong(what string) error {
-	return fmt.Errorf("expiry %s is longer than 7 days: a SigV4 presigned link lives at most 7 days (604800 seconds)", what)
-}
-
-var durationUnits = map[byte]time.Duration{
-	's': time.Second,
-	'm': time.Minute,
-	'h': time.Hour,
-	'd': 24 * time.Hour,
-	'w': 7 * 24 * time.Hour,
-}
+func tooLong(what string) error { return lifetime.TooLong(what) }
 
 // ParseExpiry reads an expiry as a user writes it:
 //
@@ -148,66 +140,8 @@ func parseTime(s string, loc *time.Location) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("expiry %q: not a time; write 2026-12-24T18:00:00Z, 2026-12-24T18:00 (local time) or 2026-12-24", s)
 }
 
-func parseDuration(in string) (time.Duration, error) {
-	s := strings.ToLower(in)
-	if s[0] == '-' {
-		return 0, fmt.Errorf("expiry %q: must be longer than zero", in)
-	}
-	var total time.Duration
-	for s != "" {
-		i := 0
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-		if i == 0 {
-			return 0, fmt.Errorf("expiry %q: not a duration; write e.g. 90s, 15m, 1h30m, 2d or 1w", in)
-		}
-		if i == len(s) {
-			return 0, fmt.Errorf("expiry %q: number without a unit; add s, m, h, d or w (e.g. %ss)", in, s[:i])
-		}
-		unit, ok := durationUnits[s[i]]
-		if !ok {
-			return 0, fmt.Errorf("expiry %q: unknown unit %q; use s, m, h, d or w", in, s[i:i+1])
-		}
-		// Anything longer than 7 days fails below, so big numbers can stop
-		// before they overflow.
-		var n time.Duration
-		for _, c := range s[:i] {
-			if n = n*10 + time.Duration(c-'0'); n > 1e7 {
-				return 0, tooLong(strconv.Quote(in))
-			}
-		}
-		total += n * unit
-		if total > MaxExpiry {
-			return 0, tooLong(strconv.Quote(in))
-		}
-		s = s[i+1:]
-	}
-	if total <= 0 {
-		return 0, fmt.Errorf("expiry %q: must be longer than zero", in)
-	}
-	return total, nil
-}
+func parseDuration(in string) (time.Duration, error) { return lifetime.Parse(in) }
 
 // FormatDuration writes d the way ParseExpiry reads it, largest units
 // first: 1d12h, 90s → 1m30s. Sub-second parts are dropped.
-func FormatDuration(d time.Duration) string {
-	if d < time.Second {
-		if d <= -time.Second {
-			return "-" + FormatDuration(-d)
-		}
-		return "0s"
-	}
-	var b []byte
-	for _, u := range []struct {
-		c byte
-		d time.Duration
-	}{{'d', 24 * time.Hour}, {'h', time.Hour}, {'m', time.Minute}, {'s', time.Second}} {
-		if n := d / u.d; n > 0 {
-			b = strconv.AppendInt(b, int64(n), 10)
-			b = append(b, u.c)
-			d -= n * u.d
-		}
-	}
-	return string(b)
-}
+func FormatDuration(d time.Duration) string { return lifetime.Format(d) }

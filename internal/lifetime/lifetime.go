@@ -1,0 +1,98 @@
+// Package lifetime reads and writes the lifetimes of presigned links:
+// whole numbers with units s, m, h, d and w, alone or combined (90s,
+// 1h30m, 2d), longer than zero and at most 7 days, SigV4's limit. The
+// presign engine and the config file both use it, so one grammar holds
+// everywhere a lifetime is typed.
+package lifetime
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Max is the longest lifetime SigV4 allows a presigned link.
+const Max = 7 * 24 * time.Hour
+
+var units = map[byte]time.Duration{
+	's': time.Second,
+	'm': time.Minute,
+	'h': time.Hour,
+	'd': 24 * time.Hour,
+	'w': 7 * 24 * time.Hour,
+}
+
+// TooLong is the error for a lifetime over Max; what names it as typed.
+func TooLong(what string) error {
+	return fmt.Errorf("expiry %s is longer than 7 days: a SigV4 presigned link lives at most 7 days (604800 seconds)", what)
+}
+
+// Parse reads a lifetime such as 90s, 15m, 1h30m, 2d or 1w (any case,
+// surrounding space ignored).
+func Parse(in string) (time.Duration, error) {
+	s := strings.ToLower(strings.TrimSpace(in))
+	if s == "" {
+		return 0, fmt.Errorf("expiry %q: write a lifetime such as 15m, 1h or 2d", in)
+	}
+	if s[0] == '-' {
+		return 0, fmt.Errorf("expiry %q: must be longer than zero", in)
+	}
+	var total time.Duration
+	for s != "" {
+		i := 0
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		if i == 0 {
+			return 0, fmt.Errorf("expiry %q: not a duration; write e.g. 90s, 15m, 1h30m, 2d or 1w", in)
+		}
+		if i == len(s) {
+			return 0, fmt.Errorf("expiry %q: number without a unit; add s, m, h, d or w (e.g. %ss)", in, s[:i])
+		}
+		unit, ok := units[s[i]]
+		if !ok {
+			return 0, fmt.Errorf("expiry %q: unknown unit %q; use s, m, h, d or w", in, s[i:i+1])
+		}
+		// Anything longer than 7 days fails below, so big numbers can stop
+		// before they overflow.
+		var n time.Duration
+		for _, c := range s[:i] {
+			if n = n*10 + time.Duration(c-'0'); n > 1e7 {
+				return 0, TooLong(strconv.Quote(in))
+			}
+		}
+		total += n * unit
+		if total > Max {
+			return 0, TooLong(strconv.Quote(in))
+		}
+		s = s[i+1:]
+	}
+	if total <= 0 {
+		return 0, fmt.Errorf("expiry %q: must be longer than zero", in)
+	}
+	return total, nil
+}
+
+// Format writes d the way Parse reads it, largest units first: 1d12h,
+// 90s → 1m30s. Sub-second parts are dropped.
+func Format(d time.Duration) string {
+	if d < time.Second {
+		if d <= -time.Second {
+			return "-" + Format(-d)
+		}
+		return "0s"
+	}
+	var b []byte
+	for _, u := range []struct {
+		c byte
+		d time.Duration
+	}{{'d', 24 * time.Hour}, {'h', time.Hour}, {'m', time.Minute}, {'s', time.Second}} {
+		if n := d / u.d; n > 0 {
+			b = strconv.AppendInt(b, int64(n), 10)
+			b = append(b, u.c)
+			d -= n * u.d
+		}
+	}
+	return string(b)
+}
