@@ -22,7 +22,7 @@ const (
 )
 
 // statusTTL is how long a transient status message stays.
-const statusTTL = 5 * time.Second
+var statusTTL = 5 * time.Second
 
 // Options configure the UI.
 type Options struct {

@@ -22,12 +22,15 @@ import (
 func TestMain(m *testing.M) {
 	lipgloss.SetColorProfile(termenv.Ascii)
 	time.Local = time.UTC // golden views show times
+	// Timers whose messages the driver drops fire at once.
+	statusTTL, ledgerTick = time.Millisecond, time.Millisecond
 	os.Exit(m.Run())
 }
 
-// cmdTimeout bounds how long the driver waits for one command; commands
-// that take longer (status-clearing timers) are dropped.
-const cmdTimeout = 3 * time.Second
+// cmdTimeout bounds how long the driver waits for one command. Timers are
+// shortened in TestMain and their messages dropped, so only a command
+// that hangs ever reaches it.
+const cmdTimeout = 30 * time.Second
 
 // send delivers msg to m and runs the commands it starts, feeding their
 // messages back, until nothing is left to do.
@@ -50,7 +53,7 @@ func drain(t *testing.T, m tea.Model, cmd tea.Cmd) tea.Model {
 			continue
 		}
 		switch msg := runCmd(c).(type) {
-		case nil, spinner.TickMsg, clearStatusMsg, tea.QuitMsg:
+		case nil, spinner.TickMsg, clearStatusMsg, tea.QuitMsg, ledgerTickMsg:
 		case tea.BatchMsg:
 			queue = append(queue, msg...)
 		default:

@@ -10,9 +10,9 @@
 // themselves and is readable by its owner only.
 //
 // Appends are one O_APPEND write per call under an exclusive flock on
-// shares.jsonl.lock; Prune rewrites the file through a temporary file and
-// a rename under the same lock. A torn or corrupt line is skipped with a
-// warning, never fatal.
+// shares.jsonl.lock; Prune and Remove rewrite the file through a
+// temporary file and a rename under the same lock. A torn or corrupt line
+// is skipped with a warning, never fatal.
 package ledger
 
 import (
@@ -259,6 +259,87 @@ func parseLine(line []byte, last bool) (*Record, string) {
 	return &rec, ""
 }
 
+// Remove forgets the records match selects, keeping every other line as
+// it is (unreadable ones too: forgetting one link does not drop what
+// another writer may still complete or a person may want to repair). It
+// rewrites the ledger through a temporary file and a rename under the
+// lock, like Prune, and returns how many records it removed; when none
+// match, the file is left untouched.
+//
+// Forgetting a link does not revoke it: it works until it expires or the
+// access key that signed it is disabled.
+func (l *Ledger) Remove(match func(Record) bool) (int, error) {
+	unlock, err := l.lock(true)
+	if err != nil {
+		return 0, err
+	}
+	defer unlock()
+	data, err := os.ReadFile(l.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("share ledger: %w", err)
+	}
+	var keep bytes.Buffer
+	keep.Grow(len(data))
+	removed := 0
+	for rest := data; len(rest) > 0; {
+		line := rest
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			line, rest = rest[:i+1], rest[i+1:]
+		} else {
+			rest = nil
+		}
+		if rec, problem := parseLine(line, false); rec != nil && problem == "" && match(*rec) {
+			removed++
+			continue
+		}
+		keep.Write(line)
+	}
+	if removed == 0 {
+		return 0, nil
+	}
+	if err := l.replace(keep.Bytes()); err != nil {
+		return 0, err
+	}
+	return removed, nil
+}
+
+// replace puts data in place of the ledger file: written to a temporary
+// file (0600) in the same directory, synced, and renamed over the ledger.
+// The caller holds the exclusive lock.
+func (l *Ledger) replace(data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(l.path), "."+FileName+".*")
+	if err != nil {
+		return fmt.Errorf("share ledger: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return fmt.Errorf("share ledger: %w", err)
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("share ledger: %w", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("share ledger: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("share ledger: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), l.path); err != nil {
+		return fmt.Errorf("share ledger: %w", err)
+	}
+	if d, err := os.Open(filepath.Dir(l.path)); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
 // Prune removes the records that have expired at now, and any unreadable
 // lines, by writing the rest to a temporary file and renaming it over the
 // ledger. It returns how many records it removed and the warnings for the
@@ -290,32 +371,8 @@ func (l *Ledger) Prune(now time.Time) (int, []Warning, error) {
 	if removed == 0 && len(warns) == 0 {
 		return 0, nil, nil
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(l.path), "."+FileName+".*")
-	if err != nil {
-		return 0, nil, fmt.Errorf("share ledger: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return 0, nil, fmt.Errorf("share ledger: %w", err)
-	}
-	if _, err := tmp.Write(buf.Bytes()); err != nil {
-		tmp.Close()
-		return 0, nil, fmt.Errorf("share ledger: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return 0, nil, fmt.Errorf("share ledger: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return 0, nil, fmt.Errorf("share ledger: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), l.path); err != nil {
-		return 0, nil, fmt.Errorf("share ledger: %w", err)
-	}
-	if d, err := os.Open(filepath.Dir(l.path)); err == nil {
-		_ = d.Sync()
-		d.Close()
+	if err := l.replace(buf.Bytes()); err != nil {
+		return 0, nil, err
 	}
 	return removed, warns, nil
 }

@@ -1,0 +1,531 @@
+package ui
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/s3share/s3share/internal/clip"
+	"github.com/s3share/s3share/keymap"
+	"github.com/s3share/s3share/presign"
+	"github.com/s3share/s3share/presign/ledger"
+)
+
+// Column widths of the ledger view.
+const (
+	remainW = 12 // "6d23h59m59s"
+	methodW = 6
+	madeW   = 16 // "2026-11-28 14:05"
+)
+
+// ledgerPanel shows the share ledger: the active links first, their
+// remaining time counting down, then the expired ones, greyed.
+type ledgerPanel struct {
+	id        int
+	keys      keymap.KeyMap
+	st        *Styles
+	path      string
+	clipboard clip.Clipboard
+	clock     func() time.Time
+	now       time.Time
+
+	loaded  bool
+	err     error
+	warns   []ledger.Warning
+	recs    []ledger.Record // active first, then expired; newest first in each
+	nActive int
+	view    []int // indices into recs that pass the filter
+	cursor  int   // index into view
+	offset  int
+
+	filtering bool
+	input     textinput.Model
+	filter    string
+
+	msg    string
+	msgErr bool
+
+	width, height int
+}
+
+// openLedger opens the share ledger view.
+func openLedger(env *Options, st *Styles) tea.Cmd {
+	if env.LedgerPath == "" {
+		return status("the share ledger is off: no ledger file is configured", true)
+	}
+	p := newLedgerPanel(env, st)
+	return func() tea.Msg { return openPanelMsg{panel: p, init: tea.Batch(p.load(), p.tick())} }
+}
+
+func newLedgerPanel(env *Options, st *Styles) *ledgerPanel {
+	in := textinput.New()
+	in.Prompt = ""
+	in.CharLimit = 256
+	in.Cursor.SetMode(cursor.CursorStatic)
+	return &ledgerPanel{
+		id:        nextPanelID(),
+		keys:      env.Keys,
+		st:        st,
+		path:      env.LedgerPath,
+		clipboard: env.Clipboard,
+		clock:     env.now,
+		now:       env.now(),
+		input:     in,
+	}
+}
+
+// load reads the ledger off the update loop.
+func (p *ledgerPanel) load() tea.Cmd {
+	id, file := p.id, p.path
+	return func() tea.Msg {
+		l, err := ledger.Open(file)
+		if err != nil {
+			return ledgerLoadedMsg{id: id, err: err}
+		}
+		recs, warns, err := l.Load()
+		return ledgerLoadedMsg{id: id, recs: recs, warns: warns, err: err}
+	}
+}
+
+// tick asks for the next second of the countdown. The chain stops when
+// the view closes: a closed panel gets no messages to answer.
+func (p *ledgerPanel) tick() tea.Cmd {
+	id := p.id
+	return tea.Tick(ledgerTick, func(t time.Time) tea.Msg { return ledgerTickMsg{id: id, t: t} })
+}
+
+func (p *ledgerPanel) typing() bool { return p.filtering }
+
+// SetSize gives the panel its size.
+func (p *ledgerPanel) SetSize(w, h int) {
+	p.width, p.height = w, h
+	p.input.Width = max(1, w-3)
+	p.clamp()
+}
+
+// Update handles keys, mouse and the view's own messages.
+func (p *ledgerPanel) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case ledgerLoadedMsg:
+		if msg.id != p.id {
+			return nil
+		}
+		p.loaded, p.err, p.warns = true, msg.err, msg.warns
+		p.recs = msg.recs
+		p.now = p.clock()
+		p.sort()
+		p.refilter()
+		p.cursor, p.offset = 0, 0
+		return nil
+	case ledgerTickMsg:
+		if msg.id != p.id {
+			return nil
+		}
+		p.now = p.clock()
+		if n := p.countActive(); n != p.nActive {
+			p.sort()
+			p.refilter()
+		}
+		return p.tick()
+	case clipboardResultMsg:
+		if msg.id == p.id {
+			p.msg, p.msgErr = clipReport(msg.what, msg.res)
+			if !p.msgErr && msg.res.Warning != "" {
+				p.msg += " (" + msg.res.Warning + ")"
+			}
+		}
+		return nil
+	case ledgerRemovedMsg:
+		if msg.id == p.id {
+			p.removed(msg)
+		}
+		return nil
+	case tea.MouseMsg:
+		return p.mouse(msg)
+	case tea.KeyMsg:
+		if p.filtering {
+			return p.filterKey(msg)
+		}
+		return p.key(msg)
+	}
+	return nil
+}
+
+func (p *ledgerPanel) key(msg tea.KeyMsg) tea.Cmd {
+	k := p.keys
+	switch {
+	case key.Matches(msg, k.App.Close):
+		if p.filter != "" {
+			p.filter = ""
+			p.input.SetValue("")
+			p.refilter()
+			return nil
+		}
+		return closePanel
+	case key.Matches(msg, k.Nav.Up):
+		p.move(-1)
+	case key.Matches(msg, k.Nav.Down):
+		p.move(1)
+	case key.Matches(msg, k.Nav.PageUp):
+		p.move(-max(1, p.listHeight()-1))
+	case key.Matches(msg, k.Nav.PageDown):
+		p.move(max(1, p.listHeight()-1))
+	case key.Matches(msg, k.Nav.Top):
+		p.cursor = 0
+		p.clamp()
+	case key.Matches(msg, k.Nav.Bottom):
+		p.cursor = len(p.view) - 1
+		p.clamp()
+	case key.Matches(msg, k.Browse.Filter):
+		p.filtering = true
+		p.input.SetValue(p.filter)
+		p.input.CursorEnd()
+		p.input.Focus()
+	case key.Matches(msg, k.Form.Submit):
+		return p.copySelected()
+	case key.Matches(msg, k.Share.Delete):
+		return p.removeSelected()
+	}
+	return nil
+}
+
+func (p *ledgerPanel) filterKey(msg tea.KeyMsg) tea.Cmd {
+	switch msg.Type {
+	case tea.KeyEsc:
+		p.filtering = false
+		p.input.Blur()
+		p.input.SetValue("")
+		p.filter = ""
+		p.refilter()
+		return nil
+	case tea.KeyEnter:
+		p.filtering = false
+		p.input.Blur()
+		return nil
+	case tea.KeyUp, tea.KeyDown, tea.KeyPgUp, tea.KeyPgDown:
+		return p.key(msg)
+	}
+	var cmd tea.Cmd
+	p.input, cmd = p.input.Update(msg)
+	if v := p.input.Value(); v != p.filter {
+		p.filter = v
+		p.refilter()
+	}
+	return cmd
+}
+
+func (p *ledgerPanel) mouse(msg tea.MouseMsg) tea.Cmd {
+	switch msg.Button {
+	case tea.MouseButtonWheelUp:
+		p.move(-3)
+	case tea.MouseButtonWheelDown:
+		p.move(3)
+	case tea.MouseButtonLeft:
+		if msg.Action != tea.MouseActionPress {
+			return nil
+		}
+		row := msg.Y - 2 // below the title and the column names
+		if row >= 0 && row < p.listHeight() && p.offset+row < len(p.view) {
+			p.cursor = p.offset + row
+		}
+	}
+	return nil
+}
+
+// countActive counts the records still working at p.now.
+func (p *ledgerPanel) countActive() int {
+	n := 0
+	for _, r := range p.recs {
+		if r.Active(p.now) {
+			n++
+		}
+	}
+	return n
+}
+
+// sort puts the active links first and the newest first in each group,
+// keeping the cursor on its record.
+func (p *ledgerPanel) sort() {
+	sel, ok := p.selected()
+	now := p.now
+	slices.SortStableFunc(p.recs, func(a, b ledger.Record) int {
+		if aa, ba := a.Active(now), b.Active(now); aa != ba {
+			if aa {
+				return -1
+			}
+			return 1
+		}
+		return b.Time.Compare(a.Time)
+	})
+	p.nActive = p.countActive()
+	if ok {
+		p.refilter()
+		for i, ri := range p.view {
+			if sameRecord(p.recs[ri], sel) {
+				p.cursor = i
+			}
+		}
+		p.clamp()
+	}
+}
+
+func sameRecord(a, b ledger.Record) bool { return a.URL == b.URL && a.Time.Equal(b.Time) }
+
+// refilter recomputes which records the filter lets through.
+func (p *ledgerPanel) refilter() {
+	p.view = p.view[:0]
+	q := strings.ToLower(strings.TrimSpace(p.filter))
+	for i, r := range p.recs {
+		if q == "" || strings.Contains(strings.ToLower(r.Method+" "+r.S3Path()+" "+r.Store), q) {
+			p.view = append(p.view, i)
+		}
+	}
+	p.clamp()
+}
+
+func (p *ledgerPanel) selected() (ledger.Record, bool) {
+	if p.cursor < 0 || p.cursor >= len(p.view) {
+		return ledger.Record{}, false
+	}
+	return p.recs[p.view[p.cursor]], true
+}
+
+func (p *ledgerPanel) move(d int) {
+	p.cursor += d
+	p.clamp()
+}
+
+func (p *ledgerPanel) clamp() {
+	p.cursor = max(0, min(p.cursor, len(p.view)-1))
+	h := p.listHeight()
+	if h <= 0 {
+		p.offset = p.cursor
+		return
+	}
+	if p.cursor < p.offset {
+		p.offset = p.cursor
+	}
+	if p.cursor >= p.offset+h {
+		p.offset = p.cursor - h + 1
+	}
+	p.offset = max(0, min(p.offset, len(p.view)-h))
+}
+
+// copySelected copies the selected link again, unless it has expired.
+func (p *ledgerPanel) copySelected() tea.Cmd {
+	r, ok := p.selected()
+	if !ok {
+		return nil
+	}
+	if !r.Active(p.now) {
+		p.msg, p.msgErr = "this link expired at "+r.Ends().UTC().Format("2006-01-02 15:04 UTC")+": make a new one with s in the browser", true
+		return nil
+	}
+	return copyToClipboard(p.clipboard, p.id, "link", r.URL)
+}
+
+// removeSelected forgets the selected record in the ledger file.
+func (p *ledgerPanel) removeSelected() tea.Cmd {
+	r, ok := p.selected()
+	if !ok {
+		return nil
+	}
+	id, file := p.id, p.path
+	return func() tea.Msg {
+		l, err := ledger.Open(file)
+		if err != nil {
+			return ledgerRemovedMsg{id: id, rec: r, err: err}
+		}
+		n, err := l.Remove(func(x ledger.Record) bool { return sameRecord(x, r) })
+		return ledgerRemovedMsg{id: id, rec: r, n: n, err: err}
+	}
+}
+
+func (p *ledgerPanel) removed(msg ledgerRemovedMsg) {
+	if msg.err != nil {
+		p.msg, p.msgErr = "not removed: "+msg.err.Error(), true
+		return
+	}
+	p.recs = slices.DeleteFunc(p.recs, func(x ledger.Record) bool { return sameRecord(x, msg.rec) })
+	p.nActive = p.countActive()
+	p.refilter()
+	what := msg.rec.S3Path()
+	switch {
+	case msg.n == 0:
+		p.msg = "already gone from the ledger file: " + what
+	case msg.rec.Active(p.now):
+		p.msg = "removed " + what + " from the ledger — this does not revoke the link: it works until " +
+			msg.rec.Ends().UTC().Format("2006-01-02 15:04 UTC") + " unless the access key that signed it is disabled"
+	default:
+		p.msg = "removed " + what + " from the ledger (the link had expired)"
+	}
+	p.msgErr = false
+}
+
+// detailH is the height of the selected link's box at the bottom.
+func (p *ledgerPanel) detailH() int {
+	if p.height < 12 {
+		return 0
+	}
+	return min(8, (p.height-3)/2)
+}
+
+// listHeight is the number of rows the list gets.
+func (p *ledgerPanel) listHeight() int {
+	return max(0, p.height-3-p.detailH()) // title, column names, message line
+}
+
+// View draws the list, the selected link and the message line.
+func (p *ledgerPanel) View() string {
+	w, h := p.width, p.height
+	if w <= 0 || h <= 0 {
+		return ""
+	}
+	lines := []string{p.titleLine()}
+	showMade := w >= 70
+	hdr := "  " + fit("REMAINING", remainW) + fit("METHOD", methodW+1)
+	if showMade {
+		hdr += fit("MADE (UTC)", madeW+2)
+	}
+	lines = append(lines, p.st.Dim.Render(cut(hdr+"LINK", w)))
+	lh := p.listHeight()
+	switch {
+	case !p.loaded:
+		lines = append(lines, p.st.Dim.Render(cut("loading "+safe(p.path)+"…", w)))
+	case p.err != nil:
+		lines = append(lines, p.st.Error.Render(cut("could not read the share ledger: "+safe(oneLine(p.err.Error())), w)))
+	case len(p.recs) == 0:
+		lines = append(lines, p.st.Dim.Render(cut("no links made yet: press s on an object to share it", w)))
+	case len(p.view) == 0:
+		lines = append(lines, p.st.Dim.Render(cut("no links match the filter (esc clears it)", w)))
+	}
+	for r := 0; r < lh && p.offset+r < len(p.view) && len(lines) < 2+lh; r++ {
+		lines = append(lines, p.row(p.offset+r, showMade))
+	}
+	for len(lines) < 2+lh {
+		lines = append(lines, "")
+	}
+	if dh := p.detailH(); dh > 0 {
+		det := p.detailLines(dh)
+		for len(det) < dh {
+			det = append(det, "")
+		}
+		lines = append(lines, det...)
+	}
+	lines = append(lines, p.messageLine())
+	return block(lines, w, h)
+}
+
+func (p *ledgerPanel) titleLine() string {
+	w := p.width
+	if p.filtering {
+		return cut(p.st.Title.Render("/")+" "+p.input.View(), w)
+	}
+	t := "Share ledger"
+	if p.loaded && p.err == nil {
+		t += " · " + groupThousands(p.nActive) + " active · " + groupThousands(len(p.recs)-p.nActive) + " expired"
+	}
+	if p.filter != "" {
+		t += " · filter " + safe(p.filter)
+	}
+	return p.st.Title.Render(cut(t, w))
+}
+
+// row renders view row i.
+func (p *ledgerPanel) row(i int, showMade bool) string {
+	w := p.width
+	r := p.recs[p.view[i]]
+	active := r.Active(p.now)
+	remain := "expired"
+	if active {
+		remain = presign.FormatDuration(r.Ends().Sub(p.now).Truncate(time.Second))
+	}
+	line := fit(remain, remainW) + fit(safe(r.Method), methodW+1)
+	if showMade {
+		line += fit(r.Time.UTC().Format("2006-01-02 15:04"), madeW+2)
+	}
+	where := r.S3Path()
+	if r.Prefix {
+		where += "*"
+	}
+	lead := "  "
+	if i == p.cursor {
+		lead = "> "
+	}
+	line = lead + line
+	line += fit(safe(where), max(1, w-len(line)))
+	line = cut(line, w)
+	switch {
+	case i == p.cursor:
+		return p.st.Selected.Render(line)
+	case !active:
+		return p.st.Dim.Render(line)
+	}
+	return line
+}
+
+// detailLines show the selected link in full, as plain text.
+func (p *ledgerPanel) detailLines(h int) []string {
+	w := p.width
+	out := []string{p.st.Dim.Render(cut(strings.Repeat("─", w), w))}
+	r, ok := p.selected()
+	if !ok {
+		return out
+	}
+	info := expiryText(r.Ends(), p.now)
+	if r.Store != "" {
+		info += " · " + safe(r.Store)
+	}
+	if v := r.Options["disposition"]; v != "" {
+		info += " · " + safe(v)
+	}
+	out = append(out, cut(info, w))
+	url := wrapPlain(safe(r.URL), w)
+	room := h - len(out)
+	if len(url) > room {
+		url = url[:room]
+		url[room-1] = ansi.Truncate(url[room-1], w-1, "") + "…" // Enter copies it whole
+	}
+	return append(out, url...)
+}
+
+// messageLine is the last action's outcome, or what the keys do.
+func (p *ledgerPanel) messageLine() string {
+	w := p.width
+	switch {
+	case p.msg != "" && p.msgErr:
+		return p.st.Error.Render(cut(safe(oneLine(p.msg)), w))
+	case p.msg != "":
+		return p.st.Status.Render(cut(safe(oneLine(p.msg)), w))
+	case len(p.warns) > 0:
+		return p.st.Warn.Render(cut(plural(len(p.warns), "unreadable line", "unreadable lines")+" skipped in "+safe(p.path)+" ("+safe(p.warns[0].String())+")", w))
+	}
+	return p.st.Dim.Render(cut("enter copies again · d removes from the ledger (does not revoke) · / filters", w))
+}
+
+// ShortHelp is the footer's help.
+func (p *ledgerPanel) ShortHelp() []key.Binding {
+	k := p.keys
+	if p.filtering {
+		return []key.Binding{k.Form.Submit, k.App.Close}
+	}
+	return []key.Binding{k.Nav.Up, k.Nav.Down, withHelp(k.Form.Submit, "copy again"), k.Share.Delete, k.Browse.Filter, k.App.Close}
+}
+
+// FullHelp is the help screen's columns.
+func (p *ledgerPanel) FullHelp() [][]key.Binding {
+	k := p.keys
+	return [][]key.Binding{
+		{k.Nav.Up, k.Nav.Down, k.Nav.PageUp, k.Nav.PageDown, k.Nav.Top, k.Nav.Bottom},
+		{withHelp(k.Form.Submit, "copy again"), k.Share.Delete, k.Browse.Filter, k.App.Close},
+	}
+}
+
+// ledgerTick is how often the ledger view's countdowns are redrawn.
+var ledgerTick = time.Second

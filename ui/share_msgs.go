@@ -1,0 +1,69 @@
+package ui
+
+import (
+	"sync/atomic"
+	"time"
+
+	"github.com/s3share/s3share/internal/clip"
+	"github.com/s3share/s3share/presign"
+	"github.com/s3share/s3share/presign/ledger"
+)
+
+// Messages of the share panel and the ledger view. Each carries the id of
+// the panel that asked for it, so a reply reaching a panel opened later
+// (or a closed panel's timer) is dropped.
+
+// panelIDs numbers the share panels and ledger views of this process.
+var panelIDs atomic.Int64
+
+func nextPanelID() int { return int(panelIDs.Add(1)) }
+
+// linksSignedMsg carries the links one Enter of the share panel made.
+type linksSignedMsg struct {
+	id      int
+	results []presign.Result
+	// capped is set when a recursive listing stopped at maxRecursive.
+	capped bool
+	// ledgerErr is set when the links were made but not recorded.
+	ledgerErr error
+	err       error
+}
+
+// clipboardResultMsg says what a copy did.
+type clipboardResultMsg struct {
+	id   int
+	what string // "link", "3 links", "curl line", …
+	res  clip.Result
+}
+
+// exportedMsg answers an export of the batch result.
+type exportedMsg struct {
+	id   int
+	path string // absolute
+	n    int
+	// exists is set when the file is there and overwriting was not confirmed.
+	exists bool
+	err    error
+}
+
+// ledgerLoadedMsg carries the share ledger's records.
+type ledgerLoadedMsg struct {
+	id    int
+	recs  []ledger.Record
+	warns []ledger.Warning
+	err   error
+}
+
+// ledgerTickMsg makes the ledger view count down.
+type ledgerTickMsg struct {
+	id int
+	t  time.Time
+}
+
+// ledgerRemovedMsg answers the removal of a record from the ledger.
+type ledgerRemovedMsg struct {
+	id  int
+	rec ledger.Record
+	n   int
+	err error
+}
