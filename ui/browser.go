@@ -516,21 +516,11 @@ func (b *browser) selectedKey() string {
 
 func (b *browser) key(msg tea.KeyMsg) tea.Cmd {
 	k := b.keys
+	if navigate(msg, k.Nav, &b.cursor, b.rowCount(), b.listHeight()) {
+		b.clamp()
+		return nil
+	}
 	switch {
-	case key.Matches(msg, k.Nav.Up):
-		b.move(-1)
-	case key.Matches(msg, k.Nav.Down):
-		b.move(1)
-	case key.Matches(msg, k.Nav.PageUp):
-		b.move(-max(1, b.listHeight()-1))
-	case key.Matches(msg, k.Nav.PageDown):
-		b.move(max(1, b.listHeight()-1))
-	case key.Matches(msg, k.Nav.Top):
-		b.cursor = 0
-		b.clamp()
-	case key.Matches(msg, k.Nav.Bottom):
-		b.cursor = b.rowCount() - 1
-		b.clamp()
 	case key.Matches(msg, k.Browse.Open):
 		return b.enter()
 	case key.Matches(msg, k.Browse.Back):
@@ -783,22 +773,7 @@ func (b *browser) move(d int) {
 }
 
 // clamp keeps the cursor on a row and the window around the cursor.
-func (b *browser) clamp() {
-	n := b.rowCount()
-	b.cursor = max(0, min(b.cursor, n-1))
-	h := b.listHeight()
-	if h <= 0 {
-		b.offset = b.cursor
-		return
-	}
-	if b.cursor < b.offset {
-		b.offset = b.cursor
-	}
-	if b.cursor >= b.offset+h {
-		b.offset = b.cursor - h + 1
-	}
-	b.offset = max(0, min(b.offset, n-h))
-}
+func (b *browser) clamp() { clampWindow(&b.cursor, &b.offset, b.rowCount(), b.listHeight()) }
 
 // center scrolls so the cursor sits mid-window.
 func (b *browser) center() {

@@ -159,6 +159,10 @@ func (p *ledgerPanel) Update(msg tea.Msg) tea.Cmd {
 
 func (p *ledgerPanel) key(msg tea.KeyMsg) tea.Cmd {
 	k := p.keys
+	if navigate(msg, k.Nav, &p.cursor, len(p.view), p.listHeight()) {
+		p.clamp()
+		return nil
+	}
 	switch {
 	case key.Matches(msg, k.App.Close):
 		if p.filter != "" {
@@ -168,20 +172,6 @@ func (p *ledgerPanel) key(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		return closePanel
-	case key.Matches(msg, k.Nav.Up):
-		p.move(-1)
-	case key.Matches(msg, k.Nav.Down):
-		p.move(1)
-	case key.Matches(msg, k.Nav.PageUp):
-		p.move(-max(1, p.listHeight()-1))
-	case key.Matches(msg, k.Nav.PageDown):
-		p.move(max(1, p.listHeight()-1))
-	case key.Matches(msg, k.Nav.Top):
-		p.cursor = 0
-		p.clamp()
-	case key.Matches(msg, k.Nav.Bottom):
-		p.cursor = len(p.view) - 1
-		p.clamp()
 	case key.Matches(msg, k.Browse.Filter):
 		p.filtering = true
 		p.input.SetValue(p.filter)
@@ -301,21 +291,7 @@ func (p *ledgerPanel) move(d int) {
 	p.clamp()
 }
 
-func (p *ledgerPanel) clamp() {
-	p.cursor = max(0, min(p.cursor, len(p.view)-1))
-	h := p.listHeight()
-	if h <= 0 {
-		p.offset = p.cursor
-		return
-	}
-	if p.cursor < p.offset {
-		p.offset = p.cursor
-	}
-	if p.cursor >= p.offset+h {
-		p.offset = p.cursor - h + 1
-	}
-	p.offset = max(0, min(p.offset, len(p.view)-h))
-}
+func (p *ledgerPanel) clamp() { clampWindow(&p.cursor, &p.offset, len(p.view), p.listHeight()) }
 
 // copySelected copies the selected link again, unless it has expired.
 func (p *ledgerPanel) copySelected() tea.Cmd {

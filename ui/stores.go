@@ -64,13 +64,12 @@ func (p *storePicker) Update(msg tea.Msg) tea.Cmd {
 	if !ok {
 		return nil
 	}
+	if navigate(k, p.keys.Nav, &p.cursor, len(p.choices), p.height-1) {
+		return nil
+	}
 	switch {
 	case key.Matches(k, p.keys.App.Close), key.Matches(k, p.keys.Browse.Back):
 		return func() tea.Msg { return closePanelMsg{} }
-	case key.Matches(k, p.keys.Nav.Up):
-		p.cursor = max(0, p.cursor-1)
-	case key.Matches(k, p.keys.Nav.Down):
-		p.cursor = max(0, min(len(p.choices)-1, p.cursor+1))
 	case key.Matches(k, p.keys.Browse.Open):
 		if len(p.choices) == 0 || p.busy {
 			return nil

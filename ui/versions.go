@@ -34,13 +34,12 @@ func (p *versionsPanel) Update(msg tea.Msg) tea.Cmd {
 	if !ok {
 		return nil
 	}
+	if navigate(k, p.keys.Nav, &p.cursor, len(p.versions), p.height-1) {
+		return nil
+	}
 	switch {
 	case key.Matches(k, p.keys.App.Close), key.Matches(k, p.keys.Browse.Back):
 		return func() tea.Msg { return closePanelMsg{} }
-	case key.Matches(k, p.keys.Nav.Up):
-		p.cursor = max(0, p.cursor-1)
-	case key.Matches(k, p.keys.Nav.Down):
-		p.cursor = min(len(p.versions)-1, p.cursor+1)
 	case key.Matches(k, p.keys.Browse.Open), key.Matches(k, p.keys.Share.Share):
 		if len(p.versions) == 0 {
 			return nil
