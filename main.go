@@ -37,6 +37,7 @@ Connection flags (all commands; they beat the environment, which beats the files
   --addressing STYLE    auto, path or virtual
   --ca-bundle FILE      also trust the certificate authorities in this PEM file (env AWS_CA_BUNDLE)
   --insecure            do not verify TLS certificates (unsafe; s3share warns)
+  --timeout DURATION    how long to wait for the store to answer (default 30s; config: timeout)
   --config FILE         s3share's config file (default $XDG_CONFIG_HOME/s3share/config.toml,
                         i.e. ~/.config/s3share/config.toml)
 
@@ -80,6 +81,7 @@ type globalFlags struct {
 	insecure   bool
 	caBundle   string
 	configFile string
+	timeout    string
 
 	warnings io.Writer // where store prints the configuration's warnings
 }
@@ -95,6 +97,7 @@ func (g *globalFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&g.insecure, "insecure", false, "do not verify TLS certificates")
 	fs.StringVar(&g.caBundle, "ca-bundle", "", "PEM file of extra certificate authorities")
 	fs.StringVar(&g.configFile, "config", "", "s3share config file")
+	fs.StringVar(&g.timeout, "timeout", "", "how long to wait for the store to answer a request, e.g. 30s")
 	g.warnings = fs.Output()
 }
 
@@ -110,6 +113,7 @@ func (g *globalFlags) flags() (config.Flags, error) {
 		Insecure:   g.insecure,
 		CABundle:   g.caBundle,
 		ConfigFile: g.configFile,
+		Timeout:    g.timeout,
 	}
 	if g.pathStyle {
 		if f.Addressing != "" && f.Addressing != string(config.AddressingPath) {

@@ -38,6 +38,13 @@ const DefaultEndpoint = "https://s3.amazonaws.com"
 // DefaultRegion is used when nothing names a region.
 const DefaultRegion = "us-east-1"
 
+// DefaultTimeout is how long s3share waits for a store to answer one
+// request when nothing sets a timeout.
+const DefaultTimeout = 30 * time.Second
+
+// MaxTimeout is the longest timeout a user may set.
+const MaxTimeout = time.Hour
+
 // Credentials sign requests and links. SecretAccessKey and SessionToken
 // never leave the process in any output: use MaskedKeyID for display.
 type Credentials struct {
@@ -84,7 +91,10 @@ type Store struct {
 	// PublicBaseURL, when set, replaces scheme, host and path prefix of
 	// emitted links (a CDN that forwards to the bucket).
 	PublicBaseURL string
-	Creds         Credentials
+	// Timeout is how long to wait for the store to answer one request
+	// (see s3model); zero means DefaultTimeout.
+	Timeout time.Duration
+	Creds   Credentials
 }
 
 // Secure reports whether the endpoint speaks TLS.
@@ -130,6 +140,8 @@ type Flags struct {
 	CABundle string // --ca-bundle FILE
 	// ConfigFile replaces the default s3share config file (--config).
 	ConfigFile string
+	// Timeout is --timeout, a duration such as "30s"; "" means not given.
+	Timeout string
 }
 
 // Env looks up an environment variable; os.Getenv in production. Load
@@ -193,6 +205,21 @@ func ParseAddressing(s string) (Addressing, error) {
 		return a, nil
 	}
 	return "", fmt.Errorf("addressing %q: want auto, path or virtual", s)
+}
+
+// ParseTimeout accepts a request timeout such as "30s", "2m" or "1m30s":
+// positive and at most MaxTimeout.
+func ParseTimeout(s string) (time.Duration, error) {
+	d, err := time.ParseDuration(strings.TrimSpace(s))
+	switch {
+	case err != nil:
+		return 0, fmt.Errorf("timeout %q: want a duration such as 30s, 2m or 1m30s", s)
+	case d <= 0:
+		return 0, fmt.Errorf("timeout %q: must be more than zero", s)
+	case d > MaxTimeout:
+		return 0, fmt.Errorf("timeout %q: must be at most %s", s, MaxTimeout)
+	}
+	return d, nil
 }
 
 // ParseEndpoint checks an endpoint URL: it needs an http or https scheme

@@ -31,6 +31,7 @@ type fileStore struct {
 	PublicBaseURL   tomlBaseURL    `toml:"public_base_url"`
 	Insecure        *bool          `toml:"insecure"`
 	CABundle        string         `toml:"ca_bundle"`
+	Timeout         tomlTimeout    `toml:"timeout"`
 	AccessKeyID     string         `toml:"access_key_id"`
 	SecretAccessKey string         `toml:"secret_access_key"`
 	SessionToken    string         `toml:"session_token"`
@@ -72,6 +73,16 @@ func (u *tomlBaseURL) UnmarshalText(b []byte) error {
 		return err
 	}
 	*u = tomlBaseURL(b)
+	return nil
+}
+
+type tomlTimeout string
+
+func (d *tomlTimeout) UnmarshalText(b []byte) error {
+	if _, err := ParseTimeout(string(b)); err != nil {
+		return err
+	}
+	*d = tomlTimeout(b)
 	return nil
 }
 
@@ -190,7 +201,7 @@ func loadTOML(ps paths, f Flags, env Env) (*tomlFile, error) {
 		known := "default_store, [stores.NAME], [ui] and [keys]"
 		switch {
 		case len(k) > 1 && k[0] == "stores":
-			known = "endpoint, region, addressing, profile, alias, public_base_url, insecure, ca_bundle, access_key_id, secret_access_key and session_token"
+			known = "endpoint, region, addressing, profile, alias, public_base_url, insecure, ca_bundle, timeout, access_key_id, secret_access_key and session_token"
 		case len(k) > 1 && k[0] == "ui":
 			known = "default_expiry, expiry_presets, default_disposition, theme and clipboard"
 		}
@@ -310,6 +321,7 @@ func (r *resolver) storeLayer(name string) (*layer, error) {
 	set(&l.addressing, "addressing", string(st.Addressing))
 	set(&l.publicBaseURL, "public_base_url", string(st.PublicBaseURL))
 	set(&l.caBundle, "ca_bundle", r.ps.expand(st.CABundle))
+	set(&l.timeout, "timeout", string(st.Timeout))
 	if st.Insecure != nil {
 		set(&l.insecure, "insecure", fmt.Sprint(*st.Insecure))
 	}

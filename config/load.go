@@ -24,6 +24,7 @@ type layer struct {
 	name                              string
 	endpoint, region, addressing      value
 	insecure, caBundle, publicBaseURL value
+	timeout                           value
 	creds                             func() (Credentials, bool, error)
 	selected                          bool // picked on the command line
 }
@@ -226,6 +227,7 @@ func (r *resolver) flagLayer() *layer {
 	flag(&l.region, "--region", f.Region)
 	flag(&l.addressing, "--addressing", f.Addressing)
 	flag(&l.caBundle, "--ca-bundle", r.ps.expand(f.CABundle))
+	flag(&l.timeout, "--timeout", f.Timeout)
 	if f.Insecure {
 		flag(&l.insecure, "--insecure", "true")
 	}
@@ -364,6 +366,19 @@ func (r *resolver) settle(c *Config, layers []*layer) error {
 		}
 	} else {
 		add("ca bundle", "none (system certificates)", "default")
+	}
+
+	to := pick(layers, func(l *layer) value { return l.timeout })
+	st.Timeout = DefaultTimeout
+	if to.v != "" {
+		d, err := ParseTimeout(to.v)
+		if err != nil {
+			return fmt.Errorf("%s: %v", to.where, err)
+		}
+		st.Timeout = d
+		add("timeout", d.String(), to.src)
+	} else {
+		add("timeout", DefaultTimeout.String(), "default")
 	}
 
 	pb := pick(layers, func(l *layer) value { return l.publicBaseURL })

@@ -20,22 +20,22 @@ const PageSize = 1000
 
 // Client talks to one store.
 type Client struct {
-	mc    *minio.Client
-	core  minio.Core
-	store config.Store
+	mc      *minio.Client
+	core    minio.Core
+	store   config.Store
+	timeout time.Duration
 }
 
-// New builds a client for store. It makes no network call.
+// New builds a client for store. It makes no network call. Requests
+// time out after store.Timeout and are retried a bounded number of times
+// (see MaxAttempts).
 func New(store config.Store) (*Client, error) {
 	if store.Endpoint == nil {
 		return nil, errors.New("no endpoint configured")
 	}
-	tr, err := minio.DefaultTransport(store.Secure())
+	timeout := timeoutOf(store)
+	tr, err := newTransport(store, timeout)
 	if err != nil {
-		return nil, err
-	}
-	tr.ResponseHeaderTimeout = 30 * time.Second
-	if err := configureTLS(tr, store); err != nil {
 		return nil, err
 	}
 	var creds *credentials.Credentials
@@ -57,13 +57,16 @@ func New(store config.Store) (*Client, error) {
 		Region:       minioRegion(store),
 		BucketLookup: lookup,
 		Transport:    tr,
-		MaxRetries:   3,
+		MaxRetries:   MaxAttempts, // minio-go counts the first try among its "retries"
 	})
 	if err != nil {
 		return nil, fmt.Errorf("endpoint %s: %v", store.Endpoint, err)
 	}
-	return &Client{mc: mc, core: minio.Core{Client: mc}, store: store}, nil
+	return &Client{mc: mc, core: minio.Core{Client: mc}, store: store, timeout: timeout}, nil
 }
+
+// Timeout is how long the client waits for the store to answer.
+func (c *Client) Timeout() time.Duration { return c.timeout }
 
 // Store returns the store this client talks to.
 func (c *Client) Store() config.Store { return c.store }
@@ -79,9 +82,11 @@ type Bucket struct {
 
 // ListBuckets lists the buckets the credentials may see.
 func (c *Client) ListBuckets(ctx context.Context) ([]Bucket, error) {
+	ctx, cancel := c.bounded(ctx)
+	defer cancel()
 	infos, err := c.mc.ListBuckets(ctx)
 	if err != nil {
-		return nil, Explain("list buckets", err)
+		return nil, Explain("list buckets", timedOut(ctx, err))
 	}
 	out := make([]Bucket, len(infos))
 	for i, b := range infos {
@@ -119,12 +124,15 @@ type Page struct {
 
 // ListPage fetches the page of bucket/prefix (delimiter "/") that starts at
 // the continuation token (empty for the first page). It returns as soon as
-// ctx is cancelled; a request already sent is then abandoned, and no
-// further one is made.
+// ctx is cancelled or the client's timeout has passed (a *TimeoutError,
+// explained). A request already sent is then abandoned: minio-go's page
+// call takes no context, so it runs on until the transport's timeout.
 func (c *Client) ListPage(ctx context.Context, bucket, prefix, token string) (Page, error) {
 	if err := ctx.Err(); err != nil {
 		return Page{}, err
 	}
+	ctx, cancel := c.bounded(ctx)
+	defer cancel()
 	type result struct {
 		res minio.ListBucketV2Result
 		err error
@@ -137,7 +145,10 @@ func (c *Client) ListPage(ctx context.Context, bucket, prefix, token string) (Pa
 	var r result
 	select {
 	case <-ctx.Done():
-		return Page{}, ctx.Err()
+		if te := timedOut(ctx, ctx.Err()); te != ctx.Err() {
+			return Page{}, Explain("list s3://"+bucket+"/"+prefix, te)
+		}
+		return Page{}, ctx.Err() // the caller gave up
 	case r = <-ch:
 	}
 	if r.err != nil {

@@ -6,8 +6,10 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"syscall"
 
@@ -26,20 +28,35 @@ func (e *explained) Unwrap() error { return e.err }
 
 // Explain turns a store error into one line saying what failed and, where
 // it can tell, what to do about it: wrong credentials or region, clock
-// skew, refused connections, unknown hosts, TLS trouble, timeouts. The
-// result wraps err.
+// skew, expired tokens, refused connections, unknown hosts, TLS trouble,
+// timeouts, a busy or failing server, cut connections. The result wraps
+// err.
 func Explain(what string, err error) error {
 	if err == nil {
 		return nil
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	// The caller gave up: nothing to explain. (A deadline is explained:
+	// net/http's own timeouts also count as context.DeadlineExceeded.)
+	if errors.Is(err, context.Canceled) {
 		return fmt.Errorf("%s: %w", what, err)
 	}
-	return &explained{msg: what + ": " + hint(err), err: err}
+	return &explained{msg: oneLine(what + ": " + hint(err)), err: err}
+}
+
+// oneLine folds line breaks and tabs (an HTML error page, say) into spaces.
+func oneLine(s string) string {
+	if !strings.ContainsAny(s, "\r\n\t") {
+		return s
+	}
+	return strings.Join(strings.Fields(s), " ")
 }
 
 // hint describes err in words and says what to do.
 func hint(err error) string {
+	var te *TimeoutError
+	if errors.As(err, &te) {
+		return te.Error() + " — the server is down, overloaded or unreachable; try again, or allow it longer with --timeout"
+	}
 	var resp minio.ErrorResponse
 	if errors.As(err, &resp) {
 		return hintFor(resp)
@@ -81,10 +98,27 @@ func hint(err error) string {
 	}
 	var netErr net.Error
 	if errors.As(err, &netErr) && netErr.Timeout() {
-		return "no answer in time (" + err.Error() + ") — is the endpoint right and reachable from here?"
+		return "no answer in time (" + withoutURL(err) + ") — is the endpoint right and reachable from here? (--timeout sets how long to wait)"
 	}
 	if strings.Contains(err.Error(), "malformed HTTP response") {
 		return "the server's answer is not HTTP — is the endpoint's port right? (an https:// port needs https://)"
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) || strings.Contains(err.Error(), "Connection closed by foreign host") {
+		detail := withoutURL(err)
+		if strings.Contains(detail, "Connection closed by foreign host") {
+			detail = "closed by the server" // minio-go's wording, which repeats the URL
+		}
+		return "the connection broke before the answer was complete (" + detail + ") — try again; if it keeps happening, check the network or a proxy between here and the server"
+	}
+	return err.Error()
+}
+
+// withoutURL is err's message without the request URL net/http puts
+// first ("Get \"https://…\": …"), which is long and says nothing new.
+func withoutURL(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err.Error()
 	}
 	return err.Error()
 }
@@ -102,19 +136,37 @@ func hintFor(r minio.ErrorResponse) string {
 	case "InvalidAccessKeyId":
 		return msg + " — check the access key id"
 	case "RequestTimeTooSkewed":
-		return msg + " — this machine's clock is off; sync it"
+		return msg + " — this machine's clock is off; sync it (S3 refuses requests more than 15 minutes off the server's time)"
 	case "NoSuchBucket":
 		return msg + " — check the bucket name"
-	case "ExpiredToken":
+	case "ExpiredToken", "ExpiredTokenException", "TokenRefreshRequired":
 		return msg + " — the session token has expired; get fresh credentials"
+	case "InvalidToken":
+		return msg + " — the session token does not fit these keys; get fresh temporary credentials, or unset AWS_SESSION_TOKEN for permanent keys"
+	case "SlowDown", "SlowDownRead", "SlowDownWrite", "ServiceUnavailable", "Throttling", "ThrottlingException", "RequestLimitExceeded", "RequestThrottled", "TooManyRequests":
+		return msg + busyHint
+	case "InternalError":
+		return msg + failingHint
 	case "InvalidRegion", "IllegalLocationConstraintException":
 		return msg + regionHint(r)
 	}
 	if r.StatusCode == http.StatusMovedPermanently || r.Code == "PermanentRedirect" || r.Code == "AuthorizationHeaderMalformed" {
 		return msg + regionHint(r)
 	}
+	switch r.StatusCode {
+	case http.StatusServiceUnavailable, http.StatusTooManyRequests:
+		return msg + busyHint
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
+		return msg + failingHint
+	}
 	return msg
 }
+
+// Hints for answers that are retried before they are reported.
+var (
+	busyHint    = fmt.Sprintf(" — the server is overloaded and asks to slow down; still so after %d tries: wait a minute and try again", MaxAttempts)
+	failingHint = fmt.Sprintf(" — the server failed; still so after %d tries: try again later, and check the server's logs if it persists", MaxAttempts)
+)
 
 // regionHint tells which region to pass, when the server said.
 func regionHint(r minio.ErrorResponse) string {
