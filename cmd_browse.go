@@ -21,6 +21,7 @@ type uiFlags struct {
 	print     bool
 	noLedger  bool
 	clipboard string
+	debug     string         // --debug FILE: the debug log; "" for none
 	stores    ui.StoreSource // nil: no store picker (the demo)
 }
 
@@ -28,6 +29,21 @@ func (u *uiFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&u.print, "print", false, "print the links made to stdout on exit")
 	fs.BoolVar(&u.noLedger, "no-ledger", false, "do not record links in the share ledger")
 	fs.StringVar(&u.clipboard, "clipboard", "", "auto, native, osc52 or off (overrides the config file)")
+	fs.StringVar(&u.debug, "debug", "", "append a debug log (requests, errors; never credentials) to `FILE`")
+}
+
+// openDebugLog opens the --debug file for appending, readable by its
+// owner only: it names buckets and keys.
+func openDebugLog(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("--debug: %v", err)
+	}
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("--debug: %v", err)
+	}
+	return f, nil
 }
 
 // runBrowse opens the browser, at the bucket list or at a positional
@@ -124,7 +140,7 @@ func browse(store config.Store, prefs config.Prefs, u uiFlags, start ui.Location
 		}
 	}
 	var printed []string
-	err = ui.Run(ui.Options{
+	opts := ui.Options{
 		Client:     client,
 		Start:      start,
 		Keys:       keys,
@@ -134,7 +150,17 @@ func browse(store config.Store, prefs config.Prefs, u uiFlags, start ui.Location
 		LedgerPath: ledgerPath,
 		Printed:    &printed,
 		Stores:     u.stores,
-	})
+	}
+	if u.debug != "" {
+		f, ferr := openDebugLog(u.debug)
+		if ferr != nil {
+			return fail(stderr, ferr)
+		}
+		defer f.Close()
+		err = ui.RunLogged(opts, f)
+	} else {
+		err = ui.Run(opts)
+	}
 	if u.print {
 		for _, l := range printed {
 			fmt.Fprintln(stdout, l)

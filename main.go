@@ -41,6 +41,12 @@ Connection flags (all commands; they beat the environment, which beats the files
   --config FILE         s3share's config file (default $XDG_CONFIG_HOME/s3share/config.toml,
                         i.e. ~/.config/s3share/config.toml)
 
+TUI flags (s3share and s3share demo):
+  --clipboard MODE      auto, native, osc52 or off (config: clipboard)
+  --print               also print the links made to stdout on exit
+  --no-ledger           do not record links in the share ledger
+  --debug FILE          append a debug log (requests and errors, never credentials) to FILE
+
 Credentials come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, else from
 the selected profile (keys, credential_process, source_profile), alias or store; with --profile,
 --alias or --store, that store's own credentials win over the environment's.

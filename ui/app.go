@@ -106,9 +106,11 @@ func New(opts Options) Model {
 }
 
 // Run shows the UI until the user quits.
-func Run(opts Options) error {
-	p := tea.NewProgram(New(opts), tea.WithAltScreen(), tea.WithMouseCellMotion())
-	_, err := p.Run()
+func Run(opts Options) error { return run(New(opts)) }
+
+// run shows m full-screen, with the mouse, until the user quits.
+func run(m tea.Model) error {
+	_, err := tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion()).Run()
 	return err
 }
 
@@ -183,6 +185,13 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.browser.Update(msg)
 
 	case tea.KeyMsg:
+		if msg.Type == tea.KeyRunes {
+			// Typed or pasted text lands in fields that are drawn as
+			// they are: keep out what the sanitiser would escape.
+			if msg.Runes = typeable(msg.Runes); len(msg.Runes) == 0 {
+				return m, nil
+			}
+		}
 		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
 			return m.splitKeys(msg)
 		}
@@ -277,6 +286,9 @@ func (m *Model) focused() help.KeyMap {
 // View draws the screen.
 func (m Model) View() string {
 	if m.width < minWidth || m.height < minHeight {
+		if m.height <= 0 {
+			return "" // no line to draw on
+		}
 		return fit("terminal too small", max(0, m.width))
 	}
 	var s strings.Builder
@@ -303,7 +315,7 @@ func (m Model) helpScreen() string {
 	full.ShowAll = true
 	lines := append([]string{m.styles.Title.Render("s3share — keys")}, strings.Split(full.View(m.focused()), "\n")...)
 	if m.banner != "" || m.env.Banner != "" {
-		lines = append(lines, "", m.env.Banner)
+		lines = append(lines, "", safe(oneLine(m.env.Banner)))
 	}
 	return block(lines, m.width, m.paneHeight())
 }
@@ -330,8 +342,10 @@ func (m Model) statusLine() string {
 		return m.styles.Error.Render(cut(safe(oneLine(m.status)), m.width))
 	case m.status != "":
 		return m.styles.Status.Render(cut(safe(oneLine(m.status)), m.width))
-	case m.banner != "":
-		return m.styles.Warn.Render(cut(m.banner, m.width))
+	case m.banner != "" && m.browser.state != stateFailed:
+		// The banner (demo endpoint, config warnings) gives way to a
+		// listing error, which must not be hidden.
+		return m.styles.Warn.Render(cut(safe(oneLine(m.banner)), m.width))
 	}
 	return m.browser.statusLine()
 }

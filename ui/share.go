@@ -173,7 +173,7 @@ func newSharePanel(env *Options, st *Styles, targets []ShareTarget) *sharePanel 
 	}
 	// Prefills come from the store: sanitised, so the field shows (and
 	// signs) only printable text.
-	p.inputs[fieldFilename].SetValue(presign.SafeFilename(t.Key))
+	p.inputs[fieldFilename].SetValue(string(typeable([]rune(presign.SafeFilename(t.Key)))))
 	p.inputs[fieldRespType].Placeholder = "as stored"
 	p.inputs[fieldCacheControl].Placeholder = "as stored"
 	p.inputs[fieldVersion].Placeholder = "latest"

@@ -3,6 +3,7 @@ package ui
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/dustin/go-humanize"
@@ -12,6 +13,19 @@ import (
 
 // safe renders untrusted text (keys, metadata, error bodies) for display.
 func safe(s string) string { return sanitize.Text(s) }
+
+// typeable drops the runes of typed or pasted text that safe would
+// escape (controls, invalid UTF-8, bidi overrides, zero-width and other
+// invisible characters), so a text field never holds them.
+func typeable(rs []rune) []rune {
+	out := rs[:0:0]
+	for _, r := range rs {
+		if s := string(r); r != utf8.RuneError && safe(s) == s {
+			out = append(out, r)
+		}
+	}
+	return out
+}
 
 // fit makes plain text exactly w cells wide: cut in the middle with "…"
 // when it is too long (so a file name's end stays visible), padded with
@@ -30,11 +44,10 @@ func fit(s string, w int) string {
 	head := (w - 1) / 2
 	tail := w - 1 - head
 	out := ansi.Truncate(s, head, "") + "…" + ansi.TruncateLeft(s, sw-tail, "")
-	// Wide characters can leave a cell over or under; pad or trim to w.
+	// Wide characters can leave a cell over or under; trim, then pad to w.
+	out = ansi.Truncate(out, w, "")
 	if ow := ansi.StringWidth(out); ow < w {
 		out += strings.Repeat(" ", w-ow)
-	} else if ow > w {
-		out = ansi.Truncate(out, w, "")
 	}
 	return out
 }
@@ -47,9 +60,11 @@ func cut(s string, w int) string {
 	}
 	sw := ansi.StringWidth(s)
 	if sw > w {
-		return ansi.Truncate(s, w, "…")
+		// A wide character that does not fit leaves the line a cell short.
+		s = ansi.Truncate(s, w, "…")
+		sw = ansi.StringWidth(s)
 	}
-	return s + strings.Repeat(" ", w-sw)
+	return s + strings.Repeat(" ", max(0, w-sw))
 }
 
 // fitRight right-aligns plain text in w cells.

@@ -5,6 +5,7 @@ package sanitize
 import (
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -30,9 +31,12 @@ func Text(s string) string {
 			b.WriteString(`\x`)
 			b.WriteString(hex2(byte(r)))
 		case unsafeRune(r):
-			b.WriteString(`\u`)
 			h := strconv.FormatInt(int64(r), 16)
-			b.WriteString(strings.Repeat("0", 4-min(4, len(h))) + h)
+			if len(h) > 4 {
+				b.WriteString(`\U` + strings.Repeat("0", 8-len(h)) + h)
+			} else {
+				b.WriteString(`\u` + strings.Repeat("0", 4-len(h)) + h)
+			}
 		default:
 			b.WriteString(s[i : i+size])
 		}
@@ -63,6 +67,25 @@ func unsafeRune(r rune) bool {
 	case r == 0x2028 || r == 0x2029 || r == 0xfeff || r == 0x00ad || r == 0x061c:
 		return true
 	case r >= 0xfff9 && r <= 0xfffb:
+		return true
+	case unicode.Is(unicode.Cf, r):
+		// Other invisible format characters: tags, the Arabic number
+		// signs, the Mongolian vowel separator, …
+		return true
+	case prepend(r):
+		return true
+	}
+	return false
+}
+
+// prepend reports the letters that join the character after them into one
+// grapheme (Grapheme_Cluster_Break=Prepend but not Cf): at the end of a
+// name they would swallow the padding after it, and the width the layout
+// counts would not be the width the terminal draws.
+func prepend(r rune) bool {
+	switch {
+	case r == 0x0d4e, r == 0x111c2, r == 0x111c3, r == 0x1193f, r == 0x11941, r == 0x11a3a,
+		r >= 0x11a84 && r <= 0x11a89, r == 0x11d46, r == 0x11f02:
 		return true
 	}
 	return false

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"net"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestTerminalDumbTinyAndStorms runs the real binary on the demo store in
+// a tmux pane with TERM=dumb and NO_COLOR: no colour reaches the screen;
+// a storm of resizes down to 1×1 and keys typed while panels open and
+// close leave it working; q still quits and nothing panics.
+func TestTerminalDumbTinyAndStorms(t *testing.T) {
+	bin := secretsBinary(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	ln.Close()
+	home := t.TempDir()
+	vars := map[string]string{"TERM": "dumb", "NO_COLOR": "1", "XDG_STATE_HOME": home, "XDG_CONFIG_HOME": home}
+	tm := startSecretsTmux(t, bin, home, []string{"demo", "--addr", "127.0.0.1:" + port, "--clipboard", "off"}, vars)
+	tm.waitFor("the bucket list", "demo-docs/")
+
+	sgrColour := regexp.MustCompile(`\x1b\[[0-9;]*(3[0-8]|4[0-8]|9[0-7]|10[0-7])(;[0-9;]*)?m`)
+	coloured := func(what string) {
+		t.Helper()
+		out, err := tm.tmux("capture-pane", "-e", "-p", "-t", "sec")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := sgrColour.FindString(out); m != "" {
+			t.Errorf("%s: colour %q on a TERM=dumb, NO_COLOR screen:\n%q", what, m, out)
+		}
+	}
+	coloured("the bucket list")
+
+	resize := func(w, h int) {
+		t.Helper()
+		if _, err := tm.tmux("resize-window", "-t", "sec", "-x", strconv.Itoa(w), "-y", strconv.Itoa(h)); err != nil {
+			t.Fatalf("resize to %dx%d: %v", w, h, err)
+		}
+	}
+	storm := func() {
+		t.Helper()
+		for _, s := range [][2]int{{1, 1}, {2, 2}, {300, 100}, {20, 5}, {39, 9}, {40, 10}, {1, 50}, {160, 3}, {80, 24}, {5, 5}, {110, 14}} {
+			resize(s[0], s[1])
+			time.Sleep(5 * time.Millisecond) // let some frames be drawn at odd sizes
+		}
+	}
+
+	storm()
+	resize(100, 30)
+	tm.waitFor("the list after a resize storm", "demo-docs/")
+	tm.key("?")
+	tm.waitFor("the help screen", "s3share — keys")
+	storm()
+	resize(100, 30)
+	tm.key("Escape")
+	tm.waitFor("the list again", "demo-docs/")
+	tm.open("demo-docs/")
+	tm.open("notes/")
+	tm.waitFor("the listing", "todo.txt")
+	tm.selectRow("todo.txt")
+
+	// Keys typed while the share panel opens and closes, in one burst.
+	for i := 0; i < 5; i++ {
+		if _, err := tm.tmux("send-keys", "-t", "sec", "s", "Escape", "j", "k", "s", "Escape", "H", "Escape", "?", "Escape"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tm.key("s")
+	tm.waitFor("the share panel", "Share s3://demo-docs/notes/")
+	storm()
+	resize(100, 30)
+	tm.key("Enter")
+	tm.waitFor("the link", "link made")
+	coloured("the share result")
+	tm.key("Escape")
+	tm.waitFor("the listing after the panel", "todo.txt")
+	if dead, _ := tm.tmux("display-message", "-p", "-t", "sec", "#{pane_dead}"); strings.TrimSpace(dead) == "1" {
+		t.Fatalf("s3share exited during the storms:\n%s", tm.screen())
+	}
+	tm.key("q")
+	tm.waitExit()
+	errs, _ := os.ReadFile(tm.errFile)
+	if strings.Contains(string(errs), "panic") || strings.Contains(string(errs), "goroutine ") {
+		t.Errorf("s3share panicked:\n%s", errs)
+	}
+}

@@ -1,0 +1,146 @@
+package ui
+
+import (
+	"fmt"
+	"io"
+	"log"
+
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// RunLogged is Run with a debug log written to w: the requests the
+// browser starts and their outcomes, store switches, links signed and
+// exported, and the errors shown. It names buckets, prefixes and keys
+// (through the same sanitiser as the screen) but never credentials, links
+// or typed text: a link carries its signature and may carry a session token.
+func RunLogged(opts Options, w io.Writer) error {
+	m := newLogged(New(opts), w)
+	m.log.Printf("start at %s", safe(opts.Start.String()))
+	err := run(m)
+	if err != nil {
+		m.log.Printf("stop: %s", safe(oneLine(err.Error())))
+	} else {
+		m.log.Printf("stop")
+	}
+	return err
+}
+
+// loggedModel wraps the root model and logs what passes through it.
+type loggedModel struct {
+	m   Model
+	log *log.Logger
+}
+
+func newLogged(m Model, w io.Writer) loggedModel {
+	return loggedModel{m: m, log: log.New(w, "", log.LstdFlags|log.Lmicroseconds)}
+}
+
+func (l loggedModel) Init() tea.Cmd {
+	l.started(-1)
+	return l.m.Init()
+}
+
+func (l loggedModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	l.logMsg(msg)
+	before := l.m.browser.reqID
+	next, cmd := l.m.Update(msg)
+	if m, ok := next.(Model); ok {
+		l.m = m
+	}
+	l.started(before)
+	return l, cmd
+}
+
+func (l loggedModel) View() string { return l.m.View() }
+
+// started logs a listing the last update started.
+func (l loggedModel) started(before int) {
+	b := &l.m.browser
+	if b.reqID == before || b.state != stateLoading {
+		return
+	}
+	switch {
+	case b.loc.Bucket == "":
+		l.log.Printf("request %d: ListBuckets started", b.reqID)
+	case b.resume != "":
+		l.log.Printf("request %d: list %s resumed", b.reqID, safe(b.loc.String()))
+	default:
+		l.log.Printf("request %d: list %s started", b.reqID, safe(b.loc.String()))
+	}
+}
+
+// logMsg logs the messages that report an outcome.
+func (l loggedModel) logMsg(msg tea.Msg) {
+	pr := l.log.Printf
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		pr("terminal %d×%d", msg.Width, msg.Height)
+	case bucketsMsg:
+		if msg.err != nil {
+			pr("request %d: ListBuckets failed: %s", msg.reqID, errText(msg.err))
+		} else {
+			pr("request %d: ListBuckets finished: %d buckets", msg.reqID, len(msg.buckets))
+		}
+	case pageMsg:
+		where := safe(msg.loc.String())
+		switch {
+		case msg.reqID != l.m.browser.reqID:
+			pr("request %d: a late page of %s dropped", msg.reqID, where)
+		case msg.err != nil:
+			pr("request %d: list %s failed: %s", msg.reqID, where, errText(msg.err))
+		default:
+			pr("request %d: list %s: %d entries, done=%t", msg.reqID, where, len(msg.page.Entries), msg.page.Done)
+		}
+	case detailMsg:
+		what := safe("s3://" + msg.bucket + "/" + msg.key)
+		if msg.err != nil {
+			pr("HEAD %s failed: %s", what, errText(msg.err))
+		} else {
+			pr("HEAD %s finished", what)
+		}
+	case versionsMsg:
+		what := safe("s3://" + msg.bucket + "/" + msg.key)
+		if msg.err != nil {
+			pr("versions of %s failed: %s", what, errText(msg.err))
+		} else {
+			pr("versions of %s: %d", what, len(msg.versions))
+		}
+	case statusMsg:
+		if msg.err {
+			pr("error shown: %s", safe(oneLine(msg.text)))
+		}
+	case connectedMsg:
+		if msg.err != nil {
+			pr("switch to %s failed: %s", safe(msg.choice.String()), errText(msg.err))
+		} else {
+			pr("switched to %s", safe(msg.choice.String()))
+		}
+	case linksSignedMsg:
+		switch {
+		case msg.err != nil:
+			pr("signing failed: %s", errText(msg.err))
+		default:
+			pr("%d links signed", len(msg.results))
+			if msg.ledgerErr != nil {
+				pr("share ledger: %s", errText(msg.ledgerErr))
+			}
+		}
+	case exportedMsg:
+		switch {
+		case msg.err != nil:
+			pr("export to %s failed: %s", safe(msg.path), errText(msg.err))
+		case msg.exists:
+			pr("export to %s: the file exists, asking before overwriting", safe(msg.path))
+		default:
+			pr("%d links exported to %s", msg.n, safe(msg.path))
+		}
+	case ledgerLoadedMsg:
+		if msg.err != nil {
+			pr("share ledger: %s", errText(msg.err))
+		} else {
+			pr("share ledger read: %d records, %d lines skipped", len(msg.recs), len(msg.warns))
+		}
+	}
+}
+
+func errText(err error) string { return safe(oneLine(fmt.Sprint(err))) }
