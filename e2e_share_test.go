@@ -2,18 +2,12 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
-	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
@@ -25,9 +19,6 @@ import (
 // The end-to-end share test runs the real binary on the demo store inside
 // a private tmux server with set-clipboard on, drives it with send-keys,
 // and checks that the link lands in a tmux buffer and works.
-
-// e2eWait bounds how long one step may take to show on screen.
-const e2eWait = 30 * time.Second
 
 func TestE2EShareInTmux(t *testing.T) {
 	if _, err := exec.LookPath("tmux"); err != nil {
@@ -63,7 +54,7 @@ func TestE2EShareInTmux(t *testing.T) {
 			port := freeTCPPort(t)
 			state := t.TempDir()
 			s := startTmux(t, bin, []string{"demo", "--addr", "127.0.0.1:" + port, "--clipboard", c.clipboard},
-				append([]string{"XDG_STATE_HOME=" + state, "XDG_CONFIG_HOME=" + t.TempDir()}, c.env...))
+				tmuxOptions{clipboard: true, env: append([]string{"XDG_STATE_HOME=" + state, "XDG_CONFIG_HOME=" + t.TempDir()}, c.env...)})
 
 			s.waitFor("the bucket list", func(sc string) bool { return strings.Contains(sc, "demo-docs/") })
 			s.selectRow("demo-docs/")
@@ -141,33 +132,6 @@ func TestE2EShareInTmux(t *testing.T) {
 	}
 }
 
-// buildS3share builds the command into a temporary directory.
-func buildS3share(t *testing.T) string {
-	t.Helper()
-	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(goBin); err != nil {
-		if goBin, err = exec.LookPath("go"); err != nil {
-			t.Fatal("the go command is needed to build s3share for this test")
-		}
-	}
-	bin := filepath.Join(t.TempDir(), "s3share")
-	cmd := exec.Command(goBin, "build", "-o", bin, ".")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
-func freeTCPPort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
-}
-
 // demoObject reads an object of the demo store directly.
 func demoObject(t *testing.T, port, bucketKey string) string {
 	t.Helper()
@@ -188,143 +152,4 @@ func demoObject(t *testing.T, port, bucketKey string) string {
 		t.Fatalf("read %s from the demo store: %v", bucketKey, err)
 	}
 	return string(data)
-}
-
-// flatScreen joins the screen's lines without their padding, so a link
-// wrapped over several lines reads as one string.
-func flatScreen(s string) string {
-	var b strings.Builder
-	for _, l := range strings.Split(s, "\n") {
-		b.WriteString(strings.TrimRight(l, " "))
-	}
-	return b.String()
-}
-
-// tmuxSession is one program running in a private tmux server.
-type tmuxSession struct {
-	t       *testing.T
-	sock    string
-	errFile string
-}
-
-// startTmux starts a private tmux server (no config file, set-clipboard
-// on, panes kept when their program exits) running bin with args and the
-// extra environment.
-func startTmux(t *testing.T, bin string, args, env []string) *tmuxSession {
-	t.Helper()
-	s := &tmuxSession{
-		t:       t,
-		sock:    fmt.Sprintf("s3share-e2e-%d-%d", os.Getpid(), time.Now().UnixNano()),
-		errFile: filepath.Join(t.TempDir(), "stderr"),
-	}
-	cmdline := shellQuote(bin)
-	for _, a := range args {
-		cmdline += " " + shellQuote(a)
-	}
-	cmdline += " 2>" + shellQuote(s.errFile)
-	tmuxArgs := []string{"start-server", ";",
-		"set-option", "-g", "set-clipboard", "on", ";",
-		"set-option", "-g", "remain-on-exit", "on", ";",
-		"new-session", "-d", "-s", "e2e", "-x", "80", "-y", "24"}
-	for _, e := range append([]string{"TERM=xterm-256color"}, env...) {
-		tmuxArgs = append(tmuxArgs, "-e", e)
-	}
-	tmuxArgs = append(tmuxArgs, cmdline)
-	t.Cleanup(func() { _, _ = s.tmux("kill-server") })
-	if out, err := s.tmux(tmuxArgs...); err != nil {
-		t.Fatalf("start tmux: %v: %s", err, out)
-	}
-	return s
-}
-
-func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
-
-// tmux runs a tmux command against the private server.
-func (s *tmuxSession) tmux(args ...string) (string, error) {
-	cmd := exec.Command("tmux", append([]string{"-L", s.sock, "-f", "/dev/null"}, args...)...)
-	// Talk to our server, not to one this test may itself run in.
-	cmd.Env = append(os.Environ(), "TMUX=")
-	out, err := cmd.Output()
-	if ee, ok := err.(*exec.ExitError); ok {
-		err = fmt.Errorf("%v: %s", err, strings.TrimSpace(string(ee.Stderr)))
-	}
-	return string(out), err
-}
-
-// key sends one key.
-func (s *tmuxSession) key(k string) {
-	s.t.Helper()
-	if _, err := s.tmux("send-keys", "-t", "e2e", k); err != nil {
-		s.t.Fatalf("send-keys %s: %v", k, err)
-	}
-}
-
-func (s *tmuxSession) screen() string {
-	out, err := s.tmux("capture-pane", "-p", "-t", "e2e")
-	if err != nil {
-		return "(capture-pane: " + err.Error() + ")"
-	}
-	return out
-}
-
-func (s *tmuxSession) stderr() string {
-	data, _ := os.ReadFile(s.errFile)
-	return string(data)
-}
-
-// waitFor polls the screen until ok accepts it, and returns it.
-func (s *tmuxSession) waitFor(what string, ok func(screen string) bool) string {
-	s.t.Helper()
-	deadline := time.Now().Add(e2eWait)
-	for {
-		sc := s.screen()
-		if ok(sc) {
-			return sc
-		}
-		if time.Now().After(deadline) {
-			s.t.Fatalf("waiting for %s: not on screen after %s:\n%s\nstderr:\n%s", what, e2eWait, sc, s.stderr())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
-// selectedLine is the browser row under the cursor ("> " marks it).
-func selectedLine(screen string) string {
-	for _, l := range strings.Split(screen, "\n") {
-		if strings.HasPrefix(l, "> ") {
-			return l
-		}
-	}
-	return ""
-}
-
-// selectRow moves the cursor down, a key at a time, onto the row named name.
-func (s *tmuxSession) selectRow(name string) {
-	s.t.Helper()
-	for range 60 {
-		sel := selectedLine(s.screen())
-		if strings.Contains(sel, " "+name+" ") || strings.HasSuffix(strings.TrimRight(sel, " "), " "+name) {
-			return
-		}
-		s.key("j")
-		// Wait until the cursor has moved before looking again.
-		s.waitFor("the cursor to move", func(sc string) bool { return selectedLine(sc) != sel })
-	}
-	s.t.Fatalf("no row %q:\n%s", name, s.screen())
-}
-
-// waitExit waits for the program to end.
-func (s *tmuxSession) waitExit() {
-	s.t.Helper()
-	deadline := time.Now().Add(e2eWait)
-	for {
-		out, err := s.tmux("display-message", "-p", "-t", "e2e", "#{pane_dead}")
-		if err == nil && strings.TrimSpace(out) == "1" {
-			return
-		}
-		if time.Now().After(deadline) {
-			s.t.Fatalf("the program did not exit after q:\n%s", s.screen())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }

@@ -12,7 +12,6 @@ import (
 	"runtime"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/s3share/s3share/config"
 	"github.com/s3share/s3share/internal/demo"
@@ -28,9 +27,6 @@ import (
 // there); the token is chosen so that its query-escaped form differs
 // from it, so the raw token can be looked for everywhere, and the escaped
 // one only inside links.
-
-// secretWait bounds how long one step of the terminal session may take.
-const secretWait = 30 * time.Second
 
 type secrets struct {
 	key, token string
@@ -95,7 +91,7 @@ func TestSecretsNeverShown(t *testing.T) {
 	}
 	// Before HOME moves: the go command and the versitygw harness find
 	// their caches under it.
-	bin := secretsBinary(t)
+	bin := buildS3share(t)
 	vgw := s3test.Start(t)
 	sec := newSecrets(t)
 	srv, err := demo.Start(demo.Options{AccessKey: "AKIASECRETSTEST0001", SecretKey: sec.key, SessionToken: sec.token})
@@ -123,39 +119,40 @@ func TestSecretsNeverShown(t *testing.T) {
 	}
 
 	// The terminal session.
-	tm := startSecretsTmux(t, bin, work, []string{"--debug", debugLog, "--clipboard", "off"}, vars)
-	tm.waitFor("the bucket list", "demo-docs/")
+	tm := startTmux(t, bin, []string{"--debug", debugLog, "--clipboard", "off"},
+		tmuxOptions{width: 160, height: 40, dir: work, env: envList(vars)})
+	tm.waitText("the bucket list", "demo-docs/")
 	tm.open("demo-docs/")
 	tm.open("notes/")
-	tm.waitFor("the listing", "todo.txt")
+	tm.waitText("the listing", "todo.txt")
 	tm.selectRow("todo.txt")
-	tm.waitFor("the details", "ETag")
+	tm.waitText("the details", "ETag")
 	tm.key("s")
-	tm.waitFor("the share panel", "Share s3://demo-docs/notes/todo.txt")
+	tm.waitText("the share panel", "Share s3://demo-docs/notes/todo.txt")
 	tm.key("Enter")
-	tm.waitFor("the link", "link made")
+	tm.waitText("the link", "link made")
 	tm.key("e")
-	tm.waitFor("the export prompt", "export to:")
+	tm.waitText("the export prompt", "export to:")
 	tm.key("Enter")
-	tm.waitFor("the export", "exported 1 link")
+	tm.waitText("the export", "exported 1 link")
 	tm.key("Escape")
 	tm.key("H")
-	tm.waitFor("the share ledger", "notes/todo.txt")
+	tm.waitText("the share ledger", "notes/todo.txt")
 	tm.key("Escape")
 	tm.key("?")
-	tm.waitFor("the help screen", "s3share — keys")
+	tm.waitText("the help screen", "s3share — keys")
 	tm.key("Escape")
 	tm.key(":")
 	tm.key("C-u")
 	tm.typeText("s3://no-such-bucket-x/")
 	tm.key("Enter")
-	tm.waitFor("the error", "NoSuchBucket")
+	tm.waitText("the error", "NoSuchBucket")
 	tm.key("q")
 	tm.waitExit()
 
 	for i, sc := range tm.screens {
 		sec.check(t, fmt.Sprintf("screen %d", i), sc)
-		sec.check(t, fmt.Sprintf("screen %d, lines joined", i), joinScreen(sc))
+		sec.check(t, fmt.Sprintf("screen %d, lines joined", i), flatScreen(sc))
 	}
 	if links := strings.Count(strings.Join(tm.screens, ""), "X-Amz-Security-Token="); links == 0 {
 		t.Errorf("no screen showed a link: the check of the token proves nothing")
@@ -279,172 +276,11 @@ func readSecretFile(t *testing.T, what, path string) string {
 	return string(data)
 }
 
-// joinScreen joins a screen's lines without their padding, so a link
-// wrapped over several lines reads as one string.
-func joinScreen(s string) string {
-	var b strings.Builder
-	for _, l := range strings.Split(s, "\n") {
-		b.WriteString(strings.TrimRight(l, " "))
-	}
-	return b.String()
-}
-
-// secretsBinary builds s3share into a temporary directory. Call it before
-// the test moves HOME: the go command finds its caches there.
-func secretsBinary(t *testing.T) string {
-	t.Helper()
-	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(goBin); err != nil {
-		if goBin, err = exec.LookPath("go"); err != nil {
-			t.Fatal("the go command is needed to build s3share for this test")
-		}
-	}
-	bin := filepath.Join(t.TempDir(), "s3share")
-	if out, err := exec.Command(goBin, "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
-// secretsTmux is s3share running in a private tmux server; every screen
-// it was seen showing is kept.
-type secretsTmux struct {
-	t       *testing.T
-	sock    string
-	errFile string
-	screens []string
-}
-
-func startSecretsTmux(t *testing.T, bin, dir string, args []string, vars map[string]string) *secretsTmux {
-	t.Helper()
-	s := &secretsTmux{t: t, sock: fmt.Sprintf("s3share-secrets-%d-%d", os.Getpid(), time.Now().UnixNano()),
-		errFile: filepath.Join(t.TempDir(), "stderr")}
-	line := quoteArg(bin)
-	for _, a := range args {
-		line += " " + quoteArg(a)
-	}
-	line += " 2>" + quoteArg(s.errFile)
-	tmuxArgs := []string{"start-server", ";", "set-option", "-g", "remain-on-exit", "on", ";",
-		"new-session", "-d", "-s", "sec", "-x", "160", "-y", "40", "-c", dir, "-e", "TERM=xterm-256color"}
-	for _, k := range []string{"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_CA_BUNDLE", "AWS_ENDPOINT_URL_S3", "MC_CONFIG_DIR"} {
-		tmuxArgs = append(tmuxArgs, "-e", k+"=")
-	}
+// envList turns variables into NAME=value pairs.
+func envList(vars map[string]string) []string {
+	var out []string
 	for k, v := range vars {
-		tmuxArgs = append(tmuxArgs, "-e", k+"="+v)
-	}
-	tmuxArgs = append(tmuxArgs, "-e", "HOME="+os.Getenv("HOME"), line)
-	t.Cleanup(func() { _, _ = s.tmux("kill-server") })
-	if out, err := s.tmux(tmuxArgs...); err != nil {
-		t.Fatalf("start tmux: %v: %s", err, out)
-	}
-	return s
-}
-
-func quoteArg(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
-
-func (s *secretsTmux) tmux(args ...string) (string, error) {
-	cmd := exec.Command("tmux", append([]string{"-L", s.sock, "-f", "/dev/null"}, args...)...)
-	cmd.Env = append(os.Environ(), "TMUX=")
-	out, err := cmd.Output()
-	if ee, ok := err.(*exec.ExitError); ok {
-		err = fmt.Errorf("%v: %s", err, strings.TrimSpace(string(ee.Stderr)))
-	}
-	return string(out), err
-}
-
-func (s *secretsTmux) key(k string) {
-	s.t.Helper()
-	if _, err := s.tmux("send-keys", "-t", "sec", k); err != nil {
-		s.t.Fatalf("send-keys %s: %v", k, err)
-	}
-}
-
-func (s *secretsTmux) typeText(text string) {
-	s.t.Helper()
-	if _, err := s.tmux("send-keys", "-t", "sec", "-l", text); err != nil {
-		s.t.Fatalf("send-keys -l %s: %v", text, err)
-	}
-}
-
-func (s *secretsTmux) screen() string {
-	out, err := s.tmux("capture-pane", "-p", "-t", "sec")
-	if err != nil {
-		return "(capture-pane: " + err.Error() + ")"
-	}
-	if len(s.screens) == 0 || s.screens[len(s.screens)-1] != out {
-		s.screens = append(s.screens, out)
+		out = append(out, k+"="+v)
 	}
 	return out
-}
-
-// waitFor polls the screen until it shows text.
-func (s *secretsTmux) waitFor(what, text string) string {
-	s.t.Helper()
-	deadline := time.Now().Add(secretWait)
-	for {
-		sc := s.screen()
-		if strings.Contains(sc, text) {
-			return sc
-		}
-		if time.Now().After(deadline) {
-			errs, _ := os.ReadFile(s.errFile)
-			s.t.Fatalf("waiting for %s (%q): not on screen after %s:\n%s\nstderr:\n%s", what, text, secretWait, sc, errs)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
-// selectRow moves the cursor onto the row named name.
-func (s *secretsTmux) selectRow(name string) {
-	s.t.Helper()
-	for range 60 {
-		sel := ""
-		for _, l := range strings.Split(s.screen(), "\n") {
-			if strings.HasPrefix(l, "> ") {
-				sel = l
-			}
-		}
-		if strings.Contains(sel, " "+name+" ") || strings.HasSuffix(strings.TrimRight(sel, " "), " "+name) {
-			return
-		}
-		s.key("j")
-		deadline := time.Now().Add(secretWait)
-		for {
-			cur := ""
-			for _, l := range strings.Split(s.screen(), "\n") {
-				if strings.HasPrefix(l, "> ") {
-					cur = l
-				}
-			}
-			if cur != sel || time.Now().After(deadline) {
-				break
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-	}
-	s.t.Fatalf("no row %q:\n%s", name, s.screen())
-}
-
-// open selects the row name and opens it.
-func (s *secretsTmux) open(name string) {
-	s.t.Helper()
-	s.waitFor(name+" listed", name)
-	s.selectRow(name)
-	s.key("Enter")
-	s.waitFor(name+" opened", "/"+name)
-}
-
-func (s *secretsTmux) waitExit() {
-	s.t.Helper()
-	deadline := time.Now().Add(secretWait)
-	for {
-		out, err := s.tmux("display-message", "-p", "-t", "sec", "#{pane_dead}")
-		if err == nil && strings.TrimSpace(out) == "1" {
-			return
-		}
-		if time.Now().After(deadline) {
-			s.t.Fatalf("s3share did not exit after q:\n%s", s.screen())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }

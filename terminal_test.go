@@ -1,7 +1,6 @@
 package main
 
 import (
-	"net"
 	"os"
 	"regexp"
 	"strconv"
@@ -15,22 +14,18 @@ import (
 // a storm of resizes down to 1×1 and keys typed while panels open and
 // close leave it working; q still quits and nothing panics.
 func TestTerminalDumbTinyAndStorms(t *testing.T) {
-	bin := secretsBinary(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
-	ln.Close()
+	bin := buildS3share(t)
+	port := freeTCPPort(t)
 	home := t.TempDir()
 	vars := map[string]string{"TERM": "dumb", "NO_COLOR": "1", "XDG_STATE_HOME": home, "XDG_CONFIG_HOME": home}
-	tm := startSecretsTmux(t, bin, home, []string{"demo", "--addr", "127.0.0.1:" + port, "--clipboard", "off"}, vars)
-	tm.waitFor("the bucket list", "demo-docs/")
+	tm := startTmux(t, bin, []string{"demo", "--addr", "127.0.0.1:" + port, "--clipboard", "off"},
+		tmuxOptions{dir: home, env: envList(vars)})
+	tm.waitText("the bucket list", "demo-docs/")
 
 	sgrColour := regexp.MustCompile(`\x1b\[[0-9;]*(3[0-8]|4[0-8]|9[0-7]|10[0-7])(;[0-9;]*)?m`)
 	coloured := func(what string) {
 		t.Helper()
-		out, err := tm.tmux("capture-pane", "-e", "-p", "-t", "sec")
+		out, err := tm.tmux("capture-pane", "-e", "-p", "-t", tmuxTarget)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -42,7 +37,7 @@ func TestTerminalDumbTinyAndStorms(t *testing.T) {
 
 	resize := func(w, h int) {
 		t.Helper()
-		if _, err := tm.tmux("resize-window", "-t", "sec", "-x", strconv.Itoa(w), "-y", strconv.Itoa(h)); err != nil {
+		if _, err := tm.tmux("resize-window", "-t", tmuxTarget, "-x", strconv.Itoa(w), "-y", strconv.Itoa(h)); err != nil {
 			t.Fatalf("resize to %dx%d: %v", w, h, err)
 		}
 	}
@@ -56,34 +51,34 @@ func TestTerminalDumbTinyAndStorms(t *testing.T) {
 
 	storm()
 	resize(100, 30)
-	tm.waitFor("the list after a resize storm", "demo-docs/")
+	tm.waitText("the list after a resize storm", "demo-docs/")
 	tm.key("?")
-	tm.waitFor("the help screen", "s3share — keys")
+	tm.waitText("the help screen", "s3share — keys")
 	storm()
 	resize(100, 30)
 	tm.key("Escape")
-	tm.waitFor("the list again", "demo-docs/")
+	tm.waitText("the list again", "demo-docs/")
 	tm.open("demo-docs/")
 	tm.open("notes/")
-	tm.waitFor("the listing", "todo.txt")
+	tm.waitText("the listing", "todo.txt")
 	tm.selectRow("todo.txt")
 
 	// Keys typed while the share panel opens and closes, in one burst.
 	for i := 0; i < 5; i++ {
-		if _, err := tm.tmux("send-keys", "-t", "sec", "s", "Escape", "j", "k", "s", "Escape", "H", "Escape", "?", "Escape"); err != nil {
+		if _, err := tm.tmux("send-keys", "-t", tmuxTarget, "s", "Escape", "j", "k", "s", "Escape", "H", "Escape", "?", "Escape"); err != nil {
 			t.Fatal(err)
 		}
 	}
 	tm.key("s")
-	tm.waitFor("the share panel", "Share s3://demo-docs/notes/")
+	tm.waitText("the share panel", "Share s3://demo-docs/notes/")
 	storm()
 	resize(100, 30)
 	tm.key("Enter")
-	tm.waitFor("the link", "link made")
+	tm.waitText("the link", "link made")
 	coloured("the share result")
 	tm.key("Escape")
-	tm.waitFor("the listing after the panel", "todo.txt")
-	if dead, _ := tm.tmux("display-message", "-p", "-t", "sec", "#{pane_dead}"); strings.TrimSpace(dead) == "1" {
+	tm.waitText("the listing after the panel", "todo.txt")
+	if dead, _ := tm.tmux("display-message", "-p", "-t", tmuxTarget, "#{pane_dead}"); strings.TrimSpace(dead) == "1" {
 		t.Fatalf("s3share exited during the storms:\n%s", tm.screen())
 	}
 	tm.key("q")
