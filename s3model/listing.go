@@ -3,8 +3,11 @@ package s3model
 import (
 	"bytes"
 	"cmp"
+	"runtime"
 	"slices"
+	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -234,16 +237,62 @@ func (l *Listing) Filter(ids []ID, m Matcher) []ID {
 
 // FilterAll returns the ids of rows [from, Len()) whose names match, in
 // natural order. Over a whole listing it scans the name bytes in one pass
-// rather than name by name, which is what keeps a keystroke of filtering
-// a million names within tens of milliseconds.
+// rather than name by name, split across the CPUs for big listings, which
+// is what keeps a keystroke of filtering a million names within tens of
+// milliseconds.
 func (l *Listing) FilterAll(from int, m Matcher) []ID {
 	if from > 0 || !m.ascii || len(m.q) == 0 {
 		return l.Filter(l.IDs(from, l.Len()), m)
 	}
+	parts := min(runtime.GOMAXPROCS(0), 4, len(l.names)/parallelBytes+1)
+	bounds := make([]int, parts+1)
+	for i := 1; i < parts; i++ {
+		bounds[i] = l.rowEndAfter(len(l.names) * i / parts)
+	}
+	bounds[parts] = len(l.names)
+	type found struct{ pre, obj []ID }
+	res := make([]found, parts)
+	var wg sync.WaitGroup
+	for i := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res[i].pre, res[i].obj = l.filterBytes(bounds[i], bounds[i+1], m)
+		}()
+	}
+	wg.Wait()
 	var pre, obj []ID
-	pi, oi := 0, 0
-	sc := newScanner(l.names, &m)
-	for p := 0; ; {
+	for _, r := range res {
+		pre = append(pre, r.pre...)
+	}
+	for _, r := range res {
+		obj = append(obj, r.obj...)
+	}
+	return append(pre, obj...)
+}
+
+// parallelBytes is how many name bytes make it worth a goroutine.
+var parallelBytes = 4 << 20
+
+// rowEndAfter returns the end of the row holding byte p, so that a split
+// at the result never cuts a name.
+func (l *Listing) rowEndAfter(p int) int {
+	for _, rows := range [][]row{l.prefixes, l.objects} {
+		i := sort.Search(len(rows), func(i int) bool { return end(rows[i]) > p })
+		if i < len(rows) && int(rows[i].off) <= p {
+			return end(rows[i])
+		}
+	}
+	return p
+}
+
+// filterBytes finds the rows whose names lie in names[lo:hi] and match;
+// lo and hi are row boundaries.
+func (l *Listing) filterBytes(lo, hi int, m Matcher) (pre, obj []ID) {
+	pi := sort.Search(len(l.prefixes), func(i int) bool { return end(l.prefixes[i]) > lo })
+	oi := sort.Search(len(l.objects), func(i int) bool { return end(l.objects[i]) > lo })
+	sc := newScanner(l.names[:hi], &m)
+	for p := lo; ; {
 		if p = sc.from(p); p < 0 {
 			break
 		}
@@ -276,7 +325,7 @@ func (l *Listing) FilterAll(from int, m Matcher) []ID {
 		}
 		p = end(r) // one hit per row is enough
 	}
-	return append(pre, obj...)
+	return pre, obj
 }
 
 func end(r row) int { return int(r.off + r.n) }

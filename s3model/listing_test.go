@@ -158,7 +158,6 @@ func BenchmarkListingMemory(b *testing.B) {
 
 func BenchmarkFilter1M(b *testing.B) {
 	l := bigListing(1_000_000)
-	all := l.IDs(0, l.Len())
 	for _, q := range []string{"a", "host-42", "SERVER-0000123", "zzz"} {
 		b.Run(q, func(b *testing.B) {
 			m := NewMatcher(q)
@@ -167,12 +166,6 @@ func BenchmarkFilter1M(b *testing.B) {
 			}
 		})
 	}
-	b.Run("refine", func(b *testing.B) {
-		m := NewMatcher("server-0000123")
-		for b.Loop() {
-			l.Filter(all, m)
-		}
-	})
 }
 
 func BenchmarkSort1M(b *testing.B) {
@@ -211,6 +204,38 @@ func TestFilterAllAgainstFilter(t *testing.T) {
 		want := names(&l, l.Filter(l.IDs(0, l.Len()), m))
 		if got := names(&l, l.FilterAll(0, m)); got != want {
 			t.Fatalf("FilterAll(%q) = %q, Filter = %q", q, got, want)
+		}
+	}
+}
+
+func TestFilterAllSplitAcrossWorkers(t *testing.T) {
+	defer func(n int) { parallelBytes = n }(parallelBytes)
+	parallelBytes = 16 // split even small listings, at many places
+	r := rand.New(rand.NewPCG(5, 6))
+	alphabet := []byte("abAB/.x")
+	for round := 0; round < 300; round++ {
+		var l Listing
+		for p := 0; p < 1+r.IntN(4); p++ {
+			var page []Entry
+			for i := 0; i < 1+r.IntN(40); i++ {
+				name := make([]byte, 1+r.IntN(8))
+				for j := range name {
+					name[j] = alphabet[r.IntN(len(alphabet))]
+				}
+				e := Entry{Name: string(name)}
+				if r.IntN(3) == 0 {
+					e.Name += "/"
+					e.IsPrefix = true
+				}
+				page = append(page, e)
+			}
+			l.Add(page)
+		}
+		q := string(alphabet[r.IntN(4)]) + string(alphabet[r.IntN(len(alphabet))])
+		m := NewMatcher(q)
+		want := names(&l, l.Filter(l.IDs(0, l.Len()), m))
+		if got := names(&l, l.FilterAll(0, m)); got != want {
+			t.Fatalf("split FilterAll(%q) = %q, Filter = %q", q, got, want)
 		}
 	}
 }
