@@ -180,14 +180,15 @@ func BenchmarkSort1M(b *testing.B) {
 	}
 }
 
-func TestFilterAllAgainstFilter(t *testing.T) {
-	r := rand.New(rand.NewPCG(3, 4))
+// randomListing makes a listing of short names from a small alphabet, in
+// up to pages pages, about a third of them prefixes.
+func randomListing(r *rand.Rand, pages int) *Listing {
 	alphabet := []byte("abAB/.x")
-	for round := 0; round < 300; round++ {
-		var l Listing
+	var l Listing
+	for p := 0; p < 1+r.IntN(pages); p++ {
 		var page []Entry
-		for i := 0; i < 1+r.IntN(30); i++ {
-			name := make([]byte, 1+r.IntN(6))
+		for i := 0; i < 1+r.IntN(40); i++ {
+			name := make([]byte, 1+r.IntN(8))
 			for j := range name {
 				name[j] = alphabet[r.IntN(len(alphabet))]
 			}
@@ -199,43 +200,31 @@ func TestFilterAllAgainstFilter(t *testing.T) {
 			page = append(page, e)
 		}
 		l.Add(page)
+	}
+	return &l
+}
+
+// checkFilterAll compares FilterAll with the name-by-name Filter on random
+// listings and two-letter queries.
+func checkFilterAll(t *testing.T, seed uint64, pages int) {
+	t.Helper()
+	r := rand.New(rand.NewPCG(seed, seed+1))
+	alphabet := []byte("abAB/.x")
+	for round := 0; round < 300; round++ {
+		l := randomListing(r, pages)
 		q := string(alphabet[r.IntN(4)]) + string(alphabet[r.IntN(len(alphabet))])
 		m := NewMatcher(q)
-		want := names(&l, l.Filter(l.IDs(0, l.Len()), m))
-		if got := names(&l, l.FilterAll(0, m)); got != want {
+		want := names(l, l.Filter(l.IDs(0, l.Len()), m))
+		if got := names(l, l.FilterAll(0, m)); got != want {
 			t.Fatalf("FilterAll(%q) = %q, Filter = %q", q, got, want)
 		}
 	}
 }
 
+func TestFilterAllAgainstFilter(t *testing.T) { checkFilterAll(t, 3, 1) }
+
 func TestFilterAllSplitAcrossWorkers(t *testing.T) {
 	defer func(n int) { parallelBytes = n }(parallelBytes)
-	parallelBytes = 16 // split even small listings, at many places
-	r := rand.New(rand.NewPCG(5, 6))
-	alphabet := []byte("abAB/.x")
-	for round := 0; round < 300; round++ {
-		var l Listing
-		for p := 0; p < 1+r.IntN(4); p++ {
-			var page []Entry
-			for i := 0; i < 1+r.IntN(40); i++ {
-				name := make([]byte, 1+r.IntN(8))
-				for j := range name {
-					name[j] = alphabet[r.IntN(len(alphabet))]
-				}
-				e := Entry{Name: string(name)}
-				if r.IntN(3) == 0 {
-					e.Name += "/"
-					e.IsPrefix = true
-				}
-				page = append(page, e)
-			}
-			l.Add(page)
-		}
-		q := string(alphabet[r.IntN(4)]) + string(alphabet[r.IntN(len(alphabet))])
-		m := NewMatcher(q)
-		want := names(&l, l.Filter(l.IDs(0, l.Len()), m))
-		if got := names(&l, l.FilterAll(0, m)); got != want {
-			t.Fatalf("split FilterAll(%q) = %q, Filter = %q", q, got, want)
-		}
-	}
+	parallelBytes = 16 // split even small listings
+	checkFilterAll(t, 5, 4)
 }

@@ -70,7 +70,7 @@ func TestBrowseBucketsPrefixesAndBack(t *testing.T) {
 	}
 }
 
-func TestOpenAtLocationSelectsKey(t *testing.T) {
+func TestOpenAtLocationSelectkeyMsg(t *testing.T) {
 	srv := s3test.Start(t)
 	bucket := srv.NewBucket(t)
 	for _, k := range []string{"a/1.txt", "a/2.txt", "a/3.txt"} {

@@ -46,7 +46,7 @@ func openLedgerView(t *testing.T, w, h int, path string, clock *testClock, cb *r
 	var m tea.Model = New(opts)
 	m, _ = m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	m, _ = m.Update(pageMsg{reqID: 1, loc: opts.Start, page: s3model.Page{Done: true}})
-	m = sPress(t, m, "H")
+	m = press(t, m, "H")
 	ledgerPanelOf(t, m)
 	return m
 }
@@ -150,11 +150,11 @@ func TestLedgerViewLifecycle(t *testing.T) {
 		t.Errorf("title after b expired:\n%s", v)
 	}
 	// The cursor stayed on b, now expired: enter refuses to copy it.
-	m = sPress(t, m, "enter")
+	m = press(t, m, "enter")
 	if len(cb.all()) != 0 || !strings.Contains(m.View(), "this link expired at 2026-11-27 14:00 UTC") {
 		t.Errorf("an expired link was copied, or not explained:\n%s", m.View())
 	}
-	m = sPress(t, m, "up", "enter")
+	m = press(t, m, "up", "enter")
 	if got := cb.last(t); got != a.URL {
 		t.Errorf("copied %q, want a's link", got)
 	}
@@ -163,7 +163,7 @@ func TestLedgerViewLifecycle(t *testing.T) {
 	}
 
 	// Filter: q is a letter while typing.
-	m = sPress(t, m, "/")
+	m = press(t, m, "/")
 	m = typeText(t, m, "photo")
 	m, cmd := m.Update(keyMsg("q"))
 	if cmd != nil {
@@ -174,19 +174,19 @@ func TestLedgerViewLifecycle(t *testing.T) {
 	if got := rowOrder(m.View(), keys...); len(got) != 0 {
 		t.Errorf("filter photoq matches %v", got)
 	}
-	m = sPress(t, m, "backspace", "enter")
+	m = press(t, m, "backspace", "enter")
 	v = m.View()
 	if got := strings.Join(rowOrder(v, keys...), ","); got != "d-photo-old.png" {
 		t.Errorf("filter photo shows %s:\n%s", got, v)
 	}
-	m = sPress(t, m, "esc") // clears the filter, the view stays
+	m = press(t, m, "esc") // clears the filter, the view stays
 	if got := rowOrder(m.View(), keys...); len(got) != 4 {
 		t.Errorf("esc did not clear the filter: %v", got)
 	}
 	ledgerPanelOf(t, m)
 
 	// d removes a from the file and says that the link still works.
-	m = sPress(t, m, "g", "d")
+	m = press(t, m, "g", "d")
 	v = m.View()
 	if !strings.Contains(v, "removed s3://media/a-active.png from the ledger — this does not revoke the link") {
 		t.Errorf("removal not explained:\n%s", v)
@@ -204,7 +204,7 @@ func TestLedgerViewLifecycle(t *testing.T) {
 	if got := rowOrder(v, keys...); len(got) != 3 {
 		t.Errorf("a is still listed: %v", got)
 	}
-	m = sPress(t, m, "esc")
+	m = press(t, m, "esc")
 	if m.(Model).panel != nil {
 		t.Error("esc did not close the ledger view")
 	}
@@ -223,7 +223,7 @@ func TestLedgerViewOffAndEmptyAndBroken(t *testing.T) {
 	if v := m.View(); !strings.Contains(v, "no links made yet") {
 		t.Errorf("empty ledger:\n%s", v)
 	}
-	m = sPress(t, m, "enter", "d") // nothing selected: nothing happens
+	m = press(t, m, "enter", "d") // nothing selected: nothing happens
 	checkFits(t, m.View(), 80, 24)
 
 	path := writeLedger(t, ledgerRec("ok.txt", clock.Now(), clock.Now().Add(time.Hour)))
@@ -267,7 +267,7 @@ func TestGoldenLedgerView(t *testing.T) {
 	eachSize(t, func(t *testing.T, w, h int) {
 		path, clock := goldenLedger(t)
 		m := openLedgerView(t, w, h, path, clock, nativeOK())
-		m = sPress(t, m, "down", "down")
+		m = press(t, m, "down", "down")
 		requireGolden(t, m, w, h)
 	})
 }
@@ -282,7 +282,7 @@ func TestLedgerViewSmallAndHostile(t *testing.T) {
 		w, h := size[0], size[1]
 		m := openLedgerView(t, w, h, path, &testClock{t: now}, nativeOK())
 		for _, keys := range [][]string{nil, {"down"}, {"/"}, {"x"}} {
-			m = sPress(t, m, keys...)
+			m = press(t, m, keys...)
 			v := m.View()
 			checkFits(t, v, w, h)
 			if bad := rawControl(v); bad != "" {

@@ -86,46 +86,11 @@ func (c *testClock) Add(d time.Duration) {
 // The driver below is drive_test.go's, except that the ledger view's
 // one-second countdown is not fed back (it would never settle).
 
-func sSend(t *testing.T, m tea.Model, msg tea.Msg) tea.Model {
-	t.Helper()
-	m, cmd := m.Update(msg)
-	return drain(t, m, cmd)
-}
-
-// key builds the key messages the tests type.
-func sKey(s string) tea.KeyMsg {
-	switch s {
-	case "esc":
-		return tea.KeyMsg{Type: tea.KeyEsc}
-	case "tab":
-		return tea.KeyMsg{Type: tea.KeyTab}
-	case "shift+tab":
-		return tea.KeyMsg{Type: tea.KeyShiftTab}
-	case "left":
-		return tea.KeyMsg{Type: tea.KeyLeft}
-	case "right":
-		return tea.KeyMsg{Type: tea.KeyRight}
-	case "ctrl+u":
-		return tea.KeyMsg{Type: tea.KeyCtrlU}
-	case "space":
-		return tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}}
-	}
-	return keyMsg(s)
-}
-
-func sPress(t *testing.T, m tea.Model, keys ...string) tea.Model {
-	t.Helper()
-	for _, k := range keys {
-		m = sSend(t, m, sKey(k))
-	}
-	return m
-}
-
 // typeText types s one rune at a time.
 func typeText(t *testing.T, m tea.Model, s string) tea.Model {
 	t.Helper()
 	for _, r := range s {
-		m = sSend(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+		m = send(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
 	}
 	return m
 }
@@ -152,7 +117,7 @@ func startShare(t *testing.T, c *s3model.Client, loc Location, w, h int, opts Op
 	env.ledger = opts.LedgerPath
 	opts.Printed = env.printed
 	m := tea.Model(New(opts))
-	m = sSend(t, m, tea.WindowSizeMsg{Width: w, Height: h})
+	m = send(t, m, tea.WindowSizeMsg{Width: w, Height: h})
 	return drain(t, m, m.Init()), env
 }
 
@@ -211,7 +176,7 @@ func TestShareGetOneDay(t *testing.T) {
 	srv.Put(t, bucket, "docs/report.txt", []byte("quarterly numbers"), "text/plain")
 	m, env := startShare(t, testClient(t, srv), Location{Bucket: bucket, Prefix: "docs/"}, 100, 30, Options{})
 
-	m = sPress(t, m, "s")
+	m = press(t, m, "s")
 	v := m.View()
 	checkFits(t, v, 100, 30)
 	for _, want := range []string{"Share s3://" + bucket + "/docs/report.txt", "[GET]", "[1h]", "[inline]", "report.txt"} {
@@ -219,11 +184,11 @@ func TestShareGetOneDay(t *testing.T) {
 			t.Errorf("share panel lacks %q:\n%s", want, v)
 		}
 	}
-	m = sPress(t, m, "down", "3") // the expiry row, third preset
+	m = press(t, m, "down", "3") // the expiry row, third preset
 	if v := m.View(); !strings.Contains(v, "[1d]") {
 		t.Fatalf("1d not selected:\n%s", v)
 	}
-	m = sPress(t, m, "enter")
+	m = press(t, m, "enter")
 	v = m.View()
 	checkFits(t, v, 100, 30)
 
@@ -267,17 +232,17 @@ func TestShareGetOneDay(t *testing.T) {
 	}
 
 	// Enter copies again; esc closes.
-	m = sPress(t, m, "enter")
+	m = press(t, m, "enter")
 	if n := len(env.clip.all()); n != 2 {
 		t.Errorf("%d copies after enter on the result, want 2", n)
 	}
-	m = sPress(t, m, "esc")
+	m = press(t, m, "esc")
 	if m.(Model).panel != nil {
 		t.Fatal("esc did not close the result")
 	}
 
 	// The next panel starts on the expiry used last.
-	m = sPress(t, m, "s")
+	m = press(t, m, "s")
 	if v := m.View(); !strings.Contains(v, "[1d]") {
 		t.Errorf("the last expiry was not remembered:\n%s", v)
 	}
@@ -288,8 +253,8 @@ func TestShareAttachmentAndOverrides(t *testing.T) {
 	bucket := srv.NewBucket(t)
 	srv.Put(t, bucket, "data.bin", []byte("bytes"), "application/octet-stream")
 	m, env := startShare(t, testClient(t, srv), Location{Bucket: bucket}, 80, 24, Options{})
-	m = sPress(t, m, "s", "down", "down", "right") // disposition: attachment
-	m = sPress(t, m, "down", "ctrl+u")             // the file name
+	m = press(t, m, "s", "down", "down", "right") // disposition: attachment
+	m = press(t, m, "down", "ctrl+u")             // the file name
 	m = typeText(t, m, "résumé ")
 	m, cmd := m.Update(keyMsg("q")) // q types a letter; it does not quit
 	if cmd != nil {
@@ -298,11 +263,11 @@ func TestShareAttachmentAndOverrides(t *testing.T) {
 		}
 	}
 	m = typeText(t, m, ".bin")
-	m = sPress(t, m, "down")
+	m = press(t, m, "down")
 	m = typeText(t, m, "text/plain")
-	m = sPress(t, m, "down")
+	m = press(t, m, "down")
 	m = typeText(t, m, "no-store")
-	m = sPress(t, m, "enter")
+	m = press(t, m, "enter")
 	code, body, h := httpGet(t, env.clip.last(t))
 	if code != 200 || body != "bytes" {
 		t.Fatalf("GET link: %d %q", code, body)
@@ -321,19 +286,19 @@ func TestSharePutSignsContentType(t *testing.T) {
 	bucket := srv.NewBucket(t)
 	srv.Put(t, bucket, "pic.png", []byte("old"), "image/png")
 	m, env := startShare(t, testClient(t, srv), Location{Bucket: bucket}, 120, 40, Options{})
-	m = sPress(t, m, "s", "right") // PUT
+	m = press(t, m, "s", "right") // PUT
 	v := m.View()
 	if !strings.Contains(v, "[PUT]") || !strings.Contains(v, "image/png") {
 		t.Fatalf("PUT form without the prefilled Content-Type:\n%s", v)
 	}
-	m = sPress(t, m, "enter")
+	m = press(t, m, "enter")
 	v = m.View()
 	checkFits(t, v, 120, 40)
 	link := env.clip.last(t)
 	if !strings.Contains(flat(v), "curl -X PUT -H 'Content-Type: image/png' --upload-file pic.png '"+link+"'") {
 		t.Errorf("curl line wrong or missing:\n%s", v)
 	}
-	m = sPress(t, m, "c")
+	m = press(t, m, "c")
 	if got := env.clip.last(t); !strings.HasPrefix(got, "curl -X PUT -H 'Content-Type: image/png'") {
 		t.Errorf("c copied %q, want the curl line", got)
 	}
@@ -370,23 +335,23 @@ func TestSharePostPrefixPolicy(t *testing.T) {
 	bucket := srv.NewBucket(t)
 	srv.Put(t, bucket, "inbox/keep.txt", []byte("x"), "")
 	m, env := startShare(t, testClient(t, srv), Location{Bucket: bucket}, 100, 30, Options{})
-	m = sPress(t, m, "s", "right", "right") // POST on the inbox/ prefix
+	m = press(t, m, "s", "right", "right") // POST on the inbox/ prefix
 	v := m.View()
 	if !strings.Contains(v, "[POST]") || !strings.Contains(v, "inbox/") {
 		t.Fatalf("POST form:\n%s", v)
 	}
-	m = sPress(t, m, "down", "down", "down") // expiry, key, max size
+	m = press(t, m, "down", "down", "down") // expiry, key, max size
 	m = typeText(t, m, "10x")
 	if v := m.View(); !strings.Contains(v, `unknown unit "x"`) {
 		t.Errorf("bad size not flagged:\n%s", v)
 	}
-	m = sPress(t, m, "enter")
+	m = press(t, m, "enter")
 	if len(env.clip.all()) != 0 {
 		t.Fatal("signed with an invalid max size")
 	}
-	m = sPress(t, m, "backspace")
+	m = press(t, m, "backspace")
 	m = typeText(t, m, "MiB")
-	m = sPress(t, m, "enter")
+	m = press(t, m, "enter")
 	p := sharePanelOf(t, m)
 	if len(p.results) != 1 {
 		t.Fatalf("no POST result:\n%s", m.View())
@@ -422,7 +387,7 @@ func TestShareEscNeverSigns(t *testing.T) {
 		{"s", "right", "down", "3", "esc"},
 		{"s", "down", "5", "9", "esc"}, // esc from the custom field
 	} {
-		m = sPress(t, m, keys...)
+		m = press(t, m, keys...)
 		if m.(Model).panel != nil {
 			t.Fatalf("%v: the panel is still open:\n%s", keys, m.View())
 		}
@@ -446,42 +411,42 @@ func TestShareCustomExpiry(t *testing.T) {
 	bucket := srv.NewBucket(t)
 	srv.Put(t, bucket, "a.txt", []byte("x"), "")
 	m, env := startShare(t, testClient(t, srv), Location{Bucket: bucket}, 80, 24, Options{})
-	m = sPress(t, m, "s", "down", "5") // custom…
+	m = press(t, m, "s", "down", "5") // custom…
 	m = typeText(t, m, "90x")
 	v := m.View()
 	if !strings.Contains(v, "[custom…]") || !strings.Contains(v, `expiry "90x": unknown unit "x"`) {
 		t.Fatalf("custom error not shown under the field:\n%s", v)
 	}
-	m = sPress(t, m, "enter")
+	m = press(t, m, "enter")
 	if len(env.clip.all()) != 0 || sharePanelOf(t, m).stage != stageForm {
 		t.Fatal("enter signed with an invalid expiry")
 	}
 	if v := m.View(); !strings.Contains(v, "not signed: Custom expiry") {
 		t.Errorf("refusal not explained:\n%s", v)
 	}
-	m = sPress(t, m, "backspace")
+	m = press(t, m, "backspace")
 	m = typeText(t, m, "m")
 	if v := m.View(); strings.Contains(v, "unknown unit") || !strings.Contains(v, "ends ") {
 		t.Errorf("valid custom expiry still flagged:\n%s", v)
 	}
-	m = sPress(t, m, "enter")
+	m = press(t, m, "enter")
 	u, _ := url.Parse(env.clip.last(t))
 	if got := u.Query().Get("X-Amz-Expires"); got != "5400" {
 		t.Errorf("X-Amz-Expires = %q, want 5400", got)
 	}
-	m = sPress(t, m, "esc", "s")
+	m = press(t, m, "esc", "s")
 	v = m.View()
 	if !strings.Contains(v, "[custom…]") || !strings.Contains(v, "90m") {
 		t.Errorf("the custom expiry was not remembered:\n%s", v)
 	}
 
 	// A date in the past is refused, and so is more than 7 days.
-	m = sPress(t, m, "down", "down", "ctrl+u")
+	m = press(t, m, "down", "down", "ctrl+u")
 	m = typeText(t, m, "2020-01-01")
 	if v := m.View(); !strings.Contains(v, "is not in the future") {
 		t.Errorf("past date accepted:\n%s", v)
 	}
-	m = sPress(t, m, "ctrl+u")
+	m = press(t, m, "ctrl+u")
 	m = typeText(t, m, "8d")
 	if v := m.View(); !strings.Contains(v, "longer than 7 days") {
 		t.Errorf("8d accepted:\n%s", v)
@@ -497,7 +462,7 @@ func TestShareClipboardReports(t *testing.T) {
 	t.Run("unavailable", func(t *testing.T) {
 		fail := &recordingClipboard{res: clip.Result{Err: errors.New("no display")}}
 		m, _ := startShare(t, c, Location{Bucket: bucket}, 80, 24, Options{Clipboard: fail})
-		m = sPress(t, m, "s", "enter")
+		m = press(t, m, "s", "enter")
 		v := m.View()
 		link := fail.last(t)
 		if !strings.Contains(v, "clipboard unavailable — link shown below (no display)") {
@@ -513,7 +478,7 @@ func TestShareClipboardReports(t *testing.T) {
 
 	t.Run("off", func(t *testing.T) {
 		m, env := startShare(t, c, Location{Bucket: bucket}, 80, 24, Options{Clipboard: offClipboard{}})
-		m = sPress(t, m, "s", "enter")
+		m = press(t, m, "s", "enter")
 		v := m.View()
 		if !strings.Contains(v, "clipboard off — link shown below") {
 			t.Errorf("clipboard off not reported:\n%s", v)
@@ -536,7 +501,7 @@ func TestShareClipboardReports(t *testing.T) {
 		}
 		cb := clip.New(clip.ModeAuto, clip.Env{Getenv: getenv, TTY: &tty, GOOS: "linux"})
 		m, env := startShare(t, c, Location{Bucket: bucket}, 120, 24, Options{Clipboard: cb})
-		m = sPress(t, m, "s", "enter")
+		m = press(t, m, "s", "enter")
 		v := m.View()
 		if !strings.Contains(v, "link sent to the terminal via OSC 52 — your terminal must allow it") {
 			t.Errorf("OSC 52 not reported:\n%s", v)
@@ -561,15 +526,15 @@ func TestShareBatchThreeLinksAndExport(t *testing.T) {
 	}
 	clock := &testClock{t: time.Now()}
 	m, env := startShare(t, testClient(t, srv), Location{Bucket: bucket, Prefix: "set/"}, 100, 30, Options{Now: clock.Now})
-	m = sPress(t, m, "space", "space", "space")
+	m = press(t, m, "space", "space", "space")
 	if v := m.View(); !strings.Contains(v, "3 marked") {
 		t.Fatalf("marks not counted:\n%s", v)
 	}
-	m = sPress(t, m, "s")
+	m = press(t, m, "s")
 	if v := m.View(); !strings.Contains(v, "Share 3 marked objects in s3://"+bucket+"/set/") {
 		t.Fatalf("batch panel title:\n%s", m.View())
 	}
-	m = sPress(t, m, "enter")
+	m = press(t, m, "enter")
 	v := m.View()
 	checkFits(t, v, 100, 30)
 	lines := strings.Split(env.clip.last(t), "\n")
@@ -597,16 +562,16 @@ func TestShareBatchThreeLinksAndExport(t *testing.T) {
 	}
 
 	// Export: the default name is in the current directory.
-	m = sPress(t, m, "e")
+	m = press(t, m, "e")
 	def := "./s3share-links-" + clock.Now().UTC().Format("20060102-150405") + ".json"
 	if v := m.View(); !strings.Contains(v, "export to: "+def) {
 		t.Errorf("default export path not offered:\n%s", v)
 	}
 	dir := t.TempDir()
 	out := filepath.Join(dir, "links.json")
-	m = sPress(t, m, "ctrl+u")
+	m = press(t, m, "ctrl+u")
 	m = typeText(t, m, out)
-	m = sPress(t, m, "enter")
+	m = press(t, m, "enter")
 	if v := m.View(); !strings.Contains(v, "exported 3 links to "+out) {
 		t.Errorf("export not confirmed by name:\n%s", v)
 	}
@@ -625,13 +590,13 @@ func TestShareBatchThreeLinksAndExport(t *testing.T) {
 	}
 
 	// The same name again: asked, and n keeps the file.
-	m = sPress(t, m, "e", "ctrl+u")
+	m = press(t, m, "e", "ctrl+u")
 	m = typeText(t, m, out)
-	m = sPress(t, m, "enter")
+	m = press(t, m, "enter")
 	if v := m.View(); !strings.Contains(v, out+" exists: overwrite it? y/n") {
 		t.Fatalf("no overwrite question:\n%s", v)
 	}
-	m = sPress(t, m, "n")
+	m = press(t, m, "n")
 	if after, _ := os.ReadFile(out); !bytes.Equal(after, data) {
 		t.Error("n changed the file")
 	}
@@ -643,15 +608,15 @@ func TestShareBatchThreeLinksAndExport(t *testing.T) {
 	if err := os.WriteFile(csvOut, []byte("old"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	m = sPress(t, m, "ctrl+u")
+	m = press(t, m, "ctrl+u")
 	m = typeText(t, m, filepath.Join(dir, "links.txt"))
-	m = sPress(t, m, "enter")
+	m = press(t, m, "enter")
 	if v := m.View(); !strings.Contains(v, "name the file .json or .csv") {
 		t.Errorf(".txt accepted:\n%s", v)
 	}
-	m = sPress(t, m, "ctrl+u")
+	m = press(t, m, "ctrl+u")
 	m = typeText(t, m, csvOut)
-	m = sPress(t, m, "enter", "y")
+	m = press(t, m, "enter", "y")
 	if v := m.View(); !strings.Contains(v, "exported 3 links to "+csvOut) {
 		t.Errorf("overwrite not confirmed:\n%s", v)
 	}
@@ -685,11 +650,11 @@ func TestSharePrefixRecursive(t *testing.T) {
 	if got := selectedRow(m.View()); !strings.HasPrefix(got, "tree/") {
 		t.Fatalf("cursor on %q", got)
 	}
-	m = sPress(t, m, "s")
+	m = press(t, m, "s")
 	if v := m.View(); !strings.Contains(v, "one download link per object under the prefix (recursive") {
 		t.Errorf("recursive share not explained:\n%s", v)
 	}
-	m = sPress(t, m, "enter")
+	m = press(t, m, "enter")
 	links := strings.Split(env.clip.last(t), "\n")
 	if len(links) != 3 {
 		t.Fatalf("%d links for 3 objects: %q", len(links), links)
@@ -717,7 +682,7 @@ func TestSharePrefixRecursive(t *testing.T) {
 	if p.totalLines() <= p.scrollHeight() {
 		t.Fatalf("the result (%d lines) fits in %d lines; the test needs it to scroll", p.totalLines(), p.scrollHeight())
 	}
-	m = sPress(t, m, "G")
+	m = press(t, m, "G")
 	if p.offset != p.totalLines()-p.scrollHeight() {
 		t.Errorf("G scrolled to %d, want %d", p.offset, p.totalLines()-p.scrollHeight())
 	}
@@ -774,7 +739,7 @@ func offlineShare(t *testing.T, w, h int, prefs config.Prefs, targets ...ShareTa
 	m, _ = m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	// The browser's first (and only) listing: empty.
 	m, _ = m.Update(pageMsg{reqID: 1, loc: opts.Start, page: s3model.Page{Done: true}})
-	m = sSend(t, m, shareMsg{targets: targets})
+	m = send(t, m, shareMsg{targets: targets})
 	sharePanelOf(t, m)
 	return m, cb
 }
@@ -809,7 +774,7 @@ func TestGoldenShareForm(t *testing.T) {
 func TestGoldenShareFormPUT(t *testing.T) {
 	eachSize(t, func(t *testing.T, w, h int) {
 		m, _ := offlineShare(t, w, h, config.Prefs{}, photo)
-		m = sPress(t, m, "right", "down")
+		m = press(t, m, "right", "down")
 		requireGolden(t, m, w, h)
 	})
 }
@@ -817,7 +782,7 @@ func TestGoldenShareFormPUT(t *testing.T) {
 func TestGoldenSharePickerCustomError(t *testing.T) {
 	eachSize(t, func(t *testing.T, w, h int) {
 		m, _ := offlineShare(t, w, h, config.Prefs{ExpiryPresets: []time.Duration{5 * time.Minute, time.Hour, 48 * time.Hour}}, photo)
-		m = sPress(t, m, "down", "4")
+		m = press(t, m, "down", "4")
 		m = typeText(t, m, "3w")
 		requireGolden(t, m, w, h)
 	})
@@ -826,7 +791,7 @@ func TestGoldenSharePickerCustomError(t *testing.T) {
 func TestGoldenShareResultGET(t *testing.T) {
 	eachSize(t, func(t *testing.T, w, h int) {
 		m, _ := offlineShare(t, w, h, config.Prefs{DefaultDisposition: "attachment"}, photo)
-		m = sPress(t, m, "down", "3", "enter")
+		m = press(t, m, "down", "3", "enter")
 		requireGolden(t, m, w, h)
 	})
 }
@@ -834,7 +799,7 @@ func TestGoldenShareResultGET(t *testing.T) {
 func TestGoldenShareResultPUT(t *testing.T) {
 	eachSize(t, func(t *testing.T, w, h int) {
 		m, _ := offlineShare(t, w, h, config.Prefs{}, photo)
-		m = sPress(t, m, "right", "enter")
+		m = press(t, m, "right", "enter")
 		requireGolden(t, m, w, h)
 	})
 }
@@ -848,7 +813,7 @@ func TestGoldenShareBatchResult(t *testing.T) {
 		m, cb := offlineShare(t, w, h, config.Prefs{}, ts...)
 		cb.res = clip.Result{Methods: []clip.Method{clip.MethodOSC52}, Message: "sent to the terminal via OSC 52 — your terminal must allow it",
 			Warning: "4.0 KB of OSC 52 data: some terminals drop copies over 4.0 KB"}
-		m = sPress(t, m, "enter", "down", "down")
+		m = press(t, m, "enter", "down", "down")
 		requireGolden(t, m, w, h)
 	})
 }
@@ -859,7 +824,7 @@ func TestShareHostileKeyNeverReachesTheTerminal(t *testing.T) {
 		w, h := size[0], size[1]
 		m, cb := offlineShare(t, w, h, config.Prefs{}, evil)
 		for _, keys := range [][]string{nil, {"right"}, {"right"}, {"enter"}, {"c"}} {
-			m = sPress(t, m, keys...)
+			m = press(t, m, keys...)
 			v := m.View()
 			checkFits(t, v, w, h)
 			if bad := rawControl(v); bad != "" {
@@ -881,7 +846,7 @@ func TestShareVersionAndSmallScreens(t *testing.T) {
 	if v := m.View(); !strings.Contains(v, "version 3HL4kqtJlcpXroDTDmjVBH40Nrjfkd") {
 		t.Errorf("version not shown:\n%s", v)
 	}
-	m = sPress(t, m, "enter")
+	m = press(t, m, "enter")
 	u, _ := url.Parse(cb.last(t))
 	if got := u.Query().Get("versionId"); got != v1.VersionID {
 		t.Errorf("versionId = %q", got)
@@ -890,7 +855,7 @@ func TestShareVersionAndSmallScreens(t *testing.T) {
 		w, h := size[0], size[1]
 		for _, keys := range [][]string{nil, {"down", "5"}, {"enter"}, {"right", "enter", "e"}} {
 			m, _ := offlineShare(t, w, h, config.Prefs{}, photo)
-			m = sPress(t, m, keys...)
+			m = press(t, m, keys...)
 			checkFits(t, m.View(), w, h)
 		}
 	}
@@ -986,8 +951,8 @@ func TestShareLedgerFailureIsReported(t *testing.T) {
 	}
 	var m tea.Model = New(opts)
 	m, _ = m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
-	m = sSend(t, m, shareMsg{targets: []ShareTarget{photo}})
-	m = sPress(t, m, "enter")
+	m = send(t, m, shareMsg{targets: []ShareTarget{photo}})
+	m = press(t, m, "enter")
 	v := m.View()
 	if !strings.Contains(v, "! not recorded in the share ledger:") {
 		t.Errorf("ledger failure not reported:\n%s", v)
