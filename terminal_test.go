@@ -71,7 +71,9 @@ func TestTerminalDumbTinyAndStorms(t *testing.T) {
 	}
 	// ESC followed at once by a key reads as alt+key, so where the burst
 	// leaves the program varies: close whatever it left open first.
-	back := func(sc string) bool { return strings.Contains(sc, "s share") && !strings.Contains(sc, "s3share — keys") }
+	back := func(sc string) bool {
+		return strings.Contains(sc, "s share") && !strings.Contains(sc, "s3share — keys")
+	}
 	for i := 0; i < 5 && !back(tm.screen()); i++ {
 		tm.key("Escape")
 		time.Sleep(200 * time.Millisecond)
