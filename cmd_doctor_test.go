@@ -5,7 +5,6 @@ import (
 	"encoding/pem"
 	"io"
 	"log"
-	"net"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
@@ -134,12 +133,7 @@ func TestDoctorNewUserProfile(t *testing.T) {
 }
 
 func TestDoctorConnectionRefused(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
+	addr := s3test.RefusedAddr(t)
 	const secret = "closed-port-secret-key-0123456789"
 	doctorHome(t, nil, map[string]string{"AWS_ACCESS_KEY_ID": "AKIACLOSED00000001", "AWS_SECRET_ACCESS_KEY": secret})
 	code, out, _ := runDoctorCmd(t, []string{secret}, "--endpoint", "http://"+addr)

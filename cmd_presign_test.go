@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"mime/multipart"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -248,16 +247,10 @@ func postMultipart(t *testing.T, link string, fields []presign.Field, key, data 
 	return code
 }
 
-// closedEndpoint is an http://127.0.0.1 URL nothing listens on.
+// closedEndpoint is an http://127.0.0.1 URL that refuses connections.
 func closedEndpoint(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return "http://" + addr
+	return "http://" + s3test.RefusedAddr(t)
 }
 
 func TestPresignCLIOffline(t *testing.T) {

@@ -131,12 +131,18 @@ func TestListPageCancelled(t *testing.T) {
 }
 
 func TestExplainConnectionRefused(t *testing.T) {
-	srv := s3test.Start(t)
-	c := clientFor(t, srv)
-	srv.Stop(t)
-	_, err := c.ListBuckets(context.Background())
-	if err == nil || !strings.Contains(err.Error(), "connection refused") {
-		t.Fatalf("ListBuckets on a stopped server: %v, want a connection refused hint", err)
+	u, err := url.Parse("http://" + s3test.RefusedAddr(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := s3model.New(config.Store{Endpoint: u, Region: "us-east-1",
+		Creds: config.Credentials{AccessKeyID: "AKIAREFUSED", SecretAccessKey: "refused-secret"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.ListBuckets(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "connection refused") || !strings.Contains(err.Error(), "server running?") {
+		t.Fatalf("ListBuckets where nothing listens: %v, want a connection refused hint", err)
 	}
 }
 

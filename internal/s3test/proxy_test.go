@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"strings"
@@ -241,5 +242,19 @@ func TestProxyCloseRefuses(t *testing.T) {
 	}
 	if got := p.Requests() - before; got != 0 {
 		t.Fatalf("a closed proxy handled %d request(s) on %s", got, p.Host)
+	}
+}
+
+func TestRefusedAddrRefuses(t *testing.T) {
+	addr := RefusedAddr(t)
+	for i := 0; i < 3; i++ {
+		conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
+		if err == nil {
+			conn.Close()
+			t.Fatalf("%s accepted a connection", addr)
+		}
+		if !strings.Contains(err.Error(), "connection refused") {
+			t.Fatalf("dial %s: %v, want connection refused", addr, err)
+		}
 	}
 }
