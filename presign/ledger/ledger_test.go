@@ -137,12 +137,7 @@ func TestAppendLoadPrune(t *testing.T) {
 	if removed, _, err := l.Prune(now); err != nil || removed != 0 {
 		t.Errorf("second prune = %d, %v", removed, err)
 	}
-	entries, _ := os.ReadDir(filepath.Dir(path))
-	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), "."+FileName) {
-			t.Errorf("temporary file left behind: %s", e.Name())
-		}
-	}
+	noTempFiles(t, filepath.Dir(path))
 }
 
 func TestLoadMissingFile(t *testing.T) {
@@ -221,5 +216,16 @@ func TestConcurrentAppendsAndPrunes(t *testing.T) {
 	}
 	if len(seen) != writers*each {
 		t.Errorf("%d distinct records, want %d", len(seen), writers*each)
+	}
+}
+
+// noTempFiles fails if a rewrite left its temporary file in dir.
+func noTempFiles(t *testing.T, dir string) {
+	t.Helper()
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), "."+FileName) {
+			t.Errorf("temporary file left behind: %s", e.Name())
+		}
 	}
 }

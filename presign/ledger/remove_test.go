@@ -71,12 +71,7 @@ func TestRemoveKeepsOtherLines(t *testing.T) {
 	if recs, _, _ := l.Load(); len(recs) != 3 || recs[2].Key != "d" {
 		t.Errorf("append after Remove: %v", recs)
 	}
-	entries, _ := os.ReadDir(filepath.Dir(path))
-	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), "."+FileName) {
-			t.Errorf("temporary file left behind: %s", e.Name())
-		}
-	}
+	noTempFiles(t, filepath.Dir(path))
 }
 
 func TestRemoveMissingFile(t *testing.T) {
