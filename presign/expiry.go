@@ -68,12 +68,10 @@ func (e Expiry) lifetime(t time.Time) (time.Duration, error) {
 		}
 	}
 	if d > MaxExpiry {
-		return 0, tooLong(e.String())
+		return 0, lifetime.TooLong(e.String(), d)
 	}
 	return d, nil
 }
-
-func tooLong(what string) error { return lifetime.TooLong(what) }
 
 // ParseExpiry reads an expiry as a user writes it:
 //
@@ -100,7 +98,7 @@ func ParseExpiry(s string, now time.Time) (Expiry, error) {
 			return Expiry{}, fmt.Errorf("expiry %q is not in the future (now is %s)", in, now.Format(time.RFC3339))
 		}
 		if d > MaxExpiry {
-			return Expiry{}, tooLong(strconv.Quote(in))
+			return Expiry{}, lifetime.TooLong(strconv.Quote(in), d)
 		}
 		return Expiry{At: t}, nil
 	}

@@ -167,3 +167,13 @@ func TestParseSize(t *testing.T) {
 		}
 	}
 }
+
+// TestParseExpiryTooLongSaysHowLong: an end time past 7 days says how far
+// away it is.
+func TestParseExpiryTooLongSaysHowLong(t *testing.T) {
+	now := time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
+	_, err := ParseExpiry("2026-12-24T12:00:00Z", now)
+	if err == nil || !strings.Contains(err.Error(), `"2026-12-24T12:00:00Z" (25d) is longer than 7 days`) {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -23,8 +23,15 @@ var units = map[byte]time.Duration{
 	'w': 7 * 24 * time.Hour,
 }
 
-// TooLong is the error for a lifetime over Max; what names it as typed.
-func TooLong(what string) error {
+// TooLong is the error for a lifetime over Max: what names it as typed
+// and asked is how long that is (0 when too long to say), shown when the
+// typed text does not say it already ("2026-12-24", "200h").
+func TooLong(what string, asked time.Duration) error {
+	if asked > 0 {
+		if f := Format(asked); !strings.EqualFold(strings.Trim(what, `"`), f) {
+			what += " (" + f + ")"
+		}
+	}
 	return fmt.Errorf("expiry %s is longer than 7 days: a SigV4 presigned link lives at most 7 days (604800 seconds)", what)
 }
 
@@ -59,14 +66,19 @@ func Parse(in string) (time.Duration, error) {
 		var n time.Duration
 		for _, c := range s[:i] {
 			if n = n*10 + time.Duration(c-'0'); n > 1e7 {
-				return 0, TooLong(strconv.Quote(in))
+				return 0, TooLong(strconv.Quote(in), 0)
 			}
 		}
-		total += n * unit
-		if total > Max {
-			return 0, TooLong(strconv.Quote(in))
+		// Far past 7 days: too long to be worth saying how long (and
+		// no sum can overflow).
+		if n > (1<<60)/unit || total > 1<<60 {
+			return 0, TooLong(strconv.Quote(in), 0)
 		}
+		total += n * unit
 		s = s[i+1:]
+	}
+	if total > Max {
+		return 0, TooLong(strconv.Quote(in), total)
 	}
 	if total <= 0 {
 		return 0, fmt.Errorf("expiry %q: must be longer than zero", in)

@@ -37,3 +37,18 @@ func TestFormatRoundTrip(t *testing.T) {
 		t.Errorf("Format of short or negative durations: %q %q", Format(500*time.Millisecond), Format(-2*time.Minute))
 	}
 }
+
+// TestTooLongSaysHowLong: a refused lifetime says how long it asked for.
+func TestTooLongSaysHowLong(t *testing.T) {
+	for in, want := range map[string]string{
+		"8d":    `expiry "8d" is longer than 7 days`,
+		"200h":  `expiry "200h" (8d8h) is longer than 7 days`,
+		"1w1s":  `expiry "1w1s" (7d1s) is longer than 7 days`,
+		"9999w": `expiry "9999w" is longer than 7 days`,
+	} {
+		_, err := Parse(in)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Parse(%q) = %v, want %q", in, err, want)
+		}
+	}
+}
