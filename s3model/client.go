@@ -128,37 +128,15 @@ type Page struct {
 // explained). A request already sent is then abandoned: minio-go's page
 // call takes no context, so it runs on until the transport's timeout.
 func (c *Client) ListPage(ctx context.Context, bucket, prefix, token string) (Page, error) {
-	if err := ctx.Err(); err != nil {
+	res, err := c.listV2(ctx, bucket, prefix, token, "/")
+	if err != nil {
 		return Page{}, err
 	}
-	ctx, cancel := c.bounded(ctx)
-	defer cancel()
-	type result struct {
-		res minio.ListBucketV2Result
-		err error
-	}
-	ch := make(chan result, 1)
-	go func() {
-		res, err := c.core.ListObjectsV2(bucket, prefix, "", token, "/", PageSize)
-		ch <- result{res, err}
-	}()
-	var r result
-	select {
-	case <-ctx.Done():
-		if te := timedOut(ctx, ctx.Err()); te != ctx.Err() {
-			return Page{}, Explain("list s3://"+bucket+"/"+prefix, te)
-		}
-		return Page{}, ctx.Err() // the caller gave up
-	case r = <-ch:
-	}
-	if r.err != nil {
-		return Page{}, Explain("list s3://"+bucket+"/"+prefix, r.err)
-	}
-	p := Page{Entries: make([]Entry, 0, len(r.res.CommonPrefixes)+len(r.res.Contents))}
-	for _, cp := range r.res.CommonPrefixes {
+	p := Page{Entries: make([]Entry, 0, len(res.CommonPrefixes)+len(res.Contents))}
+	for _, cp := range res.CommonPrefixes {
 		p.Entries = append(p.Entries, Entry{Name: relName(cp.Prefix, prefix), IsPrefix: true})
 	}
-	for _, o := range r.res.Contents {
+	for _, o := range res.Contents {
 		if o.Key == prefix {
 			continue // the folder marker of the prefix itself
 		}
@@ -168,9 +146,41 @@ func (c *Client) ListPage(ctx context.Context, bucket, prefix, token string) (Pa
 			Modified: o.LastModified.UnixMilli(),
 		})
 	}
-	p.Next = r.res.NextContinuationToken
-	p.Done = !r.res.IsTruncated || p.Next == ""
+	p.Next = res.NextContinuationToken
+	p.Done = !res.IsTruncated || p.Next == ""
 	return p, nil
+}
+
+// listV2 asks for one ListObjectsV2 page, bounded by ctx and the client's
+// timeout as ListPage describes.
+func (c *Client) listV2(ctx context.Context, bucket, prefix, token, delimiter string) (minio.ListBucketV2Result, error) {
+	if err := ctx.Err(); err != nil {
+		return minio.ListBucketV2Result{}, err
+	}
+	ctx, cancel := c.bounded(ctx)
+	defer cancel()
+	type result struct {
+		res minio.ListBucketV2Result
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		res, err := c.core.ListObjectsV2(bucket, prefix, "", token, delimiter, PageSize)
+		ch <- result{res, err}
+	}()
+	what := "list s3://" + bucket + "/" + prefix
+	select {
+	case <-ctx.Done():
+		if te := timedOut(ctx, ctx.Err()); te != ctx.Err() {
+			return minio.ListBucketV2Result{}, Explain(what, te)
+		}
+		return minio.ListBucketV2Result{}, ctx.Err() // the caller gave up
+	case r := <-ch:
+		if r.err != nil {
+			return minio.ListBucketV2Result{}, Explain(what, r.err)
+		}
+		return r.res, nil
+	}
 }
 
 // relName strips prefix from key and copies the rest, so the entry does

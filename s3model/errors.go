@@ -175,3 +175,19 @@ func regionHint(r minio.ErrorResponse) string {
 	}
 	return " — the bucket is in another region; pass --region"
 }
+
+// StoreError is what a store said when it refused a request.
+type StoreError struct {
+	Code   string // the S3 error code: NoSuchKey, AccessDenied, …
+	Status int    // the HTTP status
+	Region string // the bucket's region, when the store named it
+}
+
+// AsStoreError returns the store's answer inside err, if err holds one.
+func AsStoreError(err error) (StoreError, bool) {
+	var r minio.ErrorResponse
+	if !errors.As(err, &r) {
+		return StoreError{}, false
+	}
+	return StoreError{Code: r.Code, Status: r.StatusCode, Region: r.Region}, true
+}

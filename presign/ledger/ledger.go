@@ -27,6 +27,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/s3share/s3share/internal/atomicfile"
 	"github.com/s3share/s3share/presign"
 )
 
@@ -306,36 +307,11 @@ func (l *Ledger) Remove(match func(Record) bool) (int, error) {
 	return removed, nil
 }
 
-// replace puts data in place of the ledger file: written to a temporary
-// file (0600) in the same directory, synced, and renamed over the ledger.
+// replace puts data in place of the ledger file (see atomicfile.Replace).
 // The caller holds the exclusive lock.
 func (l *Ledger) replace(data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(l.path), "."+FileName+".*")
-	if err != nil {
+	if err := atomicfile.Replace(l.path, data); err != nil {
 		return fmt.Errorf("share ledger: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return fmt.Errorf("share ledger: %w", err)
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("share ledger: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("share ledger: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("share ledger: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), l.path); err != nil {
-		return fmt.Errorf("share ledger: %w", err)
-	}
-	if d, err := os.Open(filepath.Dir(l.path)); err == nil {
-		_ = d.Sync()
-		d.Close()
 	}
 	return nil
 }
@@ -375,4 +351,20 @@ func (l *Ledger) Prune(now time.Time) (int, []Warning, error) {
 		return 0, nil, err
 	}
 	return removed, warns, nil
+}
+
+// Recorder returns a presign.ShareOptions.Record that appends the links
+// to the ledger at path, naming store (the endpoint's host).
+func Recorder(path, store string) func([]presign.Result, map[string]string) error {
+	return func(results []presign.Result, options map[string]string) error {
+		l, err := Open(path)
+		if err != nil {
+			return err
+		}
+		recs := make([]Record, len(results))
+		for i, r := range results {
+			recs[i] = FromResult(r, store, options)
+		}
+		return l.Append(recs...)
+	}
 }
