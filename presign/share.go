@@ -136,19 +136,36 @@ type sharer struct {
 
 // target signs the links of one target.
 func (sh *sharer) target(ctx context.Context, t Target) error {
-	if err := checkBucket(t.Bucket); err != nil {
+	if sh.plan.Recursive && t.IsPrefix() {
+		if err := checkBucket(t.Bucket); err != nil {
+			return err
+		}
+		return sh.walk(ctx, t)
+	}
+	if err := sh.plan.Check(t); err != nil {
 		return err
 	}
-	m := sh.plan.Method()
-	switch {
-	case sh.plan.Recursive && t.IsPrefix():
-		return sh.walk(ctx, t)
-	case t.IsPrefix() && m == GET:
-		return errors.New("this is a prefix, not an object: share it recursively to sign every object under it, or name a key")
-	case t.IsPrefix() && m == PUT:
-		return errors.New("a PUT link needs an object key, not a prefix: name the key to upload to, or use POST for any key under the prefix")
-	}
 	return sh.sign(ctx, t.Bucket, t.Key)
+}
+
+// Check tells whether the plan can sign a link for t as it stands (a
+// recursive plan's prefixes are checked by listing them): a key rather
+// than a prefix for GET and PUT, a valid bucket name and key. Forms call
+// it to refuse a target as it is typed, in the words Share would use.
+func (p Plan) Check(t Target) error {
+	if t.IsPrefix() {
+		switch p.Method() {
+		case GET:
+			return errors.New("this is a prefix, not an object: share it recursively (--recursive) to sign every object under it, or name a key")
+		case PUT:
+			return errors.New("a PUT link needs an object key, not a prefix: name the key to upload to, or use POST for any key under the prefix")
+		}
+	}
+	req, err := p.Request(t.Bucket, t.Key)
+	if err != nil {
+		return err
+	}
+	return checkRequest(&req)
 }
 
 // walk signs every object under the prefix t, up to the limit.

@@ -216,3 +216,29 @@ func TestEncodeAndExport(t *testing.T) {
 		t.Fatalf("mode: %v %v", fi, err)
 	}
 }
+
+// TestPlanCheck: a form can refuse a target as it is typed, in Share's
+// words.
+func TestPlanCheck(t *testing.T) {
+	put, _ := presign.Form{Method: "PUT"}.Plan(now, presign.Defaults{})
+	get, _ := presign.Form{}.Plan(now, presign.Defaults{})
+	post, _ := presign.Form{Method: "POST"}.Plan(now, presign.Defaults{})
+	for _, c := range []struct {
+		plan presign.Plan
+		t    presign.Target
+		want string
+	}{
+		{put, presign.Target{Bucket: "b", Key: "dir/"}, "a PUT link needs an object key"},
+		{get, presign.Target{Bucket: "b", Key: "dir/"}, "this is a prefix"},
+		{put, presign.Target{Bucket: "b", Key: "a/../etc"}, `".." path segment`},
+		{get, presign.Target{Bucket: "b", Key: strings.Repeat("k", 1025)}, "S3 allows 1024"},
+		{put, presign.Target{Bucket: "b c", Key: "k"}, "bucket name"},
+		{post, presign.Target{Bucket: "b", Key: "dir/"}, ""},
+		{put, presign.Target{Bucket: "b", Key: "k\x1b[2J"}, ""},
+	} {
+		err := c.plan.Check(c.t)
+		if (c.want == "") != (err == nil) || err != nil && !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s %q: %v, want %q", c.plan.Method(), c.t, err, c.want)
+		}
+	}
+}

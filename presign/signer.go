@@ -304,8 +304,11 @@ func (s *Signer) SignAt(req Request, now time.Time) (Result, error) {
 	return res, nil
 }
 
-// check validates req and normalises its headers.
-func (s *Signer) check(req *Request) error {
+// check validates req and normalises its headers. It needs nothing of
+// the signer: Plan.Check uses it before any signer exists.
+func (s *Signer) check(req *Request) error { return checkRequest(req) }
+
+func checkRequest(req *Request) error {
 	if err := checkBucket(req.Bucket); err != nil {
 		return err
 	}
