@@ -56,7 +56,7 @@ func New(store config.Store) (*Client, error) {
 		Secure:       store.Secure(),
 		Region:       minioRegion(store),
 		BucketLookup: lookup,
-		Transport:    tr,
+		Transport:    &idleTransport{base: tr, idle: timeout},
 		MaxRetries:   MaxAttempts, // minio-go counts the first try among its "retries"
 	})
 	if err != nil {

@@ -34,10 +34,13 @@ func (d Details) MetadataKeys() []string {
 }
 
 // Stat reads an object's details (HEAD); versionID may be empty.
+// It is bounded as a whole, retries included, by the client's timeout.
 func (c *Client) Stat(ctx context.Context, bucket, key, versionID string) (Details, error) {
+	ctx, cancel := c.bounded(ctx)
+	defer cancel()
 	info, err := c.mc.StatObject(ctx, bucket, key, minio.StatObjectOptions{VersionID: versionID})
 	if err != nil {
-		return Details{}, Explain("details of s3://"+bucket+"/"+key, err)
+		return Details{}, Explain("details of s3://"+bucket+"/"+key, timedOut(ctx, err))
 	}
 	d := Details{
 		Key:          info.Key,
@@ -77,14 +80,15 @@ type Version struct {
 }
 
 // ListVersions lists the versions of key, newest first. A bucket without
-// versioning has one version, "null".
+// versioning has one version, "null". It is bounded as a whole by the
+// client's timeout: the versions of one key come in a page or two.
 func (c *Client) ListVersions(ctx context.Context, bucket, key string) ([]Version, error) {
-	ctx, cancel := context.WithCancel(ctx)
+	ctx, cancel := c.bounded(ctx)
 	defer cancel()
 	var out []Version
 	for o := range c.mc.ListObjects(ctx, bucket, minio.ListObjectsOptions{Prefix: key, WithVersions: true, Recursive: true}) {
 		if o.Err != nil {
-			return nil, Explain("versions of s3://"+bucket+"/"+key, o.Err)
+			return nil, Explain("versions of s3://"+bucket+"/"+key, timedOut(ctx, o.Err))
 		}
 		if o.Key < key || !strings.HasPrefix(o.Key, key) {
 			continue

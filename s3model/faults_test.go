@@ -368,17 +368,18 @@ func TestFaultHintsAreDistinct(t *testing.T) {
 	_, err = clientAt(t, srv, p.Endpoint, 200*time.Millisecond).ListPage(ctx, bucket, "", "")
 	check("timeout", err, "allow it longer with --timeout")
 
-	// Calls other than the listings are bounded per attempt: a HEAD
-	// that never gets an answer is tried MaxAttempts times.
+	// A HEAD is bounded as a whole, retries included: a server that
+	// never answers costs one attempt and --timeout, not MaxAttempts of
+	// them.
 	hp := s3test.StartProxy(t, srv.Host)
 	hp.Inject(s3test.Hang, 0)
 	_, err = clientAt(t, srv, hp.Endpoint, 200*time.Millisecond).Stat(ctx, bucket, "a.txt", "")
-	check("timeout of each attempt", err, "--timeout sets how long to wait")
-	if err == nil || !strings.Contains(err.Error(), "no answer in time (net/http: timeout awaiting response headers)") {
+	var te *s3model.TimeoutError
+	if !errors.As(err, &te) || !strings.Contains(err.Error(), "details of s3://"+bucket+"/a.txt: no answer within 200ms") {
 		t.Errorf("HEAD on a hanging server: %v", err)
 	}
-	if got := hp.Requests(); got != s3model.MaxAttempts {
-		t.Errorf("HEAD on a hanging server: %d attempts, want %d", got, s3model.MaxAttempts)
+	if got := hp.Requests(); got > 2 {
+		t.Errorf("HEAD on a hanging server: %d attempts within the timeout, want 1 (2 at most)", got)
 	}
 
 	p.Inject(s3test.SlowDown, 0)
@@ -404,10 +405,63 @@ func TestFaultHintsAreDistinct(t *testing.T) {
 		}
 		seen[h] = name
 	}
-	if len(hints) != 12 {
-		t.Errorf("%d faults explained, want 12", len(hints))
+	if len(hints) != 11 {
+		t.Errorf("%d faults explained, want 11", len(hints))
 	}
 	for name, h := range hints {
 		t.Logf("%-32s — %s", name, h)
+	}
+}
+
+// TestFaultStallMidBody: a store that sends half an answer and then
+// nothing is given up on after --timeout, for every kind of read, and
+// the connection is closed.
+func TestFaultStallMidBody(t *testing.T) {
+	srv := s3test.Start(t)
+	bucket := srv.NewBucket(t)
+	fill(t, srv, bucket, "k", 50)
+	const timeout = 300 * time.Millisecond
+	ctx := context.Background()
+	for _, op := range []struct {
+		name string
+		run  func(c *s3model.Client) error
+	}{
+		{"ListPage", func(c *s3model.Client) error { _, err := c.ListPage(ctx, bucket, "", ""); return err }},
+		{"Walk", func(c *s3model.Client) error {
+			return c.Walk(ctx, bucket, "", func(string, int64) error { return nil })
+		}},
+		{"ListVersions", func(c *s3model.Client) error { _, err := c.ListVersions(ctx, bucket, "k00001"); return err }},
+		{"ListBuckets", func(c *s3model.Client) error { _, err := c.ListBuckets(ctx); return err }},
+	} {
+		t.Run(op.name, func(t *testing.T) {
+			p := s3test.StartProxy(t, srv.Host)
+			p.Inject(s3test.Stall, 0)
+			c := clientAt(t, srv, p.Endpoint, timeout)
+			done := make(chan error, 1)
+			go func() { done <- op.run(c) }()
+			var err error
+			select {
+			case err = <-done:
+			case <-time.After(30 * time.Second): // generous: the bound is 300ms
+				t.Fatalf("%s on a store stalled mid-body: no answer after 30s", op.name)
+			}
+			oneLineWithHint(t, op.name+" stalled mid-body", err, "--timeout")
+			var te *s3model.TimeoutError
+			if !errors.As(err, &te) {
+				t.Errorf("%s stalled mid-body: %v is not a timeout", op.name, err)
+			}
+			if got := p.Faulted(); got > 2 {
+				t.Errorf("%s: %d stalled requests, want 1 (the first stall ends the operation)", op.name, got)
+			}
+			// Every stalled connection is closed by the client: the
+			// proxy holds none of them for long.
+			deadline := time.Now().Add(10 * time.Second)
+			for p.Held() > 0 && time.Now().Before(deadline) {
+				time.Sleep(20 * time.Millisecond)
+			}
+			if n := p.Held(); n > 0 {
+				t.Errorf("%s: %d connections still open, stalled, after the error", op.name, n)
+			}
+		})
 	}
 }

@@ -38,9 +38,11 @@ func (c *Client) BucketRegion(ctx context.Context, bucket string) (string, error
 	if minioRegion(c.store) != "" {
 		return c.store.Region, nil
 	}
+	ctx, cancel := c.bounded(ctx)
+	defer cancel()
 	region, err := c.mc.GetBucketLocation(ctx, bucket)
 	if err != nil {
-		return "", Explain("find the region of bucket "+bucket, err)
+		return "", Explain("find the region of bucket "+bucket, timedOut(ctx, err))
 	}
 	if region == "" {
 		region = config.DefaultRegion
@@ -67,9 +69,11 @@ func (c *Client) HeadBucket(ctx context.Context, bucket string) error {
 	if err := s3utils.CheckValidBucketName(bucket); err != nil {
 		return Explain(what, err)
 	}
+	ctx, cancel := c.bounded(ctx)
+	defer cancel()
 	ok, err := c.mc.BucketExists(ctx, bucket)
 	if err != nil {
-		return Explain(what, err)
+		return Explain(what, timedOut(ctx, err))
 	}
 	if !ok {
 		return Explain(what, minio.ErrorResponse{

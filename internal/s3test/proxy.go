@@ -66,6 +66,7 @@ const (
 	kindCut
 	kindError
 	kindSkew
+	kindStall
 )
 
 // Fault is what the proxy does to a request.
@@ -87,6 +88,11 @@ var (
 	// Cut forwards the request, then sends the answer's status line and
 	// headers but only half its body, and closes the connection.
 	Cut = Fault{kind: kindCut}
+	// Stall forwards the request, then sends the answer's status line,
+	// headers and half its body, and sends nothing more: the connection
+	// stays open, mid-body, until the client closes it or the proxy is
+	// closed.
+	Stall = Fault{kind: kindStall}
 	// SlowDown answers 503 SlowDown, as a throttling S3 server does.
 	SlowDown = S3Error(http.StatusServiceUnavailable, "SlowDown", "Please reduce your request rate.")
 	// InternalError answers 500 InternalError.
@@ -118,6 +124,8 @@ func (f Fault) String() string {
 		return "hang"
 	case kindCut:
 		return "cut"
+	case kindStall:
+		return "stall mid-body"
 	case kindError:
 		return fmt.Sprintf("%d %s", f.status, f.code)
 	case kindSkew:
@@ -311,6 +319,8 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 		p.forward(w, r, false)
 	case kindCut:
 		p.forward(w, r, true)
+	case kindStall:
+		p.forwardStalled(w, r)
 	default:
 		p.forward(w, r, false)
 	}
@@ -344,25 +354,17 @@ var hopHeaders = []string{"Connection", "Keep-Alive", "Proxy-Connection", "Proxy
 // forward sends r to the backend and its answer back; with cut, only
 // half the answer's body is sent before the connection is closed.
 func (p *Proxy) forward(w http.ResponseWriter, r *http.Request, cut bool) {
-	out := r.Clone(r.Context())
-	out.RequestURI = ""
-	out.URL.Scheme = "http"
-	out.URL.Host = p.backend
-	out.Host = r.Host // the signature covers the Host header
-	for _, h := range hopHeaders {
-		out.Header.Del(h)
-	}
-	if r.ContentLength == 0 {
-		out.Body = nil
-	}
-	resp, err := p.tr.RoundTrip(out)
+	resp, err := p.roundTrip(r)
 	if err != nil {
 		http.Error(w, "s3test proxy: backend: "+err.Error(), http.StatusBadGateway)
 		return
 	}
 	defer resp.Body.Close()
 	if cut {
-		cutResponse(w, resp)
+		conn, ok := cutResponse(w, resp)
+		if ok {
+			conn.Close()
+		}
 		return
 	}
 	for k, vs := range resp.Header {
@@ -375,20 +377,69 @@ func (p *Proxy) forward(w http.ResponseWriter, r *http.Request, cut bool) {
 	_, _ = io.Copy(w, resp.Body)
 }
 
-// cutResponse sends resp's status and headers and half its body, then
-// closes the connection.
-func cutResponse(w http.ResponseWriter, resp *http.Response) {
+// forwardStalled sends half the backend's answer to r and then holds the
+// connection open, counted among the held requests, until the client
+// closes it or the proxy closes.
+func (p *Proxy) forwardStalled(w http.ResponseWriter, r *http.Request) {
+	resp, err := p.roundTrip(r)
+	if err != nil {
+		http.Error(w, "s3test proxy: backend: "+err.Error(), http.StatusBadGateway)
+		return
+	}
+	defer resp.Body.Close()
+	conn, ok := cutResponse(w, resp)
+	if !ok {
+		return
+	}
+	defer conn.Close()
+	p.mu.Lock()
+	p.held++
+	p.notify()
+	p.mu.Unlock()
+	gone := make(chan struct{})
+	go func() {
+		_, _ = io.Copy(io.Discard, conn) // returns when the client closes
+		close(gone)
+	}()
+	select {
+	case <-gone:
+	case <-p.closed:
+	}
+	p.mu.Lock()
+	p.held--
+	p.notify()
+	p.mu.Unlock()
+}
+
+// roundTrip sends r to the backend unchanged.
+func (p *Proxy) roundTrip(r *http.Request) (*http.Response, error) {
+	out := r.Clone(r.Context())
+	out.RequestURI = ""
+	out.URL.Scheme = "http"
+	out.URL.Host = p.backend
+	out.Host = r.Host // the signature covers the Host header
+	for _, h := range hopHeaders {
+		out.Header.Del(h)
+	}
+	if r.ContentLength == 0 {
+		out.Body = nil
+	}
+	return p.tr.RoundTrip(out)
+}
+
+// cutResponse sends resp's status and headers and half its body on the
+// hijacked connection, which it returns for the caller to close.
+func cutResponse(w http.ResponseWriter, resp *http.Response) (net.Conn, bool) {
 	body, _ := io.ReadAll(resp.Body)
 	hj, ok := w.(http.Hijacker)
 	if !ok {
 		http.Error(w, "s3test proxy: cannot cut this connection", http.StatusInternalServerError)
-		return
+		return nil, false
 	}
 	conn, buf, err := hj.Hijack()
 	if err != nil {
-		return
+		return nil, false
 	}
-	defer conn.Close()
 	h := resp.Header.Clone()
 	for _, k := range hopHeaders {
 		h.Del(k)
@@ -399,6 +450,7 @@ func cutResponse(w http.ResponseWriter, resp *http.Response) {
 	_, _ = buf.WriteString("\r\n")
 	_, _ = buf.Write(body[:len(body)/2])
 	_ = buf.Flush()
+	return conn, true
 }
 
 // writeS3Error answers r with f's S3 error document.
