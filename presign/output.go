@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/s3share/s3share/internal/sanitize"
 )
 
 // jsonResult is the JSON form of a Result.
@@ -48,7 +50,9 @@ func (r Result) MarshalJSON() ([]byte, error) {
 	if err := enc.Encode(j); err != nil {
 		return nil, err
 	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+	// Nor any byte a terminal acts on: C1 controls, DEL and bidi
+	// characters of a key are \u-escaped like the C0 ones.
+	return sanitize.JSON(bytes.TrimSuffix(b.Bytes(), []byte("\n"))), nil
 }
 
 // Curl returns a shell command line that uses the link with curl. file is

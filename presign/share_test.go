@@ -2,6 +2,7 @@ package presign_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"os"
@@ -240,5 +241,25 @@ func TestPlanCheck(t *testing.T) {
 		if (c.want == "") != (err == nil) || err != nil && !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s %q: %v, want %q", c.plan.Method(), c.t, err, c.want)
 		}
+	}
+}
+
+// TestJSONOutputEscapesControls: keys holding C1 controls, DEL or bidi
+// overrides reach JSON output only as \u escapes.
+func TestJSONOutputEscapesControls(t *testing.T) {
+	key := "evil\u009b31m\x7f\u202etxt.exe"
+	rs := []presign.Result{{URL: "http://h/b/k", Method: presign.GET, Bucket: "b", Key: key}}
+	b, err := presign.Encode(presign.FormatJSON, rs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"\u009b", "\x7f", "\u202e"} {
+		if strings.Contains(string(b), bad) {
+			t.Errorf("%q raw in %s", bad, b)
+		}
+	}
+	var back []struct{ Key string }
+	if err := json.Unmarshal(b, &back); err != nil || back[0].Key != key {
+		t.Fatalf("round trip: %+v %v", back, err)
 	}
 }

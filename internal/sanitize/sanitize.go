@@ -95,3 +95,48 @@ func hex2(c byte) string {
 	const digits = "0123456789abcdef"
 	return string([]byte{digits[c>>4], digits[c&0xf]})
 }
+
+// JSON rewrites encoded JSON so that it holds no byte a terminal acts on:
+// DEL and every rune Text escapes (C1 controls, bidi and invisible
+// formatting characters) become \u escapes, which decode to the same
+// string. encoding/json already escapes C0 controls and invalid UTF-8
+// (as U+FFFD). Output of encoding/json goes through it before it is
+// printed or written.
+func JSON(b []byte) []byte {
+	i := 0
+	for i < len(b) && b[i] < 0x7f {
+		i++
+	}
+	if i == len(b) {
+		return b // plain ASCII: the common case costs one scan
+	}
+	out := make([]byte, 0, len(b)+16)
+	out = append(out, b[:i]...)
+	for i < len(b) {
+		r, size := utf8.DecodeRune(b[i:])
+		switch {
+		case r == 0x7f || (r != utf8.RuneError || size > 1) && r >= 0x80 && unsafeRune(r):
+			out = appendU(out, r)
+		default:
+			out = append(out, b[i:i+size]...)
+		}
+		i += size
+	}
+	return out
+}
+
+// appendU appends r as a JSON \u escape (a surrogate pair above U+FFFF).
+func appendU(b []byte, r rune) []byte {
+	const hexDigits = "0123456789abcdef"
+	u := func(v rune) {
+		b = append(b, '\\', 'u', hexDigits[v>>12&15], hexDigits[v>>8&15], hexDigits[v>>4&15], hexDigits[v&15])
+	}
+	if r > 0xffff {
+		r -= 0x10000
+		u(0xd800 + r>>10)
+		u(0xdc00 + r&0x3ff)
+		return b
+	}
+	u(r)
+	return b
+}

@@ -1,6 +1,8 @@
 package sanitize
 
 import (
+	"bytes"
+	"encoding/json"
 	"testing"
 	"unicode/utf8"
 )
@@ -41,4 +43,30 @@ func FuzzText(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestJSON: encoded JSON keeps its meaning and loses every byte a
+// terminal acts on.
+func TestJSON(t *testing.T) {
+	in := map[string]string{"key": "a\x7fb\u009bc\u202ed\u200be\U000E0041f日本g\x1b[2J", "plain": "x"}
+	enc, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := JSON(enc)
+	for _, bad := range []string{"\x7f", "\u009b", "\u202e", "\u200b", "\U000E0041", "\x1b"} {
+		if bytes.Contains(out, []byte(bad)) {
+			t.Errorf("%q left raw in %s", bad, out)
+		}
+	}
+	if !bytes.Contains(out, []byte("日本")) {
+		t.Errorf("printable text escaped: %s", out)
+	}
+	var back map[string]string
+	if err := json.Unmarshal(out, &back); err != nil || back["key"] != in["key"] || back["plain"] != "x" {
+		t.Fatalf("round trip: %q %v", back, err)
+	}
+	if plain := []byte(`{"a":"b"}`); &JSON(plain)[0] != &plain[0] {
+		t.Error("plain ASCII was copied")
+	}
 }

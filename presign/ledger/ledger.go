@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/s3share/s3share/internal/atomicfile"
+	"github.com/s3share/s3share/internal/sanitize"
 	"github.com/s3share/s3share/presign"
 )
 
@@ -64,6 +65,18 @@ func FromResult(res presign.Result, store string, options map[string]string) Rec
 		EffectiveExpiresAt: res.EffectiveExpiresAt,
 		URL:                res.URL,
 	}
+}
+
+// MarshalJSON is the record's JSON with every control, DEL and bidi
+// character \u-escaped (see sanitize.JSON), so that neither the ledger
+// file nor `s3share shares -o json` can carry terminal controls raw.
+func (r Record) MarshalJSON() ([]byte, error) {
+	type plain Record
+	b, err := json.Marshal(plain(r))
+	if err != nil {
+		return nil, err
+	}
+	return sanitize.JSON(b), nil
 }
 
 // Ends is when the link stops working.

@@ -229,3 +229,27 @@ func noTempFiles(t *testing.T, dir string) {
 		}
 	}
 }
+
+// TestRecordJSONEscapesControls: a record's key reaches the ledger file
+// (and `shares -o json`) with no raw C1, DEL or bidi character, and
+// reads back unchanged.
+func TestRecordJSONEscapesControls(t *testing.T) {
+	key := "evil\u009b31m\x7f\u202etxt.exe"
+	l, err := Open(filepath.Join(t.TempDir(), FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Append(Record{Method: "GET", Bucket: "b", Key: key, URL: "http://h/b/k", ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := os.ReadFile(l.Path())
+	for _, bad := range []string{"\u009b", "\x7f", "\u202e"} {
+		if strings.Contains(string(raw), bad) {
+			t.Errorf("%q raw in the ledger: %q", bad, raw)
+		}
+	}
+	recs, _, err := l.Load()
+	if err != nil || len(recs) != 1 || recs[0].Key != key {
+		t.Fatalf("read back: %+v %v", recs, err)
+	}
+}
