@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/s3share/s3share/internal/atomicfile"
+	"github.com/s3share/s3share/internal/userfile"
 )
 
 // Format is a way to write links out.
@@ -155,8 +155,8 @@ func Export(file string, results []Result, overwrite bool) (string, error) {
 		return abs, fmt.Errorf("export: %w", err)
 	}
 	if overwrite {
-		err = atomicfile.Replace(abs, data)
-	} else if err = atomicfile.Create(abs, data); atomicfile.IsExist(err) {
+		err = userfile.Replace(abs, data)
+	} else if err = userfile.Create(abs, data); userfile.IsExist(err) {
 		return abs, ErrExportExists
 	}
 	if err != nil {

@@ -27,7 +27,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/s3share/s3share/internal/atomicfile"
+	"github.com/s3share/s3share/internal/userfile"
 	"github.com/s3share/s3share/internal/sanitize"
 	"github.com/s3share/s3share/presign"
 )
@@ -132,14 +132,11 @@ func Open(path string) (*Ledger, error) {
 	if err := narrow(dir, 0o700); err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	f, err := userfile.Open(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND)
 	if err != nil {
 		return nil, fmt.Errorf("share ledger: %w", err)
 	}
 	f.Close()
-	if err := narrow(path, 0o600); err != nil {
-		return nil, err
-	}
 	return &Ledger{path: path}, nil
 }
 
@@ -189,7 +186,7 @@ func (l *Ledger) Append(recs ...Record) error {
 		return err
 	}
 	defer unlock()
-	f, err := os.OpenFile(l.path, os.O_CREATE|os.O_RDWR|os.O_APPEND, 0o600)
+	f, err := userfile.Open(l.path, os.O_CREATE|os.O_RDWR|os.O_APPEND)
 	if err != nil {
 		return fmt.Errorf("share ledger: %w", err)
 	}
@@ -223,7 +220,7 @@ func (l *Ledger) Load() ([]Record, []Warning, error) {
 }
 
 func (l *Ledger) read() ([]Record, []Warning, error) {
-	f, err := os.Open(l.path)
+	f, err := userfile.Open(l.path, os.O_RDONLY)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, nil
 	}
@@ -320,10 +317,10 @@ func (l *Ledger) Remove(match func(Record) bool) (int, error) {
 	return removed, nil
 }
 
-// replace puts data in place of the ledger file (see atomicfile.Replace).
+// replace puts data in place of the ledger file (see userfile.Replace).
 // The caller holds the exclusive lock.
 func (l *Ledger) replace(data []byte) error {
-	if err := atomicfile.Replace(l.path, data); err != nil {
+	if err := userfile.Replace(l.path, data); err != nil {
 		return fmt.Errorf("share ledger: %w", err)
 	}
 	return nil

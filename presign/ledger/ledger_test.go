@@ -253,3 +253,33 @@ func TestRecordJSONEscapesControls(t *testing.T) {
 		t.Fatalf("read back: %+v %v", recs, err)
 	}
 }
+
+// TestSymlinksRefused: a symbolic link planted at the ledger's path or
+// at its lock file is refused, and its target neither written nor
+// narrowed.
+func TestSymlinksRefused(t *testing.T) {
+	for _, at := range []string{FileName, FileName + ".lock"} {
+		t.Run(at, func(t *testing.T) {
+			dir := t.TempDir()
+			victim := filepath.Join(dir, "victim")
+			os.WriteFile(victim, []byte("keep\n"), 0o644)
+			if err := os.Symlink(victim, filepath.Join(dir, at)); err != nil {
+				t.Fatal(err)
+			}
+			rec := Record{Method: "GET", Bucket: "b", Key: "k", URL: "http://h/b/k", ExpiresAt: time.Now().Add(time.Hour)}
+			l, err := Open(filepath.Join(dir, FileName))
+			if err == nil {
+				err = l.Append(rec)
+			}
+			if err == nil || !strings.Contains(err.Error(), "is a symbolic link") {
+				t.Errorf("ledger with a link at %s: %v", at, err)
+			}
+			if b, _ := os.ReadFile(victim); string(b) != "keep\n" {
+				t.Errorf("link target written: %q", b)
+			}
+			if fi, _ := os.Stat(victim); fi.Mode().Perm() != 0o644 {
+				t.Errorf("link target's mode changed to %v", fi.Mode().Perm())
+			}
+		})
+	}
+}

@@ -6,13 +6,15 @@ import (
 	"errors"
 	"os"
 	"syscall"
+
+	"github.com/s3share/s3share/internal/userfile"
 )
 
 // lock takes an flock on the ledger's lock file (shared or exclusive) and
 // returns the function that releases it. The lock file, not the ledger,
 // carries the lock because Prune replaces the ledger file by rename.
 func lock(path string, exclusive bool) (func(), error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
+	f, err := userfile.Open(path, os.O_CREATE|os.O_RDWR)
 	if err != nil {
 		return nil, err
 	}

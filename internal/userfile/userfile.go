@@ -1,6 +1,7 @@
-// Package atomicfile writes files that readers see whole or not at all:
-// the share ledger's rewrites and exported link lists.
-package atomicfile
+// Package userfile opens and writes the files s3share keeps for its user —
+// the share ledger, its lock, exported links, the debug log — never through
+// a symbolic link, and where they are rewritten, atomically.
+package userfile
 
 import (
 	"errors"

@@ -1,8 +1,9 @@
-package atomicfile
+package userfile
 
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -52,5 +53,50 @@ func TestReplaceAndCreate(t *testing.T) {
 		if e.Name()[0] == '.' {
 			t.Errorf("temporary file left: %s", e.Name())
 		}
+	}
+}
+
+// TestOpenRefusesSymlinks: a link planted where s3share keeps a file is
+// neither written through nor has its target's mode changed.
+func TestOpenRefusesSymlinks(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "victim")
+	os.WriteFile(target, []byte("keep"), 0o644)
+	link := filepath.Join(dir, "shares.jsonl")
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, flag := range []int{os.O_CREATE | os.O_WRONLY | os.O_APPEND, os.O_RDONLY, os.O_CREATE | os.O_RDWR} {
+		f, err := Open(link, flag)
+		if err == nil {
+			f.Close()
+			t.Fatalf("flag %#x: opened a symbolic link", flag)
+		}
+		if !strings.Contains(err.Error(), "is a symbolic link") {
+			t.Errorf("flag %#x: %v", flag, err)
+		}
+	}
+	if b, _ := os.ReadFile(target); string(b) != "keep" {
+		t.Errorf("target written: %q", b)
+	}
+	if fi, _ := os.Stat(target); fi.Mode().Perm() != 0o644 {
+		t.Errorf("target's mode changed to %v", fi.Mode().Perm())
+	}
+
+	// A plain file is created 0600, and narrowed when found wider.
+	p := filepath.Join(dir, "debug.log")
+	os.WriteFile(p, nil, 0o666)
+	os.Chmod(p, 0o666)
+	f, err := Open(p, os.O_CREATE|os.O_WRONLY|os.O_APPEND)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if fi, _ := os.Stat(p); fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, want 0600", fi.Mode().Perm())
+	}
+	if f, err := Open(dir, os.O_RDONLY); err == nil {
+		f.Close()
+		t.Error("opened a directory")
 	}
 }
