@@ -27,8 +27,8 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/s3share/s3share/internal/userfile"
 	"github.com/s3share/s3share/internal/sanitize"
+	"github.com/s3share/s3share/internal/userfile"
 	"github.com/s3share/s3share/presign"
 )
 
