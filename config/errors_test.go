@@ -1,9 +1,12 @@
 package config
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -321,4 +324,47 @@ func TestTOMLTypeErrorNamesLine(t *testing.T) {
 	if err == nil || err.Error() != want {
 		t.Fatalf("error = %v, want %s", err, want)
 	}
+}
+
+// TestCredentialProcessHangKillsGroup: a credential_process that hangs is
+// given up on after --timeout, and nothing it started is left running.
+func TestCredentialProcessHangKillsGroup(t *testing.T) {
+	dir := home(t, nil)
+	pidFile := filepath.Join(dir, "child.pid")
+	proc := script(t, dir, "creds.sh", "sleep 60 &\necho $! > "+pidFile+"\nwait\n")
+	writeFile(t, dir, ".aws/config", "[profile p]\ncredential_process = "+proc+"\n")
+	_, err := Load(Flags{Profile: "p", Timeout: "700ms"}, envFor(dir, nil))
+	if err == nil || !strings.Contains(err.Error(), "did not finish within 700ms") {
+		t.Fatalf("error = %v, want the --timeout of 700ms", err)
+	}
+	b, err := os.ReadFile(pidFile)
+	if err != nil {
+		t.Fatalf("the script did not start its child: %v", err)
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for alive(pid) && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if alive(pid) {
+		syscall.Kill(pid, syscall.SIGKILL)
+		t.Fatalf("the credential_process's child %d is still running after s3share gave up", pid)
+	}
+}
+
+// alive reports whether process pid runs (a zombie waiting to be reaped
+// does not count).
+func alive(pid int) bool {
+	if syscall.Kill(pid, 0) != nil {
+		return false
+	}
+	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return false
+	}
+	fields := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
+	return len(fields) > 0 && fields[0] != "Z"
 }

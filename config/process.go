@@ -51,8 +51,16 @@ func (b *limitedBuffer) Write(p []byte) (int, error) {
 // runProcess runs a profile's credential_process through the shell and
 // reads its credentials. where locates the setting for errors. Errors
 // never quote the command's standard output: it holds secrets.
+//
+// The command runs in a process group of its own; when it runs past the
+// time limit (--timeout when given, else processTimeout) the whole group
+// is killed, so no child of it is left running.
 func (r *resolver) runProcess(command, profile, where string) (Credentials, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), processTimeout)
+	limit := processTimeout
+	if d, err := ParseTimeout(r.f.Timeout); r.f.Timeout != "" && err == nil {
+		limit = d
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	var cmd *exec.Cmd
 	if runtime.GOOS == "windows" {
@@ -60,6 +68,7 @@ func (r *resolver) runProcess(command, profile, where string) (Credentials, erro
 	} else {
 		cmd = exec.CommandContext(ctx, "sh", "-c", command)
 	}
+	ownGroup(cmd)
 	cmd.WaitDelay = time.Second // do not wait for children that keep the pipes open
 	// The command sees the same home directory as Load ("~" in it works).
 	cmd.Env = append(os.Environ(), "HOME="+r.ps.home)
@@ -69,7 +78,7 @@ func (r *resolver) runProcess(command, profile, where string) (Credentials, erro
 	err := cmd.Run()
 	if ctx.Err() != nil {
 		return Credentials{}, fmt.Errorf("%s: profile %s: the command did not finish within %s: run it by hand to see why it hangs",
-			where, profile, processTimeout)
+			where, profile, limit)
 	}
 	if err != nil {
 		var exit *exec.ExitError
