@@ -20,6 +20,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/s3share/s3share/internal/sanitize"
 )
 
 // Addressing says how bucket names go into request URLs.
@@ -204,7 +206,7 @@ func ParseAddressing(s string) (Addressing, error) {
 	case AddressingAuto, AddressingPath, AddressingVirtual:
 		return a, nil
 	}
-	return "", fmt.Errorf("addressing %q: want auto, path or virtual", s)
+	return "", fmt.Errorf("addressing %q: want auto, path or virtual", sanitize.Bounded(s))
 }
 
 // ParseTimeout accepts a request timeout such as "30s", "2m" or "1m30s":
@@ -213,11 +215,11 @@ func ParseTimeout(s string) (time.Duration, error) {
 	d, err := time.ParseDuration(strings.TrimSpace(s))
 	switch {
 	case err != nil:
-		return 0, fmt.Errorf("timeout %q: want a duration such as 30s, 2m or 1m30s", s)
+		return 0, fmt.Errorf("timeout %q: want a duration such as 30s, 2m or 1m30s", sanitize.Bounded(s))
 	case d <= 0:
-		return 0, fmt.Errorf("timeout %q: must be more than zero", s)
+		return 0, fmt.Errorf("timeout %q: must be more than zero", sanitize.Bounded(s))
 	case d > MaxTimeout:
-		return 0, fmt.Errorf("timeout %q: must be at most %s", s, MaxTimeout)
+		return 0, fmt.Errorf("timeout %q: must be at most %s", sanitize.Bounded(s), MaxTimeout)
 	}
 	return d, nil
 }
@@ -233,26 +235,26 @@ func ParseEndpoint(s string) (*url.URL, error) {
 		if strings.Contains(s, "@") {
 			return nil, errors.New("endpoint has no scheme and seems to hold credentials: write http://HOST or https://HOST and put credentials in the environment or a profile")
 		}
-		return nil, fmt.Errorf("endpoint %q has no scheme: write http://%s or https://%s", s, s, s)
+		return nil, fmt.Errorf("endpoint %q has no scheme: write http://%s or https://%s", sanitize.Bounded(s), sanitize.Bounded(s), sanitize.Bounded(s))
 	}
 	u, err := url.Parse(s)
 	if err != nil {
 		if i := strings.Index(s, "@"); i >= 0 {
 			return nil, errors.New("endpoint is not a valid URL (and seems to hold credentials; put those in the environment or a profile)")
 		}
-		return nil, fmt.Errorf("endpoint %q: %v", s, errors.Unwrap(err))
+		return nil, fmt.Errorf("endpoint %q: %v", sanitize.Bounded(s), errors.Unwrap(err))
 	}
 	if u.User != nil {
 		return nil, fmt.Errorf("endpoint %q: put credentials in the environment or a profile, not in the URL", u.Redacted())
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("endpoint %q: scheme must be http or https", s)
+		return nil, fmt.Errorf("endpoint %q: scheme must be http or https", sanitize.Bounded(s))
 	}
 	if u.Host == "" {
-		return nil, fmt.Errorf("endpoint %q has no host", s)
+		return nil, fmt.Errorf("endpoint %q has no host", sanitize.Bounded(s))
 	}
 	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
-		return nil, fmt.Errorf("endpoint %q: must not have a path or query", s)
+		return nil, fmt.Errorf("endpoint %q: must not have a path or query", sanitize.Bounded(s))
 	}
 	return &url.URL{Scheme: u.Scheme, Host: u.Host}, nil
 }

@@ -2,6 +2,7 @@ package config
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -367,4 +368,22 @@ func alive(pid int) bool {
 	}
 	fields := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
 	return len(fields) > 0 && fields[0] != "Z"
+}
+
+// TestHugeValuesMakeShortErrors: a huge configuration file is refused in
+// one short line, and a long bad value is quoted only in part.
+func TestHugeValuesMakeShortErrors(t *testing.T) {
+	dir := home(t, nil)
+	big := strings.Repeat("x", 2<<20)
+	writeFile(t, dir, ".config/s3share/config.toml", "[stores.a]\nendpoint = \""+big+"\"\n")
+	_, err := Load(Flags{Store: "a"}, envFor(dir, nil))
+	if err == nil || len(err.Error()) > 300 || !strings.Contains(err.Error(), "larger than 1024 KiB") {
+		t.Fatalf("huge file: %.300v", err)
+	}
+	long := strings.Repeat("y", 100<<10)
+	writeFile(t, dir, ".config/s3share/config.toml", "[stores.a]\nendpoint = \""+long+"\"\n[ui]\ndefault_expiry = \""+long+"\"\n")
+	_, err = Load(Flags{Store: "a"}, envFor(dir, nil))
+	if err == nil || len(err.Error()) > 1000 || !strings.Contains(err.Error(), "(102400 bytes)") {
+		t.Fatalf("long value: %d bytes of error: %.400v", len(fmt.Sprint(err)), err)
+	}
 }

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/s3share/s3share/internal/sanitize"
 )
 
 // fileConfig is s3share's own config.toml.
@@ -102,7 +104,7 @@ func (d *tomlDisposition) UnmarshalText(b []byte) error {
 		*d = tomlDisposition(v)
 		return nil
 	}
-	return fmt.Errorf("disposition %q: want inline or attachment", b)
+	return fmt.Errorf("disposition %q: want inline or attachment", sanitize.Bounded(b))
 }
 
 type tomlClipboard ClipboardMode
@@ -146,15 +148,15 @@ func checkBaseURL(s string) error {
 	u, err := url.Parse(strings.TrimSpace(s))
 	switch {
 	case err != nil:
-		return fmt.Errorf("public base URL %q is not a URL", s)
+		return fmt.Errorf("public base URL %q is not a URL", sanitize.Bounded(s))
 	case u.Scheme != "http" && u.Scheme != "https":
-		return fmt.Errorf("public base URL %q: scheme must be http or https", s)
+		return fmt.Errorf("public base URL %q: scheme must be http or https", sanitize.Bounded(s))
 	case u.Host == "":
-		return fmt.Errorf("public base URL %q has no host", s)
+		return fmt.Errorf("public base URL %q has no host", sanitize.Bounded(s))
 	case u.User != nil:
 		return errors.New("public base URL must not hold credentials")
 	case strings.ContainsAny(s, "?#"):
-		return fmt.Errorf("public base URL %q must not have a query or fragment", s)
+		return fmt.Errorf("public base URL %q must not have a query or fragment", sanitize.Bounded(s))
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -53,14 +54,28 @@ func (ps paths) expand(p string) string {
 	return p
 }
 
-// readFile reads a configuration file. A missing file gives (nil, nil).
+// maxConfigFile is the largest configuration file read: far more than
+// any real one, and small enough that no value in it makes an unbounded
+// error message or allocation.
+const maxConfigFile = 1 << 20
+
+// readFile reads a configuration file. A missing file gives (nil, nil);
+// one larger than maxConfigFile is refused.
 func (ps paths) readFile(p string) ([]byte, error) {
-	data, err := os.ReadFile(p)
+	f, err := os.Open(p)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: cannot read: %s", ps.show(p), describeFSError(err))
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxConfigFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: cannot read: %s", ps.show(p), describeFSError(err))
+	}
+	if len(data) > maxConfigFile {
+		return nil, fmt.Errorf("%s: the file is larger than %d KiB; s3share reads configuration files of at most that size", ps.show(p), maxConfigFile>>10)
 	}
 	if data == nil {
 		data = []byte{}

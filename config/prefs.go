@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/s3share/s3share/internal/lifetime"
+	"github.com/s3share/s3share/internal/sanitize"
 )
 
 // Prefs are the user interface preferences of s3share's config file
@@ -46,7 +47,7 @@ func ParseClipboardMode(s string) (ClipboardMode, error) {
 	case ClipboardAuto, ClipboardNative, ClipboardOSC52, ClipboardOff:
 		return m, nil
 	}
-	return "", fmt.Errorf("clipboard %q: want auto, native, osc52 or off", s)
+	return "", fmt.Errorf("clipboard %q: want auto, native, osc52 or off", sanitize.Bounded(s))
 }
 
 // ParseExpiry reads a link lifetime as the presign command does: whole

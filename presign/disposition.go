@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/s3share/s3share/internal/sanitize"
 )
 
 // Content-Disposition types.
@@ -28,7 +30,7 @@ const maxFilenameBytes = 255
 func ContentDisposition(kind, filename string) (string, error) {
 	k := strings.ToLower(strings.TrimSpace(kind))
 	if k != Attachment && k != Inline {
-		return "", fmt.Errorf("disposition %q: want attachment or inline", kind)
+		return "", fmt.Errorf("disposition %q: want attachment or inline", sanitize.Bounded(kind))
 	}
 	name := SafeFilename(filename)
 	if name == "" {

@@ -3,11 +3,11 @@ package presign
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/s3share/s3share/internal/lifetime"
+	"github.com/s3share/s3share/internal/sanitize"
 )
 
 // MaxExpiry is the longest lifetime SigV4 allows a presigned link
@@ -95,10 +95,10 @@ func ParseExpiry(s string, now time.Time) (Expiry, error) {
 		}
 		d := t.Sub(now)
 		if d <= 0 {
-			return Expiry{}, fmt.Errorf("expiry %q is not in the future (now is %s)", in, now.Format(time.RFC3339))
+			return Expiry{}, fmt.Errorf("expiry %q is not in the future (now is %s)", sanitize.Bounded(in), now.Format(time.RFC3339))
 		}
 		if d > MaxExpiry {
-			return Expiry{}, lifetime.TooLong(strconv.Quote(in), d)
+			return Expiry{}, lifetime.TooLong(fmt.Sprintf("%q", sanitize.Bounded(in)), d)
 		}
 		return Expiry{At: t}, nil
 	}
@@ -135,7 +135,7 @@ func parseTime(s string, loc *time.Location) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("expiry %q: not a time; write 2026-12-24T18:00:00Z, 2026-12-24T18:00 (local time) or 2026-12-24", s)
+	return time.Time{}, fmt.Errorf("expiry %q: not a time; write 2026-12-24T18:00:00Z, 2026-12-24T18:00 (local time) or 2026-12-24", sanitize.Bounded(s))
 }
 
 func parseDuration(in string) (time.Duration, error) { return lifetime.Parse(in) }

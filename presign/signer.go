@@ -19,6 +19,7 @@ import (
 	"github.com/minio/minio-go/v7/pkg/signer"
 
 	"github.com/s3share/s3share/config"
+	"github.com/s3share/s3share/internal/sanitize"
 )
 
 // Method is the HTTP method a link is made for.
@@ -37,7 +38,7 @@ func ParseMethod(s string) (Method, error) {
 	case GET, PUT, POST:
 		return m, nil
 	}
-	return "", fmt.Errorf("method %q: want GET, PUT or POST", s)
+	return "", fmt.Errorf("method %q: want GET, PUT or POST", sanitize.Bounded(s))
 }
 
 // Request describes one link to sign.
@@ -217,19 +218,19 @@ func NewSigner(st config.Store) (*Signer, error) {
 func ParseBaseURL(s string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(s))
 	if err != nil {
-		return nil, fmt.Errorf("base URL %q: %v", s, err)
+		return nil, fmt.Errorf("base URL %q: %v", sanitize.Bounded(s), err)
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("base URL %q: scheme must be http or https", s)
+		return nil, fmt.Errorf("base URL %q: scheme must be http or https", sanitize.Bounded(s))
 	}
 	if u.Host == "" {
-		return nil, fmt.Errorf("base URL %q has no host", s)
+		return nil, fmt.Errorf("base URL %q has no host", sanitize.Bounded(s))
 	}
 	if u.User != nil {
 		return nil, fmt.Errorf("base URL %q must not carry credentials", u.Redacted())
 	}
 	if u.RawQuery != "" || u.Fragment != "" || u.ForceQuery {
-		return nil, fmt.Errorf("base URL %q must not have a query or fragment", s)
+		return nil, fmt.Errorf("base URL %q must not have a query or fragment", sanitize.Bounded(s))
 	}
 	return u, nil
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/s3share/s3share/internal/sanitize"
 )
 
 var sizeUnits = map[string]int64{
@@ -26,15 +28,15 @@ func ParseSize(s string) (int64, error) {
 		i++
 	}
 	if i == 0 {
-		return 0, fmt.Errorf("size %q: want a number of bytes such as 1024, 10MB or 10MiB", s)
+		return 0, fmt.Errorf("size %q: want a number of bytes such as 1024, 10MB or 10MiB", sanitize.Bounded(s))
 	}
 	n, err := strconv.ParseInt(in[:i], 10, 64)
 	unit, ok := sizeUnits[strings.ToLower(strings.TrimSpace(in[i:]))]
 	if !ok {
-		return 0, fmt.Errorf("size %q: unknown unit %q; use B, KB, KiB, MB, MiB, GB, GiB, TB or TiB", s, strings.TrimSpace(in[i:]))
+		return 0, fmt.Errorf("size %q: unknown unit %q; use B, KB, KiB, MB, MiB, GB, GiB, TB or TiB", sanitize.Bounded(s), strings.TrimSpace(in[i:]))
 	}
 	if err != nil || n > (1<<62)/unit {
-		return 0, fmt.Errorf("size %q is too large", s)
+		return 0, fmt.Errorf("size %q is too large", sanitize.Bounded(s))
 	}
 	return n * unit, nil
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/s3share/s3share/internal/sanitize"
 	"github.com/s3share/s3share/internal/userfile"
 )
 
@@ -33,7 +34,7 @@ func ParseFormat(s string) (Format, error) {
 	case FormatURL, FormatCurl, FormatJSON, FormatCSV:
 		return f, nil
 	}
-	return "", fmt.Errorf("output %q: want url, curl, json or csv", s)
+	return "", fmt.Errorf("output %q: want url, curl, json or csv", sanitize.Bounded(s))
 }
 
 // CurlFile is the local file name a curl line of r uses: the key's safe
@@ -74,7 +75,7 @@ func Encode(f Format, results []Result) ([]byte, error) {
 			b.WriteByte('\n')
 		}
 	default:
-		return nil, fmt.Errorf("output %q: want url, curl, json or csv", f)
+		return nil, fmt.Errorf("output %q: want url, curl, json or csv", sanitize.Bounded(f))
 	}
 	return b.Bytes(), nil
 }

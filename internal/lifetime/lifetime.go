@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/s3share/s3share/internal/sanitize"
 )
 
 // Max is the longest lifetime SigV4 allows a presigned link.
@@ -40,10 +42,10 @@ func TooLong(what string, asked time.Duration) error {
 func Parse(in string) (time.Duration, error) {
 	s := strings.ToLower(strings.TrimSpace(in))
 	if s == "" {
-		return 0, fmt.Errorf("expiry %q: write a lifetime such as 15m, 1h or 2d", in)
+		return 0, fmt.Errorf("expiry %q: write a lifetime such as 15m, 1h or 2d", sanitize.Bounded(in))
 	}
 	if s[0] == '-' {
-		return 0, fmt.Errorf("expiry %q: must be longer than zero", in)
+		return 0, fmt.Errorf("expiry %q: must be longer than zero", sanitize.Bounded(in))
 	}
 	var total time.Duration
 	for s != "" {
@@ -52,36 +54,36 @@ func Parse(in string) (time.Duration, error) {
 			i++
 		}
 		if i == 0 {
-			return 0, fmt.Errorf("expiry %q: not a duration; write e.g. 90s, 15m, 1h30m, 2d or 1w", in)
+			return 0, fmt.Errorf("expiry %q: not a duration; write e.g. 90s, 15m, 1h30m, 2d or 1w", sanitize.Bounded(in))
 		}
 		if i == len(s) {
-			return 0, fmt.Errorf("expiry %q: number without a unit; add s, m, h, d or w (e.g. %ss)", in, s[:i])
+			return 0, fmt.Errorf("expiry %q: number without a unit; add s, m, h, d or w (e.g. %ss)", sanitize.Bounded(in), s[:i])
 		}
 		unit, ok := units[s[i]]
 		if !ok {
-			return 0, fmt.Errorf("expiry %q: unknown unit %q; use s, m, h, d or w", in, s[i:i+1])
+			return 0, fmt.Errorf("expiry %q: unknown unit %q; use s, m, h, d or w", sanitize.Bounded(in), s[i:i+1])
 		}
 		// Anything longer than 7 days fails below, so big numbers can stop
 		// before they overflow.
 		var n time.Duration
 		for _, c := range s[:i] {
 			if n = n*10 + time.Duration(c-'0'); n > 1e7 {
-				return 0, TooLong(strconv.Quote(in), 0)
+				return 0, TooLong(fmt.Sprintf("%q", sanitize.Bounded(in)), 0)
 			}
 		}
 		// Far past 7 days: too long to be worth saying how long (and
 		// no sum can overflow).
 		if n > (1<<60)/unit || total > 1<<60 {
-			return 0, TooLong(strconv.Quote(in), 0)
+			return 0, TooLong(fmt.Sprintf("%q", sanitize.Bounded(in)), 0)
 		}
 		total += n * unit
 		s = s[i+1:]
 	}
 	if total > Max {
-		return 0, TooLong(strconv.Quote(in), total)
+		return 0, TooLong(fmt.Sprintf("%q", sanitize.Bounded(in)), total)
 	}
 	if total <= 0 {
-		return 0, fmt.Errorf("expiry %q: must be longer than zero", in)
+		return 0, fmt.Errorf("expiry %q: must be longer than zero", sanitize.Bounded(in))
 	}
 	return total, nil
 }

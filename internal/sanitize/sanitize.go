@@ -3,6 +3,8 @@
 package sanitize
 
 import (
+	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"unicode"
@@ -139,4 +141,33 @@ func appendU(b []byte, r rune) []byte {
 	}
 	u(r)
 	return b
+}
+
+// MaxQuoted is how many bytes of a value an error message quotes.
+const MaxQuoted = 64
+
+// Bounded is a value as error messages quote it: with %q (or %s, %v) it
+// shows at most MaxQuoted bytes of the value, cut at a rune, and then
+// "…" and the value's length, so that a 50 MB value makes a short
+// message.
+type Bounded string
+
+// Format writes the bounded value.
+func (b Bounded) Format(f fmt.State, verb rune) {
+	s := string(b)
+	cut := len(s) > MaxQuoted
+	if cut {
+		n := MaxQuoted
+		for n > 0 && !utf8.RuneStart(s[n]) {
+			n--
+		}
+		s = s[:n]
+	}
+	if verb == 'q' {
+		s = strconv.Quote(s)
+	}
+	io.WriteString(f, s)
+	if cut {
+		fmt.Fprintf(f, "… (%d bytes)", len(b))
+	}
 }

@@ -3,6 +3,8 @@ package sanitize
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -68,5 +70,19 @@ func TestJSON(t *testing.T) {
 	}
 	if plain := []byte(`{"a":"b"}`); &JSON(plain)[0] != &plain[0] {
 		t.Error("plain ASCII was copied")
+	}
+}
+
+func TestBounded(t *testing.T) {
+	if got := fmt.Sprintf("%q", Bounded("1h")); got != `"1h"` {
+		t.Errorf("short value: %s", got)
+	}
+	big := strings.Repeat("é", 1<<20)
+	got := fmt.Sprintf("expiry %q: bad", Bounded(big))
+	if len(got) > 120 || !strings.HasSuffix(got, `…" (2097152 bytes): bad`) && !strings.Contains(got, `" … (2097152 bytes)`) && !strings.Contains(got, "… (2097152 bytes): bad") {
+		t.Errorf("big value: %s", got)
+	}
+	if !utf8.ValidString(got) {
+		t.Errorf("cut inside a rune: %q", got)
 	}
 }
