@@ -67,18 +67,6 @@ func FromResult(res presign.Result, store string, options map[string]string) Rec
 	}
 }
 
-// MarshalJSON is the record's JSON with every control, DEL and bidi
-// character \u-escaped (see sanitize.JSON), so that neither the ledger
-// file nor `s3share shares -o json` can carry terminal controls raw.
-func (r Record) MarshalJSON() ([]byte, error) {
-	type plain Record
-	b, err := json.Marshal(plain(r))
-	if err != nil {
-		return nil, err
-	}
-	return sanitize.JSON(b), nil
-}
-
 // Ends is when the link stops working.
 func (r Record) Ends() time.Time {
 	if !r.EffectiveExpiresAt.IsZero() {
@@ -178,7 +166,9 @@ func (l *Ledger) Append(recs ...Record) error {
 		if err != nil {
 			return fmt.Errorf("share ledger: %w", err)
 		}
-		buf.Write(line)
+		// The file holds no terminal control raw: C1, DEL and bidi
+		// characters of keys are \u-escaped like the C0 ones.
+		buf.Write(sanitize.JSON(line))
 		buf.WriteByte('\n')
 	}
 	unlock, err := l.lock(true)
