@@ -18,6 +18,8 @@ package ledger
 import (
 	"bufio"
 	"bytes"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -35,14 +37,31 @@ import (
 // FileName is the ledger's name inside its directory.
 const FileName = "shares.jsonl"
 
+// Version is the record format this package writes. Version 1 records
+// (no "v") read as they are; fields added later are optional, so a newer
+// record reads here with its unknown fields ignored.
+const Version = 2
+
 // Record is one link in the ledger.
 type Record struct {
-	Time   time.Time `json:"time"`  // when the link was made
-	Store  string    `json:"store"` // endpoint host, e.g. s3.amazonaws.com
-	Method string    `json:"method"`
-	Bucket string    `json:"bucket"`
-	Key    string    `json:"key"`              // key, or prefix when Prefix
-	Prefix bool      `json:"prefix,omitempty"` // a POST policy for keys under Key
+	V     int       `json:"v,omitempty"` // the format version; 0 for version 1
+	Time  time.Time `json:"time"`        // when the link was made
+	Store string    `json:"store"`       // endpoint host, e.g. s3.amazonaws.com
+	// StoreName is the store as the user picked it (a profile, alias or
+	// store name), when there was one.
+	StoreName string `json:"store_name,omitempty"`
+	// Identity is the access key id that signed the link (never the
+	// secret): rotating or disabling it is what stops the link early.
+	Identity string `json:"identity,omitempty"`
+	// Batch ties the records of one share (a recursive or marked batch)
+	// together.
+	Batch string `json:"batch,omitempty"`
+	// Share is the gateway share id, for links served by s3share serve.
+	Share  string `json:"share,omitempty"`
+	Method string `json:"method"`
+	Bucket string `json:"bucket"`
+	Key    string `json:"key"`              // key, or prefix when Prefix
+	Prefix bool   `json:"prefix,omitempty"` // a POST policy for keys under Key
 	// Options are the link's settings as given: expires, disposition,
 	// content-type, max-size, ….
 	Options            map[string]string `json:"options,omitempty"`
@@ -54,6 +73,7 @@ type Record struct {
 // FromResult makes the ledger record of a signed link.
 func FromResult(res presign.Result, store string, options map[string]string) Record {
 	return Record{
+		V:                  Version,
 		Time:               res.SignedAt,
 		Store:              store,
 		Method:             string(res.Method),
@@ -65,6 +85,50 @@ func FromResult(res presign.Result, store string, options map[string]string) Rec
 		EffectiveExpiresAt: res.EffectiveExpiresAt,
 		URL:                res.URL,
 	}
+}
+
+// Origin is where the links of a share were made.
+type Origin struct {
+	Host      string // the endpoint's host
+	StoreName string // the profile, alias or store picked, if any
+	Identity  string // the access key id that signed them
+}
+
+// Recorder returns a presign.ShareOptions.Record that appends the links
+// of each share to the ledger at path, with their origin and a batch id
+// of their own.
+func Recorder(path string, o Origin) func([]presign.Result, map[string]string) error {
+	return func(results []presign.Result, options map[string]string) error {
+		l, err := Open(path)
+		if err != nil {
+			return err
+		}
+		batch := newBatchID()
+		recs := make([]Record, len(results))
+		for i, r := range results {
+			recs[i] = FromResult(r, o.Host, options)
+			recs[i].StoreName, recs[i].Identity, recs[i].Batch = o.StoreName, o.Identity, batch
+		}
+		return l.Append(recs...)
+	}
+}
+
+// newBatchID is 16 random hex digits.
+func newBatchID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// MarshalJSONLine is the record as one ledger line (without the newline):
+// its JSON, with no terminal control raw (C1, DEL and bidi characters of
+// keys are \u-escaped like the C0 ones).
+func (r Record) MarshalJSONLine() ([]byte, error) {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return nil, err
+	}
+	return sanitize.JSON(b), nil
 }
 
 // Ends is when the link stops working.
@@ -162,13 +226,11 @@ func (l *Ledger) Append(recs ...Record) error {
 	}
 	var buf bytes.Buffer
 	for _, r := range recs {
-		line, err := json.Marshal(r)
+		line, err := r.MarshalJSONLine()
 		if err != nil {
 			return fmt.Errorf("share ledger: %w", err)
 		}
-		// The file holds no terminal control raw: C1, DEL and bidi
-		// characters of keys are \u-escaped like the C0 ones.
-		buf.Write(sanitize.JSON(line))
+		buf.Write(line)
 		buf.WriteByte('\n')
 	}
 	unlock, err := l.lock(true)
@@ -201,44 +263,100 @@ func (l *Ledger) Append(recs ...Record) error {
 // and reported as warnings; only a file that cannot be read is an error.
 // A missing file is an empty ledger.
 func (l *Ledger) Load() ([]Record, []Warning, error) {
-	unlock, err := l.lock(false)
+	var recs []Record
+	warns, err := l.Scan(nil, func(r Record) error {
+		recs = append(recs, r)
+		return nil
+	})
 	if err != nil {
 		return nil, nil, err
 	}
-	defer unlock()
-	return l.read()
+	return recs, warns, nil
 }
 
-func (l *Ledger) read() ([]Record, []Warning, error) {
+// Scan calls fn with each record in file order (oldest first), reading
+// one line at a time under a shared lock, so a ledger of any size costs
+// the memory of one line. When keep is not nil it is asked first with
+// the line's end (when the link stops working), read without decoding
+// the line, and the records it refuses are skipped undecoded: listing
+// the active links of a long ledger decodes only those. Unreadable lines
+// are skipped and returned as warnings; an error of fn stops the scan
+// and is returned.
+func (l *Ledger) Scan(keep func(ends time.Time) bool, fn func(Record) error) ([]Warning, error) {
+	unlock, err := l.lock(false)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	return l.scan(keep, fn)
+}
+
+func (l *Ledger) scan(keep func(time.Time) bool, fn func(Record) error) ([]Warning, error) {
 	f, err := userfile.Open(l.path, os.O_RDONLY)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, nil
+		return nil, nil
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("share ledger: %w", err)
+		return nil, fmt.Errorf("share ledger: %w", err)
 	}
 	defer f.Close()
-	var (
-		recs  []Record
-		warns []Warning
-	)
-	r := bufio.NewReader(f)
+	var warns []Warning
+	r := bufio.NewReaderSize(f, 256<<10)
+	var long []byte // a line longer than the buffer, gathered
 	for n := 1; ; n++ {
-		line, err := r.ReadBytes('\n')
+		line, err := r.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			long = append(long[:0], line...)
+			for errors.Is(err, bufio.ErrBufferFull) {
+				line, err = r.ReadSlice('\n')
+				long = append(long, line...)
+			}
+			line = long
+		}
 		if len(line) > 0 {
+			if keep != nil {
+				if ends, ok := lineEnds(line); ok && !keep(ends) {
+					continue
+				}
+			}
 			if rec, problem := parseLine(line, err == io.EOF); problem != "" {
 				warns = append(warns, Warning{Line: n, Err: problem})
 			} else if rec != nil {
-				recs = append(recs, *rec)
+				if ferr := fn(*rec); ferr != nil {
+					return warns, ferr
+				}
 			}
 		}
 		if err == io.EOF {
-			return recs, warns, nil
+			return warns, nil
 		}
 		if err != nil {
-			return nil, nil, fmt.Errorf("share ledger: %w", err)
+			return nil, fmt.Errorf("share ledger: %w", err)
 		}
 	}
+}
+
+// lineEnds reads when a record's link stops working straight from its
+// line: "effective_expires_at", else "expires_at". Inside JSON strings a
+// quote is escaped, so the field names cannot be matched in a key or URL.
+func lineEnds(line []byte) (time.Time, bool) {
+	for _, field := range [...][]byte{[]byte(`"effective_expires_at":"`), []byte(`"expires_at":"`)} {
+		i := bytes.Index(line, field)
+		if i < 0 {
+			continue
+		}
+		v := line[i+len(field):]
+		j := bytes.IndexByte(v, '"')
+		if j < 0 {
+			return time.Time{}, false
+		}
+		t, err := time.Parse(time.RFC3339Nano, string(v[:j]))
+		if err != nil || t.IsZero() || t.Year() <= 1 {
+			continue // zero: an old record without an effective end
+		}
+		return t, true
+	}
+	return time.Time{}, false
 }
 
 // parseLine reads one line; a blank line is neither a record nor a problem.
@@ -275,10 +393,15 @@ func (l *Ledger) Remove(match func(Record) bool) (int, error) {
 		return 0, err
 	}
 	defer unlock()
-	data, err := os.ReadFile(l.path)
+	f, err := userfile.Open(l.path, os.O_RDONLY)
 	if errors.Is(err, fs.ErrNotExist) {
 		return 0, nil
 	}
+	if err != nil {
+		return 0, fmt.Errorf("share ledger: %w", err)
+	}
+	data, err := io.ReadAll(f)
+	f.Close()
 	if err != nil {
 		return 0, fmt.Errorf("share ledger: %w", err)
 	}
@@ -326,23 +449,23 @@ func (l *Ledger) Prune(now time.Time) (int, []Warning, error) {
 		return 0, nil, err
 	}
 	defer unlock()
-	recs, warns, err := l.read()
-	if err != nil {
-		return 0, nil, err
-	}
 	var buf bytes.Buffer
 	removed := 0
-	for _, r := range recs {
+	warns, err := l.scan(nil, func(r Record) error {
 		if !r.Active(now) {
 			removed++
-			continue
+			return nil
 		}
-		line, err := json.Marshal(r)
+		line, err := r.MarshalJSONLine()
 		if err != nil {
-			return 0, nil, fmt.Errorf("share ledger: %w", err)
+			return fmt.Errorf("share ledger: %w", err)
 		}
 		buf.Write(line)
 		buf.WriteByte('\n')
+		return nil
+	})
+	if err != nil {
+		return 0, nil, err
 	}
 	if removed == 0 && len(warns) == 0 {
 		return 0, nil, nil
@@ -351,20 +474,4 @@ func (l *Ledger) Prune(now time.Time) (int, []Warning, error) {
 		return 0, nil, err
 	}
 	return removed, warns, nil
-}
-
-// Recorder returns a presign.ShareOptions.Record that appends the links
-// to the ledger at path, naming store (the endpoint's host).
-func Recorder(path, store string) func([]presign.Result, map[string]string) error {
-	return func(results []presign.Result, options map[string]string) error {
-		l, err := Open(path)
-		if err != nil {
-			return err
-		}
-		recs := make([]Record, len(results))
-		for i, r := range results {
-			recs[i] = FromResult(r, store, options)
-		}
-		return l.Append(recs...)
-	}
 }

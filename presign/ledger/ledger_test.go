@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/s3share/s3share/presign"
 )
 
 func env(m map[string]string) func(string) string {
@@ -281,5 +283,38 @@ func TestSymlinksRefused(t *testing.T) {
 				t.Errorf("link target's mode changed to %v", fi.Mode().Perm())
 			}
 		})
+	}
+}
+
+// TestRecorder: each share's records carry the format version, their
+// origin and one batch id of their own.
+func TestRecorder(t *testing.T) {
+	path := filepath.Join(t.TempDir(), FileName)
+	rec := Recorder(path, Origin{Host: "s3.example.com", StoreName: "prod", Identity: "AKIDEXAMPLE"})
+	end := time.Now().Add(time.Hour)
+	res := func(k string) presign.Result {
+		return presign.Result{URL: "http://h/b/" + k, Method: presign.GET, Bucket: "b", Key: k, ExpiresAt: end, EffectiveExpiresAt: end}
+	}
+	if err := rec([]presign.Result{res("a"), res("b")}, map[string]string{"expires": "1h"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := rec([]presign.Result{res("c")}, nil); err != nil {
+		t.Fatal(err)
+	}
+	l, _ := Open(path)
+	recs, _, err := l.Load()
+	if err != nil || len(recs) != 3 {
+		t.Fatal(recs, err)
+	}
+	for _, r := range recs {
+		if r.V != Version || r.Store != "s3.example.com" || r.StoreName != "prod" || r.Identity != "AKIDEXAMPLE" || len(r.Batch) != 16 {
+			t.Errorf("record %+v", r)
+		}
+	}
+	if recs[0].Batch != recs[1].Batch || recs[1].Batch == recs[2].Batch {
+		t.Errorf("batches %s %s %s: want one per share", recs[0].Batch, recs[1].Batch, recs[2].Batch)
+	}
+	if recs[0].Options["expires"] != "1h" {
+		t.Errorf("options %v", recs[0].Options)
 	}
 }
