@@ -99,14 +99,16 @@ func attrChar(c byte) bool {
 }
 
 // SafeFilename turns a key or a user-given name into a file name that is
-// safe to hand to a browser or curl: the last path component (both '/'
-// and '\' separate), with control characters, bidirectional overrides and
-// invalid UTF-8 removed, surrounding spaces and trailing dots trimmed, "."
-// and ".." rejected, and cut to 255 bytes keeping a short extension.
-// It returns "" when nothing usable is left.
+// safe to hand to a browser or curl: the last '/'-separated component,
+// with each '\\' made '_' (a backslash is a character of the name, not a
+// separator, but some clients would take it for one), control characters,
+// invisible formatting characters and invalid UTF-8 removed, surrounding
+// spaces and trailing dots trimmed, "." and ".." rejected, and cut to 255
+// bytes keeping a short extension. It returns "" when nothing usable is
+// left.
 func SafeFilename(s string) string {
-	s = strings.ToValidUTF8(s, "")
-	parts := strings.FieldsFunc(s, func(r rune) bool { return r == '/' || r == '\\' })
+	s = strings.ReplaceAll(strings.ToValidUTF8(s, ""), "\\", "_")
+	parts := strings.Split(s, "/")
 	for i := len(parts) - 1; i >= 0; i-- {
 		if name := cleanComponent(parts[i]); name != "" {
 			return truncateName(name)
@@ -126,17 +128,19 @@ func cleanComponent(s string) string {
 	return strings.TrimSpace(s)
 }
 
-// invisible reports formatting characters that can disguise a file name
-// (bidirectional embeddings, overrides and isolates, line separators).
-// Zero-width joiners stay: emoji sequences need them.
+// invisible reports characters that can disguise a file name: every
+// invisible format character (bidirectional embeddings, overrides and
+// isolates, zero-width spaces, word joiners, the BOM, tags…) and the
+// line and paragraph separators. The zero-width joiner and non-joiner
+// stay: emoji sequences and several scripts need them.
 func invisible(r rune) bool {
-	switch {
-	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
-		return true
-	case r == 0x200e || r == 0x200f || r == 0x061c || r == 0x2028 || r == 0x2029 || r == 0xfeff:
+	switch r {
+	case 0x200c, 0x200d:
+		return false
+	case 0x2028, 0x2029:
 		return true
 	}
-	return false
+	return unicode.Is(unicode.Cf, r)
 }
 
 // truncateName cuts name to maxFilenameBytes on a rune boundary, keeping

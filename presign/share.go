@@ -52,22 +52,30 @@ type TargetError struct {
 func (e *TargetError) Error() string { return e.Target.String() + ": " + e.Err.Error() }
 func (e *TargetError) Unwrap() error { return e.Err }
 
-// ShareError lists the targets that could not be shared; when a share
-// fails, it fails whole, and nothing is returned or recorded.
+// ShareError says what could not be shared: a target, or under a
+// recursive target one key. When a share fails it fails whole: nothing
+// is returned or recorded.
 type ShareError struct {
-	Failed []*TargetError
-	Of     int // how many targets there were
+	Failed []*TargetError // the first MaxNamedFailures failures, in order
+	Count  int            // how many failed in all
 }
 
+// MaxNamedFailures is how many failures a ShareError names.
+const MaxNamedFailures = 20
+
 func (e *ShareError) Error() string {
-	if len(e.Failed) == 1 && e.Of == 1 {
+	if e.Count == 1 {
 		return e.Failed[0].Error()
 	}
 	msgs := make([]string, len(e.Failed))
 	for i, f := range e.Failed {
 		msgs[i] = f.Error()
 	}
-	return fmt.Sprintf("%d of %d targets failed: %s", len(e.Failed), e.Of, strings.Join(msgs, "; "))
+	more := ""
+	if e.Count > len(e.Failed) {
+		more = fmt.Sprintf("; and %d more", e.Count-len(e.Failed))
+	}
+	return fmt.Sprintf("%d could not be signed: %s%s", e.Count, strings.Join(msgs, "; "), more)
 }
 
 // ErrCancelled is returned when ctx ends during a share.
@@ -90,7 +98,6 @@ func Share(ctx context.Context, src Source, plan Plan, targets []Target, o Share
 		limit = MaxRecursive
 	}
 	sh := sharer{src: src, plan: plan, now: now, limit: limit, signers: map[string]*Signer{}}
-	var failed []*TargetError
 	for _, t := range targets {
 		if ctx.Err() != nil {
 			return Shared{}, ErrCancelled
@@ -99,14 +106,14 @@ func Share(ctx context.Context, src Source, plan Plan, targets []Target, o Share
 			if ctx.Err() != nil {
 				return Shared{}, ErrCancelled
 			}
-			failed = append(failed, &TargetError{Target: t, Err: err})
+			sh.fail(t, err)
 		}
 	}
 	if ctx.Err() != nil {
 		return Shared{}, ErrCancelled
 	}
-	if len(failed) > 0 {
-		return Shared{}, &ShareError{Failed: failed, Of: len(targets)}
+	if sh.failures.Count > 0 {
+		return Shared{}, &sh.failures
 	}
 	out := Shared{Results: sh.results, Capped: sh.capped}
 	seen := map[string]bool{}
@@ -132,6 +139,17 @@ type sharer struct {
 	results []Result
 	walked  int // objects signed under prefixes so far
 	capped  bool
+	// failures are the targets, and keys under recursive targets, that
+	// could not be signed.
+	failures ShareError
+}
+
+// fail notes that t could not be signed.
+func (sh *sharer) fail(t Target, err error) {
+	sh.failures.Count++
+	if len(sh.failures.Failed) < MaxNamedFailures {
+		sh.failures.Failed = append(sh.failures.Failed, &TargetError{Target: t, Err: err})
+	}
 }
 
 // target signs the links of one target.
@@ -168,10 +186,17 @@ func (p Plan) Check(t Target) error {
 	return checkRequest(&req)
 }
 
-// walk signs every object under the prefix t, up to the limit.
+// walk signs every object under the prefix t, up to the limit. A key
+// that cannot be signed is noted and the walk goes on, so that every
+// such key is counted (and the first ones named) in one run.
 func (sh *sharer) walk(ctx context.Context, t Target) error {
 	if sh.capped {
 		return nil
+	}
+	// The bucket's signer first: a store that cannot sign for it fails
+	// the target once, not once per key.
+	if _, err := sh.signer(ctx, t.Bucket); err != nil {
+		return err
 	}
 	n := 0
 	err := sh.src.Walk(ctx, t.Bucket, t.Key, func(key string, _ int64) error {
@@ -179,11 +204,15 @@ func (sh *sharer) walk(ctx context.Context, t Target) error {
 			sh.capped = true
 			return errStop
 		}
+		n++
 		if err := sh.sign(ctx, t.Bucket, key); err != nil {
-			return fmt.Errorf("%s: %w", key, err)
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			sh.fail(Target{Bucket: t.Bucket, Key: key}, err)
+			return nil
 		}
 		sh.walked++
-		n++
 		return nil
 	})
 	if errors.Is(err, errStop) {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/s3share/s3share/config"
+	"github.com/s3share/s3share/internal/demo"
 	"github.com/s3share/s3share/internal/s3test"
 	"github.com/s3share/s3share/presign"
 	"github.com/s3share/s3share/s3model"
@@ -157,7 +158,7 @@ func TestShare(t *testing.T) {
 		{Bucket: bucket, Key: "top.txt"}, {Bucket: bucket, Key: "docs/"}, {Bucket: bucket, Key: "a/../etc"},
 	}, presign.ShareOptions{Record: record})
 	var se *presign.ShareError
-	if !errors.As(err, &se) || len(se.Failed) != 2 || se.Of != 3 ||
+	if !errors.As(err, &se) || len(se.Failed) != 2 || se.Count != 2 ||
 		!strings.Contains(err.Error(), "docs/: this is a prefix") || !strings.Contains(err.Error(), `".." path segment`) {
 		t.Fatalf("failed share: %v", err)
 	}
@@ -261,5 +262,37 @@ func TestJSONOutputEscapesControls(t *testing.T) {
 	var back []struct{ Key string }
 	if err := json.Unmarshal(b, &back); err != nil || back[0].Key != key {
 		t.Fatalf("round trip: %+v %v", back, err)
+	}
+}
+
+// TestShareRecursiveNamesEveryBadKey: keys under a prefix that no link
+// can be made for are all counted and the first ones named in one run;
+// the others are not held back by the first.
+func TestShareRecursiveNamesEveryBadKey(t *testing.T) {
+	srv, err := demo.Start(demo.Options{NoSeed: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	srv.MakeBucket("keys")
+	for _, k := range []string{"d/ok.txt", "d/a/../b.txt", "d/./c.txt", "d/bad\xffutf8.txt", "d/ok2.txt"} {
+		srv.PutObject("keys", k, []byte("x"), "text/plain", nil)
+	}
+	u, _ := config.ParseEndpoint(srv.URL)
+	c, err := s3model.New(config.Store{Endpoint: u, Region: srv.Region, RegionFromUser: true, Addressing: config.AddressingPath,
+		Creds: config.Credentials{AccessKeyID: srv.AccessKey, SecretAccessKey: srv.SecretKey}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, _ := presign.Form{Recursive: true}.Plan(time.Now(), presign.Defaults{})
+	_, err = presign.Share(context.Background(), c, plan, []presign.Target{{Bucket: "keys", Key: "d/"}}, presign.ShareOptions{})
+	var se *presign.ShareError
+	if !errors.As(err, &se) || se.Count != 3 || len(se.Failed) != 3 {
+		t.Fatalf("got %v", err)
+	}
+	for _, want := range []string{`".." path segment`, `"." path segment`, "not valid UTF-8"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("%v lacks %q", err, want)
+		}
 	}
 }
