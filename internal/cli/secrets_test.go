@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -77,7 +77,7 @@ func secretEnv(t *testing.T, home string, vars map[string]string) {
 // runSecretCLI runs s3share in this process and returns its exit code and output.
 func runSecretCLI(args ...string) (int, string) {
 	var out, errb bytes.Buffer
-	code := run(args, &out, &errb)
+	code := Main(args, &out, &errb)
 	return code, out.String() + errb.String()
 }
 

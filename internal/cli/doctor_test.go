@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -51,7 +51,7 @@ func doctorHome(t *testing.T, files map[string]string, vars map[string]string) s
 func runDoctorCmd(t *testing.T, secrets []string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := run(append([]string{"doctor"}, args...), &out, &errb)
+	code := Main(append([]string{"doctor"}, args...), &out, &errb)
 	for _, s := range secrets {
 		if strings.Contains(out.String(), s) || strings.Contains(errb.String(), s) {
 			t.Errorf("doctor output contains a secret:\n%s\n%s", out.String(), errb.String())

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"fmt"
@@ -225,7 +225,7 @@ func buildS3share(t *testing.T) string {
 		}
 	}
 	bin := filepath.Join(t.TempDir(), "s3share")
-	if out, err := exec.Command(goBin, "build", "-o", bin, ".").CombinedOutput(); err != nil {
+	if out, err := exec.Command(goBin, "build", "-o", bin, "github.com/s3share/s3share").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	return bin
