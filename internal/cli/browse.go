@@ -10,6 +10,7 @@ import (
 
 	"github.com/s3share/s3share/config"
 	"github.com/s3share/s3share/internal/clip"
+	"github.com/s3share/s3share/internal/sanitize"
 	"github.com/s3share/s3share/keymap"
 	"github.com/s3share/s3share/presign/ledger"
 	"github.com/s3share/s3share/s3model"
@@ -26,10 +27,10 @@ type uiFlags struct {
 }
 
 func (u *uiFlags) register(fs *flag.FlagSet) {
-	fs.BoolVar(&u.print, "print", false, "print the links made to stdout on exit")
+	fs.StringVar(&u.clipboard, "clipboard", "", "how links are copied, a `MODE`: auto, native, osc52 or off (config: clipboard; default auto)")
+	fs.BoolVar(&u.print, "print", false, "also print the links made to stdout on exit")
 	fs.BoolVar(&u.noLedger, "no-ledger", false, "do not record links in the share ledger")
-	fs.StringVar(&u.clipboard, "clipboard", "", "auto, native, osc52 or off (overrides the config file)")
-	fs.StringVar(&u.debug, "debug", "", "append a debug log (requests, errors; never credentials) to `FILE`")
+	fs.StringVar(&u.debug, "debug", "", "append a debug log (requests and errors, never credentials or links) to `FILE`")
 }
 
 // openDebugLog opens the --debug file for appending, readable by its
@@ -46,22 +47,49 @@ func openDebugLog(path string) (*os.File, error) {
 	return f, nil
 }
 
-// runBrowse opens the browser, at the bucket list or at a positional
-// s3://BUCKET/PREFIX/ (which works for keys that may not list buckets).
-func runBrowse(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("s3share", stderr)
-	var g globalFlags
-	var u uiFlags
-	g.register(fs)
-	u.register(fs)
-	pos, err := parseArgs(fs, args)
-	if err != nil {
-		return 2
+// browseCommand is the browser: s3share with no command, at the bucket
+// list or at a location (which works for keys that may not list buckets).
+func browseCommand() *command {
+	return &command{
+		args:    "[s3://BUCKET/PREFIX/ | BUCKET/PREFIX/]",
+		summary: "browse S3-compatible stores and share objects by presigned URL",
+		about: `
+With no command, s3share opens the browser: at the bucket list, or at a
+location, s3://BUCKET/PREFIX/ or BUCKET/PREFIX/ (a key opens its prefix with
+the key selected). A location needs no permission to list buckets.
+
+Credentials come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
+AWS_SESSION_TOKEN, else from the selected profile (keys, credential_process,
+source_profile), alias or store; with --profile, --alias or --store, that
+store's own credentials win over the environment's.
+
+Exit status: 0 when the command worked, 1 when it failed, 2 when the command
+line is wrong (unknown command or flag, missing argument).`,
+		flags: func(fs *flag.FlagSet) runFunc {
+			version := fs.Bool("version", false, "print the version, the commit and the Go version, and exit")
+			return func(c *call, pos []string) int {
+				if *version {
+					writeVersion(c.stdout)
+					return exitOK
+				}
+				return runBrowse(c, pos)
+			}
+		},
+		shared: []flagGroup{storeGroup, connGroup, tuiGroup},
+	}
+}
+
+// runBrowse opens the browser at the bucket list or at the location pos
+// names.
+func runBrowse(c *call, pos []string) int {
+	stdout, stderr := c.stdout, c.stderr
+	if len(pos) > 0 && !isLocation(pos[0]) {
+		return c.usageError(notLocation(pos[0]))
 	}
 	if len(pos) > 1 {
-		return fail(stderr, fmt.Errorf("one location at most, got %d: %s", len(pos), strings.Join(pos, " ")))
+		return c.usageError(fmt.Sprintf("one location at most, got %d: %s", len(pos), sanitize.Text(strings.Join(pos, " "))))
 	}
-	cfg, err := g.load()
+	cfg, err := c.g.load()
 	if err != nil {
 		return fail(stderr, err)
 	}
@@ -71,19 +99,37 @@ func runBrowse(args []string, stdout, stderr io.Writer) int {
 			return fail(stderr, err)
 		}
 	}
+	warn(stderr, cfg.Warnings)
 	banner := ""
-	for _, w := range cfg.Warnings {
-		fmt.Fprintln(stderr, "s3share: warning: "+w)
-		if banner == "" {
-			banner = "warning: " + w
-		}
+	if len(cfg.Warnings) > 0 {
+		banner = "warning: " + cfg.Warnings[0]
 	}
-	flags, err := g.flags()
+	flags, err := c.g.flags()
 	if err != nil {
 		return fail(stderr, err)
 	}
+	u := c.u
 	u.stores = configStores{flags: flags}
 	return browse(cfg.Store, cfg.Prefs, u, start, banner, stdout, stderr)
+}
+
+// isLocation reports whether a positional argument of the browser names
+// a location: s3://BUCKET… or BUCKET/…. A bare word is taken for a
+// command, so that a mistyped command is not opened as a bucket.
+func isLocation(arg string) bool {
+	return strings.Contains(arg, "/")
+}
+
+// notLocation says why a bare word is not something the browser opens.
+func notLocation(arg string) string {
+	if rootCommand().lookup(arg) != nil {
+		return fmt.Sprintf("flags go after the command: %s %s [flags] …", programName, arg)
+	}
+	msg := fmt.Sprintf("unknown command %q", arg)
+	if s3model.ValidBucketName(arg) == nil {
+		msg += fmt.Sprintf(" (to open the bucket, write s3://%s/)", arg)
+	}
+	return msg
 }
 
 // configStores offers the stores, profiles and aliases of the config
@@ -103,10 +149,19 @@ func (s configStores) Connect(c config.Choice) (*s3model.Client, []string, error
 	return client, cfg.Warnings, err
 }
 
+// parseLocation is s3model.ParseURI with arg named in its errors.
+func parseLocation(arg string) (bucket, key string, err error) {
+	bucket, key, err = s3model.ParseURI(arg)
+	if err != nil {
+		return "", "", fmt.Errorf("%s: %w", sanitize.Text(arg), err)
+	}
+	return bucket, key, nil
+}
+
 // startLocation turns a positional argument into where the browser opens.
 // A key without a trailing slash opens its prefix with that entry selected.
 func startLocation(arg string) (ui.Location, error) {
-	bucket, key, err := s3model.ParseURI(arg)
+	bucket, key, err := parseLocation(arg)
 	if err != nil {
 		return ui.Location{}, err
 	}
@@ -139,7 +194,6 @@ func browse(store config.Store, prefs config.Prefs, u uiFlags, start ui.Location
 			return fail(stderr, fmt.Errorf("share ledger: %v (or pass --no-ledger)", err))
 		}
 	}
-	var printed []string
 	opts := ui.Options{
 		Client:     client,
 		Start:      start,
@@ -148,21 +202,20 @@ func browse(store config.Store, prefs config.Prefs, u uiFlags, start ui.Location
 		Prefs:      prefs,
 		Clipboard:  clip.System(clip.Mode(mode)),
 		LedgerPath: ledgerPath,
-		Printed:    &printed,
 		Stores:     u.stores,
 	}
+	var logTo io.Writer
 	if u.debug != "" {
 		f, ferr := openDebugLog(u.debug)
 		if ferr != nil {
 			return fail(stderr, ferr)
 		}
 		defer f.Close()
-		err = ui.RunLogged(opts, f)
-	} else {
-		err = ui.Run(opts)
+		logTo = f
 	}
+	links, err := runUI(opts, logTo)
 	if u.print {
-		for _, l := range printed {
+		for _, l := range links {
 			fmt.Fprintln(stdout, l)
 		}
 	}
@@ -170,4 +223,18 @@ func browse(store config.Store, prefs config.Prefs, u uiFlags, start ui.Location
 		return fail(stderr, err)
 	}
 	return 0
+}
+
+// runUI runs the TUI until the user quits, logging to logTo when it is not
+// nil, and returns the links made.
+func runUI(opts ui.Options, logTo io.Writer) ([]string, error) {
+	var links []string
+	opts.Printed = &links
+	var err error
+	if logTo != nil {
+		err = ui.RunLogged(opts, logTo)
+	} else {
+		err = ui.Run(opts)
+	}
+	return links, err
 }

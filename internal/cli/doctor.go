@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -20,24 +21,37 @@ import (
 // doctorTimeout bounds the connection check.
 const doctorTimeout = 30 * time.Second
 
-// runDoctor prints every resolved setting with its source, then checks
-// the connection: ListBuckets, or HEAD of the bucket given as s3://BUCKET.
-// It exits 0 only when the check passes. It never prints a secret key or
-// session token.
-func runDoctor(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("s3share doctor", stderr)
-	var g globalFlags
-	g.register(fs)
-	pos, err := parseArgs(fs, args)
-	if err != nil {
-		return 2
+// doctorCommand prints every resolved setting with its source, then
+// checks the connection: ListBuckets, or HEAD of the bucket given as
+// s3://BUCKET. It exits 0 only when the checks pass. It never prints a
+// secret key or session token.
+func doctorCommand() *command {
+	return &command{
+		name:    "doctor",
+		args:    "[s3://BUCKET]",
+		summary: "show the settings in use and where each came from, then test the connection",
+		about: `
+Prints every setting s3share would use and where it came from (a flag, a
+variable, a file and its section, or a default), the access key id with all
+but its last 4 characters hidden (never the secret key or session token), the
+files it read and any warnings. Then it checks the config file's [keys] and
+tries the store: ListBuckets, or HEAD of BUCKET when one is named, and prints
+ok or the failure with a hint. It exits 0 only when every check passes.`,
+		flags: func(fs *flag.FlagSet) runFunc {
+			return runDoctor
+		},
+		shared: []flagGroup{storeGroup, connGroup},
 	}
+}
+
+func runDoctor(cl *call, pos []string) int {
+	stdout, stderr := cl.stdout, cl.stderr
 	if len(pos) > 1 {
-		return fail(stderr, fmt.Errorf("doctor checks one bucket at most, got %d: %s", len(pos), strings.Join(pos, " ")))
+		return cl.usageError(fmt.Sprintf("doctor checks one bucket at most, got %d: %s", len(pos), sanitize.Text(strings.Join(pos, " "))))
 	}
 	bucket := ""
 	if len(pos) == 1 {
-		b, key, err := s3model.ParseURI(pos[0])
+		b, key, err := parseLocation(pos[0])
 		if err != nil {
 			return fail(stderr, err)
 		}
@@ -46,7 +60,7 @@ func runDoctor(args []string, stdout, stderr io.Writer) int {
 		}
 		bucket = b
 	}
-	c, err := g.load()
+	c, err := cl.g.load()
 	if err != nil {
 		fmt.Fprintln(stdout, "configuration: FAILED")
 		return fail(stderr, err)

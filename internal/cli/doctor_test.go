@@ -248,33 +248,36 @@ func TestDoctorTLS(t *testing.T) {
 	wantLines(t, out, "warnings:", "! TLS certificate verification is off (--insecure)", ": ok")
 }
 
-func TestGlobalFlagsStorePrintsWarnings(t *testing.T) {
+// TestGlobalFlagsLoad parses the connection flags as doctor does and
+// resolves them.
+func TestGlobalFlagsLoad(t *testing.T) {
 	doctorHome(t, nil, nil)
-	var errb bytes.Buffer
-	fs := newFlagSet("s3share", &errb)
-	var g globalFlags
-	g.register(fs)
-	if _, err := parseArgs(fs, []string{"--insecure", "--endpoint", "https://127.0.0.1:9443", "--path-style", "--store", ""}); err != nil {
-		t.Fatal(err)
+	parse := func(args ...string) *call {
+		t.Helper()
+		c := &call{path: "s3share doctor"}
+		fs, _ := doctorCommand().flagSet(c)
+		if _, err := parseArgs(fs, args); err != nil {
+			t.Fatal(err)
+		}
+		return c
 	}
-	st, err := g.store()
+	c := parse("--insecure", "--endpoint", "https://127.0.0.1:9443", "--path-style", "--store", "")
+	cfg, err := c.g.load()
 	if err != nil {
 		t.Fatal(err)
 	}
+	st := cfg.Store
 	if !st.Insecure || st.Addressing != "path" || st.Endpoint.String() != "https://127.0.0.1:9443" {
 		t.Errorf("store: insecure %v, addressing %s, endpoint %s", st.Insecure, st.Addressing, st.Endpoint)
 	}
+	var errb bytes.Buffer
+	warn(&errb, cfg.Warnings)
 	if !strings.Contains(errb.String(), "s3share: warning: TLS certificate verification is off (--insecure)") {
 		t.Errorf("stderr = %q, want the --insecure warning", errb.String())
 	}
 
-	g = globalFlags{}
-	fs = newFlagSet("s3share", &errb)
-	g.register(fs)
-	if _, err := parseArgs(fs, []string{"--path-style", "--addressing", "virtual"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := g.store(); err == nil || !strings.Contains(err.Error(), "--path-style conflicts with --addressing virtual") {
+	c = parse("--path-style", "--addressing", "virtual")
+	if _, err := c.g.load(); err == nil || !strings.Contains(err.Error(), "--path-style conflicts with --addressing virtual") {
 		t.Errorf("--path-style with --addressing virtual: %v", err)
 	}
 }

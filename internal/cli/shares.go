@@ -2,10 +2,8 @@ package cli
 
 import (
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -16,66 +14,95 @@ import (
 	"github.com/s3share/s3share/presign/ledger"
 )
 
-const sharesUsage = `Usage: s3share shares [--all] [-o table|json]
-       s3share shares prune
+// sharesAbout is what the help of shares and of shares prune says about
+// the ledger.
+const sharesAbout = `
+The share ledger is $XDG_STATE_HOME/s3share/shares.jsonl, by default
+~/.local/state/s3share/shares.jsonl, readable only by you.
 
-Lists the links recorded in the share ledger ($XDG_STATE_HOME/s3share/shares.jsonl,
-default ~/.local/state/s3share/shares.jsonl): the active ones, or with --all the
-expired ones too. prune forgets the expired ones.
+A link cannot be revoked: it works until it expires, or until the access key
+that signed it is disabled or rotated. Forgetting it here does not stop it.`
 
-A link cannot be revoked: it works until it expires, or until the access key that
-signed it is disabled or rotated. Forgetting it here does not stop it.
-`
-
-func runShares(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("s3share shares", stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, sharesUsage) }
-	all := fs.Bool("all", false, "include expired links")
-	var output string
-	for _, name := range []string{"o", "output"} {
-		fs.StringVar(&output, name, "table", "table or json")
+// sharesCommand lists the links recorded in the share ledger; its
+// subcommand prune forgets the expired ones.
+func sharesCommand() *command {
+	return &command{
+		name:    "shares",
+		summary: "list the links made so far (shares prune: forget expired ones)",
+		about: `
+Lists the links recorded in the share ledger: the active ones, or with --all
+the expired ones too.
+` + sharesAbout,
+		flags: func(fs *flag.FlagSet) runFunc {
+			all := fs.Bool("all", false, "include expired links")
+			var output string
+			for _, name := range []string{"o", "output"} {
+				fs.StringVar(&output, name, "table", "output `FORM`: table, or json (a JSON array with every detail)")
+			}
+			return func(c *call, pos []string) int {
+				if len(pos) > 0 {
+					return c.usageError(fmt.Sprintf("shares: unknown argument %q", pos[0]))
+				}
+				return runShares(c, *all, output)
+			}
+		},
+		sub: []*command{{
+			name:    "prune",
+			summary: "forget the expired links",
+			about: `
+Removes the expired links from the share ledger.
+` + sharesAbout,
+			flags: func(fs *flag.FlagSet) runFunc {
+				return func(c *call, pos []string) int {
+					if len(pos) > 0 {
+						return c.usageError(fmt.Sprintf("shares prune: unknown argument %q", pos[0]))
+					}
+					return runSharesPrune(c)
+				}
+			},
+		}},
 	}
-	pos, err := parseArgs(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
+}
+
+// openLedger opens the share ledger at its usual place.
+func openLedger() (*ledger.Ledger, string, error) {
+	path, err := ledger.DefaultPath(os.Getenv)
 	if err != nil {
-		return 2
+		return nil, "", err
 	}
-	prune := false
-	switch {
-	case len(pos) == 1 && pos[0] == "prune":
-		prune = true
-	case len(pos) > 0:
-		fmt.Fprint(stderr, sharesUsage)
-		return fail(stderr, fmt.Errorf("shares: unknown argument %q", sanitize.Text(pos[0])))
+	l, err := ledger.Open(path)
+	return l, path, err
+}
+
+// runSharesPrune forgets the expired links.
+func runSharesPrune(c *call) int {
+	l, path, err := openLedger()
+	if err != nil {
+		return fail(c.stderr, err)
 	}
+	n, warns, err := l.Prune(time.Now())
+	if err != nil {
+		return fail(c.stderr, err)
+	}
+	for _, w := range warns {
+		fmt.Fprintf(c.stderr, "s3share: warning: %s: dropped %s\n", path, w)
+	}
+	fmt.Fprintf(c.stdout, "removed %d expired %s from %s\n", n, plural(n, "link", "links"), path)
+	return exitOK
+}
+
+// runShares lists the active links, or with all every link.
+func runShares(c *call, all bool, output string) int {
+	stdout, stderr := c.stdout, c.stderr
 	output = strings.ToLower(output)
 	if output != "table" && output != "json" {
 		return fail(stderr, fmt.Errorf("shares: output %q: want table or json", sanitize.Text(output)))
 	}
-
-	path, err := ledger.DefaultPath(os.Getenv)
-	if err != nil {
-		return fail(stderr, err)
-	}
-	l, err := ledger.Open(path)
+	l, path, err := openLedger()
 	if err != nil {
 		return fail(stderr, err)
 	}
 	now := time.Now()
-	if prune {
-		n, warns, err := l.Prune(now)
-		if err != nil {
-			return fail(stderr, err)
-		}
-		for _, w := range warns {
-			fmt.Fprintf(stderr, "s3share: warning: %s: dropped %s\n", path, w)
-		}
-		fmt.Fprintf(stdout, "removed %d expired %s from %s\n", n, plural(n, "link", "links"), path)
-		return 0
-	}
-
 	recs, warns, err := l.Load()
 	if err != nil {
 		return fail(stderr, err)
@@ -89,7 +116,7 @@ func runShares(args []string, stdout, stderr io.Writer) int {
 	}
 	shown := []listed{}
 	for _, r := range recs {
-		if active := r.Active(now); active || *all {
+		if active := r.Active(now); active || all {
 			shown = append(shown, listed{r, active})
 		}
 	}
@@ -103,7 +130,7 @@ func runShares(args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	if len(shown) == 0 {
-		if *all {
+		if all {
 			fmt.Fprintln(stdout, "No links recorded.")
 		} else {
 			fmt.Fprintln(stdout, "No active links. (s3share shares --all lists expired ones too.)")
