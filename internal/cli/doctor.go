@@ -15,6 +15,7 @@ import (
 
 	"github.com/s3share/s3share/config"
 	"github.com/s3share/s3share/internal/sanitize"
+	"github.com/s3share/s3share/keymap"
 	"github.com/s3share/s3share/s3model"
 )
 
@@ -66,10 +67,24 @@ func runDoctor(cl *call, pos []string) int {
 		return fail(stderr, err)
 	}
 	printConfig(stdout, c)
-	if !checkConnection(stdout, c, bucket) {
-		return 1
+	fmt.Fprintln(stdout, "check:")
+	keysOK := checkKeys(stdout, c.Prefs)
+	if !checkConnection(stdout, c, bucket) || !keysOK {
+		return exitFailed
 	}
-	return 0
+	return exitOK
+}
+
+// checkKeys applies the config file's [keys] as the browser does, which
+// refuses to start when they conflict, and prints the outcome; it
+// reports whether they are fine.
+func checkKeys(w io.Writer, prefs config.Prefs) bool {
+	if _, err := keymap.Apply(prefs.Keys); err != nil {
+		fmt.Fprintf(w, "  key bindings: FAILED\n  %s\n  hint: the browser does not start until the config file's [keys] table is fixed\n", sanitize.Text(err.Error()))
+		return false
+	}
+	fmt.Fprintln(w, "  key bindings: ok")
+	return true
 }
 
 // printConfig writes the settings, files and warnings of c.
@@ -104,7 +119,6 @@ func printConfig(w io.Writer, c *config.Config) {
 // whether the check passed.
 func checkConnection(w io.Writer, c *config.Config, bucket string) bool {
 	st := c.Store
-	fmt.Fprintln(w, "check:")
 	client, err := s3model.New(st)
 	if err != nil {
 		fmt.Fprintf(w, "  connect to %s: FAILED: %s\n", st.Endpoint, sanitize.Text(err.Error()))

@@ -94,8 +94,9 @@ func TestDoctorEnvironmentOK(t *testing.T) {
 	wantSetting(t, out, "endpoint", srv.Endpoint, "env AWS_ENDPOINT_URL")
 	wantSetting(t, out, "region", "us-east-1", "default")
 	wantSetting(t, out, "access key id", masked, "env AWS_ACCESS_KEY_ID")
-	wantSetting(t, out, "secret access key", "set (hidden)", "env AWS_ACCESS_KEY_ID")
-	wantLines(t, out, "ListBuckets on "+srv.Endpoint+": ok (1 bucket)")
+	wantSetting(t, out, "secret access key", "set (hidden)", "env AWS_SECRET_ACCESS_KEY")
+	wantSetting(t, out, "session token", "none", "env AWS_SESSION_TOKEN")
+	wantLines(t, out, "key bindings: ok", "ListBuckets on "+srv.Endpoint+": ok (1 bucket)")
 	if strings.Contains(out, srv.AccessKey) {
 		t.Errorf("doctor shows the whole access key id:\n%s", out)
 	}
@@ -132,6 +133,45 @@ func TestDoctorNewUserProfile(t *testing.T) {
 	wantLines(t, out, "HEAD s3://no-such-bucket-0 on "+srv.Endpoint+": FAILED", "NoSuchBucket", "check the bucket name")
 }
 
+// TestDoctorCABundleFromEnvOnHTTP: an AWS_CA_BUNDLE left set for other
+// endpoints draws no warning against a plain-http one.
+func TestDoctorCABundleFromEnvOnHTTP(t *testing.T) {
+	srv := s3test.Start(t)
+	doctorHome(t, nil, map[string]string{
+		"AWS_ENDPOINT_URL":      srv.Endpoint,
+		"AWS_ACCESS_KEY_ID":     srv.AccessKey,
+		"AWS_SECRET_ACCESS_KEY": srv.SecretKey,
+		"AWS_CA_BUNDLE":         "~/corp-ca.pem",
+	})
+	code, out, errOut := runDoctorCmd(t, []string{srv.SecretKey})
+	if code != 0 || strings.Contains(out, "warnings:") || errOut != "" {
+		t.Errorf("doctor with AWS_CA_BUNDLE on %s: exit %d\n%s\nstderr: %s", srv.Endpoint, code, out, errOut)
+	}
+	wantSetting(t, out, "ca bundle", "~/corp-ca.pem (not used: "+srv.Endpoint+" does not use TLS)", "env AWS_CA_BUNDLE")
+
+	// Asked for on the command line, it is still read.
+	code, _, errOut = runDoctorCmd(t, []string{srv.SecretKey}, "--ca-bundle", "~/corp-ca.pem")
+	if code != 1 || !strings.Contains(errOut, "--ca-bundle: CA bundle ~/corp-ca.pem") {
+		t.Errorf("doctor --ca-bundle naming no file: exit %d\n%s", code, errOut)
+	}
+}
+
+// TestDoctorKeysConflict: [keys] the browser refuses to start with are a
+// failed check.
+func TestDoctorKeysConflict(t *testing.T) {
+	srv := s3test.Start(t)
+	doctorHome(t, map[string]string{".config/s3share/config.toml": "[keys]\nquit = [\"s\"]\n"}, map[string]string{
+		"AWS_ENDPOINT_URL":      srv.Endpoint,
+		"AWS_ACCESS_KEY_ID":     srv.AccessKey,
+		"AWS_SECRET_ACCESS_KEY": srv.SecretKey,
+	})
+	code, out, _ := runDoctorCmd(t, []string{srv.SecretKey})
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	wantLines(t, out, "key bindings: FAILED", `[keys] "s" is bound to both`, "ListBuckets on "+srv.Endpoint+": ok")
+}
+
 func TestDoctorConnectionRefused(t *testing.T) {
 	addr := s3test.RefusedAddr(t)
 	const secret = "closed-port-secret-key-0123456789"
@@ -155,7 +195,7 @@ func TestDoctorWrongSecret(t *testing.T) {
 	if code != 1 {
 		t.Errorf("exit %d, want 1", code)
 	}
-	wantLines(t, out, "FAILED", "SignatureDoesNotMatch", "check the secret key", "hint: the secret key comes from env AWS_ACCESS_KEY_ID")
+	wantLines(t, out, "FAILED", "SignatureDoesNotMatch", "check the secret key", "hint: the secret key comes from env AWS_SECRET_ACCESS_KEY")
 
 	// HEAD answers 403 without a body; doctor still names the cause.
 	bucket := srv.NewBucket(t)
