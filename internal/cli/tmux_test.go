@@ -188,13 +188,33 @@ func (s *tmuxSession) open(name string) {
 	s.waitText(name+" opened", "/"+name)
 }
 
+// dead reports whether the program has exited.
+func (s *tmuxSession) dead() bool {
+	out, err := s.tmux("display-message", "-p", "-t", tmuxTarget, "#{pane_dead}")
+	return err == nil && strings.TrimSpace(out) == "1"
+}
+
+// waitTextRunning waits until the screen shows text, failing at once if
+// the program exits instead.
+func (s *tmuxSession) waitTextRunning(what, text string) string {
+	s.t.Helper()
+	var exited bool
+	sc := s.waitFor(fmt.Sprintf("%s (%q)", what, text), func(sc string) bool {
+		exited = s.dead()
+		return exited || strings.Contains(sc, text)
+	})
+	if exited {
+		s.t.Fatalf("s3share exited instead of showing %s:\n%s\nstderr:\n%s", what, sc, s.stderr())
+	}
+	return sc
+}
+
 // waitExit waits for the program to end.
 func (s *tmuxSession) waitExit() {
 	s.t.Helper()
 	deadline := time.Now().Add(tmuxWait)
 	for {
-		out, err := s.tmux("display-message", "-p", "-t", tmuxTarget, "#{pane_dead}")
-		if err == nil && strings.TrimSpace(out) == "1" {
+		if s.dead() {
 			return
 		}
 		if time.Now().After(deadline) {
