@@ -46,6 +46,20 @@ func doctorHome(t *testing.T, files map[string]string, vars map[string]string) s
 	return home
 }
 
+// serverEnv is the environment that points s3share at srv with its
+// credentials, plus the variables kv (name, value, …).
+func serverEnv(srv *s3test.Server, kv ...string) map[string]string {
+	vars := map[string]string{
+		"AWS_ENDPOINT_URL":      srv.Endpoint,
+		"AWS_ACCESS_KEY_ID":     srv.AccessKey,
+		"AWS_SECRET_ACCESS_KEY": srv.SecretKey,
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		vars[kv[i]] = kv[i+1]
+	}
+	return vars
+}
+
 // runDoctorCmd runs `s3share doctor args…` and returns exit code, stdout
 // and stderr. Neither may ever hold a secret.
 func runDoctorCmd(t *testing.T, secrets []string, args ...string) (int, string, string) {
@@ -81,11 +95,7 @@ func wantLines(t *testing.T, out string, want ...string) {
 func TestDoctorEnvironmentOK(t *testing.T) {
 	srv := s3test.Start(t)
 	srv.NewBucket(t)
-	doctorHome(t, nil, map[string]string{
-		"AWS_ENDPOINT_URL":      srv.Endpoint,
-		"AWS_ACCESS_KEY_ID":     srv.AccessKey,
-		"AWS_SECRET_ACCESS_KEY": srv.SecretKey,
-	})
+	doctorHome(t, nil, serverEnv(srv))
 	code, out, errOut := runDoctorCmd(t, []string{srv.SecretKey})
 	if code != 0 {
 		t.Fatalf("doctor exit %d:\n%s\n%s", code, out, errOut)
@@ -137,12 +147,7 @@ func TestDoctorNewUserProfile(t *testing.T) {
 // endpoints draws no warning against a plain-http one.
 func TestDoctorCABundleFromEnvOnHTTP(t *testing.T) {
 	srv := s3test.Start(t)
-	doctorHome(t, nil, map[string]string{
-		"AWS_ENDPOINT_URL":      srv.Endpoint,
-		"AWS_ACCESS_KEY_ID":     srv.AccessKey,
-		"AWS_SECRET_ACCESS_KEY": srv.SecretKey,
-		"AWS_CA_BUNDLE":         "~/corp-ca.pem",
-	})
+	doctorHome(t, nil, serverEnv(srv, "AWS_CA_BUNDLE", "~/corp-ca.pem"))
 	code, out, errOut := runDoctorCmd(t, []string{srv.SecretKey})
 	if code != 0 || strings.Contains(out, "warnings:") || errOut != "" {
 		t.Errorf("doctor with AWS_CA_BUNDLE on %s: exit %d\n%s\nstderr: %s", srv.Endpoint, code, out, errOut)
@@ -160,11 +165,7 @@ func TestDoctorCABundleFromEnvOnHTTP(t *testing.T) {
 // failed check.
 func TestDoctorKeysConflict(t *testing.T) {
 	srv := s3test.Start(t)
-	doctorHome(t, map[string]string{".config/s3share/config.toml": "[keys]\nquit = [\"s\"]\n"}, map[string]string{
-		"AWS_ENDPOINT_URL":      srv.Endpoint,
-		"AWS_ACCESS_KEY_ID":     srv.AccessKey,
-		"AWS_SECRET_ACCESS_KEY": srv.SecretKey,
-	})
+	doctorHome(t, map[string]string{".config/s3share/config.toml": "[keys]\nquit = [\"s\"]\n"}, serverEnv(srv))
 	code, out, _ := runDoctorCmd(t, []string{srv.SecretKey})
 	if code != 1 {
 		t.Errorf("exit %d, want 1", code)
@@ -209,12 +210,7 @@ func TestDoctorWrongSecret(t *testing.T) {
 func TestDoctorWrongRegion(t *testing.T) {
 	srv := s3test.Start(t)
 	bucket := srv.NewBucket(t)
-	doctorHome(t, nil, map[string]string{
-		"AWS_ENDPOINT_URL":      srv.Endpoint,
-		"AWS_ACCESS_KEY_ID":     srv.AccessKey,
-		"AWS_SECRET_ACCESS_KEY": srv.SecretKey,
-		"AWS_REGION":            "eu-west-1",
-	})
+	doctorHome(t, nil, serverEnv(srv, "AWS_REGION", "eu-west-1"))
 	for _, args := range [][]string{nil, {"s3://" + bucket}} {
 		code, out, _ := runDoctorCmd(t, []string{srv.SecretKey}, args...)
 		if code != 1 {
