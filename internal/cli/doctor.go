@@ -38,13 +38,12 @@ but its last 4 characters hidden (never the secret key or session token), the
 files it read and any warnings. Then it checks the config file's [keys] and
 tries the store: ListBuckets, or HEAD of BUCKET when one is named, and prints
 ok or the failure with a hint. It exits 0 only when every check passes.`,
-		flags: func(fs *flag.FlagSet) runFunc {
-			return runDoctor
-		},
+		flags:  func(*flag.FlagSet) runFunc { return runDoctor },
 		shared: []flagGroup{storeGroup, connGroup},
 	}
 }
 
+// runDoctor checks the store, or the bucket pos names.
 func runDoctor(cl *call, pos []string) int {
 	stdout, stderr := cl.stdout, cl.stderr
 	if len(pos) > 1 {

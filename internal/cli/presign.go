@@ -101,6 +101,7 @@ type presignPlan struct {
 	dispKind   string // attachment or inline, when a disposition is wanted
 }
 
+// runPresign signs the links the arguments pos name, with the flags o.
 func runPresign(c *call, o *presignFlags, pos []string) int {
 	stdout, stderr := c.stdout, c.stderr
 	if len(pos) == 0 {
