@@ -119,8 +119,7 @@ func TestQInFilterDoesNotQuit(t *testing.T) {
 	if tm.dead() {
 		t.Fatalf("s3share exited after q was typed into the filter field:\n%s", tm.screen())
 	}
-	tm.key("Escape")
-	tm.waitFor("the filter field closed", func(sc string) bool { return !strings.Contains(sc, "/ req") })
+	tm.escape("the filter field", "/ req")
 
 	tm.key(":")
 	tm.waitTextRunning("the go-to field", "go to:")
@@ -131,7 +130,7 @@ func TestQInFilterDoesNotQuit(t *testing.T) {
 	if tm.dead() {
 		t.Fatalf("s3share exited after q was typed into the go-to field:\n%s", tm.screen())
 	}
-	tm.key("Escape")
+	tm.escape("the go-to field", "go to:")
 	tm.key("q")
 	tm.waitExit()
 }

@@ -188,6 +188,15 @@ func (s *tmuxSession) open(name string) {
 	s.waitText(name+" opened", "/"+name)
 }
 
+// escape presses Escape and waits until the screen no longer shows text:
+// a key sent before the program has read the Escape alone would be read
+// with it, as alt+key.
+func (s *tmuxSession) escape(what, text string) {
+	s.t.Helper()
+	s.key("Escape")
+	s.waitFor(what+" closed", func(sc string) bool { return !strings.Contains(sc, text) })
+}
+
 // dead reports whether the program has exited.
 func (s *tmuxSession) dead() bool {
 	out, err := s.tmux("display-message", "-p", "-t", tmuxTarget, "#{pane_dead}")
