@@ -258,7 +258,7 @@ func (r *resolver) envLayer() *layer {
 		case secret == "":
 			return Credentials{}, false, errors.New("AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not: set both, or unset AWS_ACCESS_KEY_ID to use a profile")
 		}
-		c := Credentials{AccessKeyID: id, SecretAccessKey: secret, SessionToken: r.env("AWS_SESSION_TOKEN"), Source: "env AWS_ACCESS_KEY_ID"}
+		c := Credentials{AccessKeyID: id, SecretAccessKey: secret, SessionToken: r.env("AWS_SESSION_TOKEN"), Source: envCredsSource}
 		if v := r.env("AWS_CREDENTIAL_EXPIRATION"); v != "" {
 			t, err := time.Parse(time.RFC3339, v)
 			if err != nil {
@@ -355,7 +355,13 @@ func (r *resolver) settle(c *Config, layers []*layer) error {
 	}
 
 	ca := pick(layers, func(l *layer) value { return l.caBundle })
-	if ca.v != "" {
+	switch {
+	case ca.v != "" && !st.Secure() && strings.HasPrefix(ca.src, "env "):
+		// AWS_CA_BUNDLE is often set for every command, for other
+		// endpoints: on a plain-http one it is not used, checked or
+		// warned about. A bundle asked for by flag or file is.
+		add("ca bundle", r.ps.show(ca.v)+" (not used: "+u.String()+" does not use TLS)", ca.src)
+	case ca.v != "":
 		if err := checkCABundle(ca.v); err != nil {
 			return fmt.Errorf("%s: CA bundle %s: %v", ca.where, r.ps.show(ca.v), err)
 		}
@@ -364,7 +370,7 @@ func (r *resolver) settle(c *Config, layers []*layer) error {
 		if !st.Secure() {
 			r.warn(fmt.Sprintf("the CA bundle (%s) is not used: %s does not use TLS", ca.src, u))
 		}
-	} else {
+	default:
 		add("ca bundle", "none (system certificates)", "default")
 	}
 
@@ -474,11 +480,11 @@ func (r *resolver) settleCreds(c *Config, layers []*layer, sel selected) error {
 	}
 	c.Store.Creds = creds
 	add("access key id", creds.MaskedKeyID(), creds.Source)
-	add("secret access key", "set (hidden)", creds.Source)
+	add("secret access key", "set (hidden)", partSource(creds, "AWS_SECRET_ACCESS_KEY"))
 	if creds.SessionToken != "" {
-		add("session token", "set (hidden)", creds.Source)
+		add("session token", "set (hidden)", partSource(creds, "AWS_SESSION_TOKEN"))
 	} else {
-		add("session token", "none", creds.Source)
+		add("session token", "none", partSource(creds, "AWS_SESSION_TOKEN"))
 	}
 	switch {
 	case !creds.Expires.IsZero():
@@ -487,11 +493,23 @@ func (r *resolver) settleCreds(c *Config, layers []*layer, sel selected) error {
 			v += " (expired)"
 			r.warn(fmt.Sprintf("the credentials from %s expired at %s: get fresh ones", creds.Source, creds.Expires.Format(time.RFC3339)))
 		}
-		add("credentials expire", v, creds.Source)
+		add("credentials expire", v, partSource(creds, "AWS_CREDENTIAL_EXPIRATION"))
 	case creds.SessionToken != "":
-		add("credentials expire", "unknown (temporary credentials: links stop working when they expire)", creds.Source)
+		add("credentials expire", "unknown (temporary credentials: links stop working when they expire)", partSource(creds, "AWS_CREDENTIAL_EXPIRATION"))
 	}
 	return nil
+}
+
+// envCredsSource is the Source of credentials from the environment.
+const envCredsSource = "env AWS_ACCESS_KEY_ID"
+
+// partSource says where one part of creds came from: in the environment
+// each part has its own variable, envVar; a file gives them together.
+func partSource(creds Credentials, envVar string) string {
+	if creds.Source == envCredsSource {
+		return "env " + envVar
+	}
+	return creds.Source
 }
 
 // prefSettings lists the preferences that are set.

@@ -282,14 +282,16 @@ func TestPrecedence(t *testing.T) {
 			name: "session token and AWS_CREDENTIAL_EXPIRATION",
 			env:  with(envKeys, "AWS_SESSION_TOKEN", tokenSecret, "AWS_CREDENTIAL_EXPIRATION", "2099-01-02T03:04:05Z"),
 			want: map[string]string{
-				"session token":      "set (hidden) (from env AWS_ACCESS_KEY_ID)",
-				"credentials expire": "2099-01-02T03:04:05Z (from env AWS_ACCESS_KEY_ID)",
+				"access key id":      "**************0001 (from env AWS_ACCESS_KEY_ID)",
+				"secret access key":  "set (hidden) (from env AWS_SECRET_ACCESS_KEY)",
+				"session token":      "set (hidden) (from env AWS_SESSION_TOKEN)",
+				"credentials expire": "2099-01-02T03:04:05Z (from env AWS_CREDENTIAL_EXPIRATION)",
 			},
 		},
 		{
 			name: "expired credentials give a warning",
 			env:  with(envKeys, "AWS_SESSION_TOKEN", tokenSecret, "AWS_CREDENTIAL_EXPIRATION", "2001-01-02T03:04:05Z"),
-			want: map[string]string{"credentials expire": "2001-01-02T03:04:05Z (expired) (from env AWS_ACCESS_KEY_ID)"},
+			want: map[string]string{"credentials expire": "2001-01-02T03:04:05Z (expired) (from env AWS_CREDENTIAL_EXPIRATION)"},
 			warn: "expired at 2001-01-02T03:04:05Z",
 		},
 	}
@@ -544,4 +546,58 @@ func TestSecretFileWarnings(t *testing.T) {
 	if len(c.Warnings) != 0 {
 		t.Errorf("warnings for a file without secrets: %q", c.Warnings)
 	}
+}
+
+// TestCABundleOnPlainHTTP: AWS_CA_BUNDLE, set for every command, is
+// neither warned about nor read for an http endpoint; a bundle asked for
+// by flag or file is warned about there.
+func TestCABundleOnPlainHTTP(t *testing.T) {
+	files := map[string]string{"ca.pem": certPEM(t), ".config/s3share/config.toml": `
+[stores.plain]
+endpoint = "http://127.0.0.1:9000"
+ca_bundle = "~/ca.pem"
+`}
+	dir := home(t, files)
+	const unused = "is not used"
+	for _, c := range []struct {
+		name  string
+		flags Flags
+		env   map[string]string
+		warn  bool
+	}{
+		{"env, http", Flags{Endpoint: "http://127.0.0.1:9000"}, map[string]string{"AWS_CA_BUNDLE": "~/ca.pem"}, false},
+		{"env naming no file, http", Flags{Endpoint: "http://127.0.0.1:9000"}, map[string]string{"AWS_CA_BUNDLE": "~/nope.pem"}, false},
+		{"flag, http", Flags{Endpoint: "http://127.0.0.1:9000", CABundle: "~/ca.pem"}, nil, true},
+		{"config file, http", Flags{Store: "plain"}, nil, true},
+		{"env, https", Flags{Endpoint: "https://127.0.0.1:9443"}, map[string]string{"AWS_CA_BUNDLE": "~/ca.pem"}, false},
+	} {
+		cfg, err := Load(c.flags, envFor(dir, c.env))
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		if got := strings.Contains(strings.Join(cfg.Warnings, "\n"), unused); got != c.warn {
+			t.Errorf("%s: warnings %q; want the unused-bundle warning: %v", c.name, cfg.Warnings, c.warn)
+		}
+	}
+	cfg, err := Load(Flags{Endpoint: "http://127.0.0.1:9000"}, envFor(dir, map[string]string{"AWS_CA_BUNDLE": "~/ca.pem"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Store.CABundle != "" || !strings.Contains(settingValue(cfg, "ca bundle"), "not used") {
+		t.Errorf("CABundle %q, setting %q", cfg.Store.CABundle, settingValue(cfg, "ca bundle"))
+	}
+	// On https the environment's bundle is still checked.
+	if _, err := Load(Flags{Endpoint: "https://127.0.0.1:9443"}, envFor(dir, map[string]string{"AWS_CA_BUNDLE": "~/nope.pem"})); err == nil {
+		t.Error("a missing AWS_CA_BUNDLE file on an https endpoint: no error")
+	}
+}
+
+func settingValue(c *Config, name string) string {
+	for _, s := range c.Settings {
+		if s.Name == name {
+			return s.Value
+		}
+	}
+	return ""
 }

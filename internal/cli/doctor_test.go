@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -46,12 +46,26 @@ func doctorHome(t *testing.T, files map[string]string, vars map[string]string) s
 	return home
 }
 
+// serverEnv is the environment that points s3share at srv with its
+// credentials, plus the variables kv (name, value, …).
+func serverEnv(srv *s3test.Server, kv ...string) map[string]string {
+	vars := map[string]string{
+		"AWS_ENDPOINT_URL":      srv.Endpoint,
+		"AWS_ACCESS_KEY_ID":     srv.AccessKey,
+		"AWS_SECRET_ACCESS_KEY": srv.SecretKey,
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		vars[kv[i]] = kv[i+1]
+	}
+	return vars
+}
+
 // runDoctorCmd runs `s3share doctor args…` and returns exit code, stdout
 // and stderr. Neither may ever hold a secret.
 func runDoctorCmd(t *testing.T, secrets []string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := run(append([]string{"doctor"}, args...), &out, &errb)
+	code := Main(append([]string{"doctor"}, args...), &out, &errb)
 	for _, s := range secrets {
 		if strings.Contains(out.String(), s) || strings.Contains(errb.String(), s) {
 			t.Errorf("doctor output contains a secret:\n%s\n%s", out.String(), errb.String())
@@ -81,11 +95,7 @@ func wantLines(t *testing.T, out string, want ...string) {
 func TestDoctorEnvironmentOK(t *testing.T) {
 	srv := s3test.Start(t)
 	srv.NewBucket(t)
-	doctorHome(t, nil, map[string]string{
-		"AWS_ENDPOINT_URL":      srv.Endpoint,
-		"AWS_ACCESS_KEY_ID":     srv.AccessKey,
-		"AWS_SECRET_ACCESS_KEY": srv.SecretKey,
-	})
+	doctorHome(t, nil, serverEnv(srv))
 	code, out, errOut := runDoctorCmd(t, []string{srv.SecretKey})
 	if code != 0 {
 		t.Fatalf("doctor exit %d:\n%s\n%s", code, out, errOut)
@@ -94,8 +104,9 @@ func TestDoctorEnvironmentOK(t *testing.T) {
 	wantSetting(t, out, "endpoint", srv.Endpoint, "env AWS_ENDPOINT_URL")
 	wantSetting(t, out, "region", "us-east-1", "default")
 	wantSetting(t, out, "access key id", masked, "env AWS_ACCESS_KEY_ID")
-	wantSetting(t, out, "secret access key", "set (hidden)", "env AWS_ACCESS_KEY_ID")
-	wantLines(t, out, "ListBuckets on "+srv.Endpoint+": ok (1 bucket)")
+	wantSetting(t, out, "secret access key", "set (hidden)", "env AWS_SECRET_ACCESS_KEY")
+	wantSetting(t, out, "session token", "none", "env AWS_SESSION_TOKEN")
+	wantLines(t, out, "key bindings: ok", "ListBuckets on "+srv.Endpoint+": ok (1 bucket)")
 	if strings.Contains(out, srv.AccessKey) {
 		t.Errorf("doctor shows the whole access key id:\n%s", out)
 	}
@@ -132,6 +143,36 @@ func TestDoctorNewUserProfile(t *testing.T) {
 	wantLines(t, out, "HEAD s3://no-such-bucket-0 on "+srv.Endpoint+": FAILED", "NoSuchBucket", "check the bucket name")
 }
 
+// TestDoctorCABundleFromEnvOnHTTP: an AWS_CA_BUNDLE left set for other
+// endpoints draws no warning against a plain-http one.
+func TestDoctorCABundleFromEnvOnHTTP(t *testing.T) {
+	srv := s3test.Start(t)
+	doctorHome(t, nil, serverEnv(srv, "AWS_CA_BUNDLE", "~/corp-ca.pem"))
+	code, out, errOut := runDoctorCmd(t, []string{srv.SecretKey})
+	if code != 0 || strings.Contains(out, "warnings:") || errOut != "" {
+		t.Errorf("doctor with AWS_CA_BUNDLE on %s: exit %d\n%s\nstderr: %s", srv.Endpoint, code, out, errOut)
+	}
+	wantSetting(t, out, "ca bundle", "~/corp-ca.pem (not used: "+srv.Endpoint+" does not use TLS)", "env AWS_CA_BUNDLE")
+
+	// Asked for on the command line, it is still read.
+	code, _, errOut = runDoctorCmd(t, []string{srv.SecretKey}, "--ca-bundle", "~/corp-ca.pem")
+	if code != 1 || !strings.Contains(errOut, "--ca-bundle: CA bundle ~/corp-ca.pem") {
+		t.Errorf("doctor --ca-bundle naming no file: exit %d\n%s", code, errOut)
+	}
+}
+
+// TestDoctorKeysConflict: [keys] the browser refuses to start with are a
+// failed check.
+func TestDoctorKeysConflict(t *testing.T) {
+	srv := s3test.Start(t)
+	doctorHome(t, map[string]string{".config/s3share/config.toml": "[keys]\nquit = [\"s\"]\n"}, serverEnv(srv))
+	code, out, _ := runDoctorCmd(t, []string{srv.SecretKey})
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	wantLines(t, out, "key bindings: FAILED", `[keys] "s" is bound to both`, "ListBuckets on "+srv.Endpoint+": ok")
+}
+
 func TestDoctorConnectionRefused(t *testing.T) {
 	addr := s3test.RefusedAddr(t)
 	const secret = "closed-port-secret-key-0123456789"
@@ -155,7 +196,7 @@ func TestDoctorWrongSecret(t *testing.T) {
 	if code != 1 {
 		t.Errorf("exit %d, want 1", code)
 	}
-	wantLines(t, out, "FAILED", "SignatureDoesNotMatch", "check the secret key", "hint: the secret key comes from env AWS_ACCESS_KEY_ID")
+	wantLines(t, out, "FAILED", "SignatureDoesNotMatch", "check the secret key", "hint: the secret key comes from env AWS_SECRET_ACCESS_KEY")
 
 	// HEAD answers 403 without a body; doctor still names the cause.
 	bucket := srv.NewBucket(t)
@@ -169,12 +210,7 @@ func TestDoctorWrongSecret(t *testing.T) {
 func TestDoctorWrongRegion(t *testing.T) {
 	srv := s3test.Start(t)
 	bucket := srv.NewBucket(t)
-	doctorHome(t, nil, map[string]string{
-		"AWS_ENDPOINT_URL":      srv.Endpoint,
-		"AWS_ACCESS_KEY_ID":     srv.AccessKey,
-		"AWS_SECRET_ACCESS_KEY": srv.SecretKey,
-		"AWS_REGION":            "eu-west-1",
-	})
+	doctorHome(t, nil, serverEnv(srv, "AWS_REGION", "eu-west-1"))
 	for _, args := range [][]string{nil, {"s3://" + bucket}} {
 		code, out, _ := runDoctorCmd(t, []string{srv.SecretKey}, args...)
 		if code != 1 {
@@ -248,33 +284,36 @@ func TestDoctorTLS(t *testing.T) {
 	wantLines(t, out, "warnings:", "! TLS certificate verification is off (--insecure)", ": ok")
 }
 
-func TestGlobalFlagsStorePrintsWarnings(t *testing.T) {
+// TestGlobalFlagsLoad parses the connection flags as doctor does and
+// resolves them.
+func TestGlobalFlagsLoad(t *testing.T) {
 	doctorHome(t, nil, nil)
-	var errb bytes.Buffer
-	fs := newFlagSet("s3share", &errb)
-	var g globalFlags
-	g.register(fs)
-	if _, err := parseArgs(fs, []string{"--insecure", "--endpoint", "https://127.0.0.1:9443", "--path-style", "--store", ""}); err != nil {
-		t.Fatal(err)
+	parse := func(args ...string) *call {
+		t.Helper()
+		c := &call{path: "s3share doctor"}
+		fs, _ := doctorCommand().flagSet(c)
+		if _, err := parseArgs(fs, args); err != nil {
+			t.Fatal(err)
+		}
+		return c
 	}
-	st, err := g.store()
+	c := parse("--insecure", "--endpoint", "https://127.0.0.1:9443", "--path-style", "--store", "")
+	cfg, err := c.g.load()
 	if err != nil {
 		t.Fatal(err)
 	}
+	st := cfg.Store
 	if !st.Insecure || st.Addressing != "path" || st.Endpoint.String() != "https://127.0.0.1:9443" {
 		t.Errorf("store: insecure %v, addressing %s, endpoint %s", st.Insecure, st.Addressing, st.Endpoint)
 	}
+	var errb bytes.Buffer
+	warn(&errb, cfg.Warnings)
 	if !strings.Contains(errb.String(), "s3share: warning: TLS certificate verification is off (--insecure)") {
 		t.Errorf("stderr = %q, want the --insecure warning", errb.String())
 	}
 
-	g = globalFlags{}
-	fs = newFlagSet("s3share", &errb)
-	g.register(fs)
-	if _, err := parseArgs(fs, []string{"--path-style", "--addressing", "virtual"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := g.store(); err == nil || !strings.Contains(err.Error(), "--path-style conflicts with --addressing virtual") {
+	c = parse("--path-style", "--addressing", "virtual")
+	if _, err := c.g.load(); err == nil || !strings.Contains(err.Error(), "--path-style conflicts with --addressing virtual") {
 		t.Errorf("--path-style with --addressing virtual: %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -20,34 +19,42 @@ import (
 	"github.com/s3share/s3share/s3model"
 )
 
-const presignUsage = `Usage: s3share presign [connection flags] [flags] s3://BUCKET/KEY|PREFIX/ ...
-
+// presignCommand prints presigned links.
+func presignCommand() *command {
+	return &command{
+		name:    "presign",
+		args:    "s3://BUCKET/KEY|PREFIX/ ...",
+		summary: "print presigned links to objects, uploads or a prefix",
+		about: `
 Prints a presigned link for each argument, in argument order. Signing needs
-no network; only --recursive lists the prefix first.
+no network; only --recursive lists the prefix first (and on AWS with no
+region configured, each bucket's region is looked up once).
 
-  -m, --method GET|PUT|POST     GET downloads (default), PUT uploads one key,
-                                POST is a form upload for one key or any key under PREFIX/
-  -e, --expires DURATION|TIME   90s, 15m, 1h30m, 2d, 1w, 2026-12-24T18:00:00Z, 2026-12-24T18:00
-                                (local) or 2026-12-24; at most 7 days (default from the
-                                config file, else 1h)
-  --disposition attachment|inline   GET: Content-Disposition of the download
-  --filename NAME               GET: file name to save as (default: the key's base name)
-  --content-type TYPE           GET: response Content-Type; PUT: the Content-Type the uploader
-                                must send; POST: the Content-Type the form must carry
-                                (ending in '/' or '*': any type starting so, e.g. image/)
-  --cache-control VALUE         GET: response Cache-Control
-  --version-id ID               GET: a given version of the object
-  --max-size SIZE               POST: largest upload, e.g. 1024, 10MB, 10MiB (default 5GiB)
-  --min-size SIZE               POST: smallest upload (default 0)
-  --recursive                   GET: sign every object under each PREFIX
-  --base-url URL                emit links on this public (CDN) base URL, signed for its host
-  -o, --output url|curl|json    one URL per line (default), a curl command per line,
-                                or a JSON array
-  --no-ledger                   do not record the links in the share ledger
+The expiry (-e) is a lifetime, such as 90s, 15m, 1h30m, 2d or 1w, or an end
+time: 2026-12-24T18:00:00Z, 2026-12-24T18:00 (local time) or 2026-12-24. It is
+at most 7 days, the most SigV4 allows; the default is the config file's
+default_expiry, else 1h.
 
-Connection flags: see s3share help. A link cannot be revoked: it works until it
-expires, or until the access key that signed it is disabled or rotated.
-`
+GET links download an object; PUT links upload one key; POST links are a
+form upload for one key, or for any key under PREFIX/ (-o curl or -o json
+shows the form fields it needs). Every link is recorded in the share ledger
+(see s3share shares).
+
+A link cannot be revoked: it works until it expires, or until the access key
+that signed it is disabled or rotated.
+
+Examples:
+  s3share presign -e 2d --disposition attachment s3://reports/2026/q3.pdf
+  s3share presign -m PUT --content-type image/png -o curl s3://uploads/avatar.png
+  s3share presign -m POST --max-size 10MiB -o json s3://uploads/incoming/`,
+		flags: func(fs *flag.FlagSet) runFunc {
+			var o presignFlags
+			o.register(fs)
+			return func(c *call, pos []string) int { return runPresign(c, &o, pos) }
+		},
+		shared: []flagGroup{storeGroup, connGroup},
+	}
+}
 
 // presignTimeout bounds the network work of one presign run: bucket
 // region lookups and --recursive listings.
@@ -62,24 +69,24 @@ type presignFlags struct {
 
 func (o *presignFlags) register(fs *flag.FlagSet) {
 	for _, name := range []string{"m", "method"} {
-		fs.StringVar(&o.method, name, "GET", "GET, PUT or POST")
+		fs.StringVar(&o.method, name, "GET", "the link's `METHOD`: GET downloads, PUT uploads one key, POST is a form upload for one key or any key under PREFIX/")
 	}
 	for _, name := range []string{"e", "expires"} {
-		fs.StringVar(&o.expires, name, "", "lifetime or end time")
+		fs.StringVar(&o.expires, name, "", "how long the link works, a `DURATION` such as 90s, 15m, 1h30m, 2d or 1w, or an end time such as 2026-12-24T18:00:00Z, 2026-12-24T18:00 (local) or 2026-12-24; at most 7 days (default: the config file's default_expiry, else 1h)")
 	}
 	for _, name := range []string{"o", "output"} {
-		fs.StringVar(&o.output, name, "url", "url, curl or json")
+		fs.StringVar(&o.output, name, "url", "output `FORM`: url (one URL per line), curl (a curl command per line) or json (a JSON array with every detail)")
 	}
-	fs.StringVar(&o.disposition, "disposition", "", "attachment or inline")
-	fs.StringVar(&o.filename, "filename", "", "download file name")
-	fs.StringVar(&o.contentType, "content-type", "", "Content-Type")
-	fs.StringVar(&o.cacheControl, "cache-control", "", "response Cache-Control")
-	fs.StringVar(&o.versionID, "version-id", "", "object version")
-	fs.StringVar(&o.maxSize, "max-size", "", "largest POST upload")
-	fs.StringVar(&o.minSize, "min-size", "", "smallest POST upload")
-	fs.StringVar(&o.baseURL, "base-url", "", "public base URL")
-	fs.BoolVar(&o.recursive, "recursive", false, "sign every object under a prefix")
-	fs.BoolVar(&o.noLedger, "no-ledger", false, "do not record the links")
+	fs.StringVar(&o.disposition, "disposition", "", "GET: the Content-Disposition `KIND` of the download, attachment (browsers save the file) or inline (default: the config file's default_disposition)")
+	fs.StringVar(&o.filename, "filename", "", "GET: the file `NAME` to save as (implies attachment; default: the key's base name)")
+	fs.StringVar(&o.contentType, "content-type", "", "a Content-Type `TYPE`; GET: the response's; PUT: the one the uploader must send; POST: the one the form must carry (ending in / or *: any type starting so, e.g. image/)")
+	fs.StringVar(&o.cacheControl, "cache-control", "", "GET: the response Cache-Control `VALUE`")
+	fs.StringVar(&o.versionID, "version-id", "", "GET: the object version `ID` to download")
+	fs.StringVar(&o.maxSize, "max-size", "", "POST: the largest upload, a `SIZE` such as 1024, 10MB or 10MiB (default 5GiB)")
+	fs.StringVar(&o.minSize, "min-size", "", "POST: the smallest upload, a `SIZE` (default 0)")
+	fs.StringVar(&o.baseURL, "base-url", "", "emit links on this public (CDN) base `URL`, signed for its host (config: public_base_url)")
+	fs.BoolVar(&o.recursive, "recursive", false, "GET: sign every object under each PREFIX/")
+	fs.BoolVar(&o.noLedger, "no-ledger", false, "do not record the links in the share ledger")
 }
 
 // presignPlan is what every argument shares: the request template, the
@@ -94,31 +101,17 @@ type presignPlan struct {
 	dispKind   string // attachment or inline, when a disposition is wanted
 }
 
-func runPresign(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("s3share presign", stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, presignUsage) }
-	var g globalFlags
-	g.register(fs)
-	var o presignFlags
-	o.register(fs)
-	pos, err := parseArgs(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
-	if err != nil {
-		return 2
-	}
+// runPresign signs the links the arguments pos name, with the flags o.
+func runPresign(c *call, o *presignFlags, pos []string) int {
+	stdout, stderr := c.stdout, c.stderr
 	if len(pos) == 0 {
-		fmt.Fprint(stderr, presignUsage)
-		return fail(stderr, errors.New("presign: name at least one s3://BUCKET/KEY"))
+		return c.usageError("presign: name at least one s3://BUCKET/KEY")
 	}
-	cfg, err := g.load()
+	cfg, err := c.g.load()
 	if err != nil {
 		return fail(stderr, err)
 	}
-	for _, w := range cfg.Warnings {
-		fmt.Fprintln(stderr, "s3share: warning: "+w)
-	}
+	warn(stderr, cfg.Warnings)
 	now := time.Now()
 	plan, err := o.plan(cfg.Prefs, now)
 	if err != nil {
@@ -408,11 +401,7 @@ func writeResults(w io.Writer, form string, results []presign.Result) error {
 
 // record appends the links to the share ledger.
 func record(st config.Store, options map[string]string, results []presign.Result) error {
-	path, err := ledger.DefaultPath(os.Getenv)
-	if err != nil {
-		return err
-	}
-	l, err := ledger.Open(path)
+	l, _, err := openLedger()
 	if err != nil {
 		return err
 	}

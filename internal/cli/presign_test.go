@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -42,7 +42,7 @@ func presignEnv(t *testing.T, access, secret string) string {
 func runCLI(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := run(args, &out, &errb)
+	code := Main(args, &out, &errb)
 	return code, out.String(), errb.String()
 }
 
@@ -297,6 +297,12 @@ func TestPresignCLIErrors(t *testing.T) {
 		{[]string{"presign", ep, "s3://bkt/k\x1b[2J"}, nil}, // works: a key may hold control characters
 		{[]string{"presign", ep}, []string{"name at least one"}},
 		{[]string{"presign", ep, "gs://b/k"}, []string{"want s3://BUCKET/KEY"}},
+		{[]string{"presign", ep, "s3://"}, []string{"s3share: s3://: no bucket name; want s3://BUCKET/KEY\n"}},
+		{[]string{"presign", ep, "s3://Bad_Bucket/k"}, []string{`s3://Bad_Bucket/k: "Bad_Bucket" is not a valid bucket name: uppercase letters are not allowed`}},
+		{[]string{"presign", ep, "s3://a/k"}, []string{`"a" is not a valid bucket name: too short`}},
+		{[]string{"presign", ep, "s3://-x-/k"}, []string{`"-x-" is not a valid bucket name: it must begin and end with a letter or digit`}},
+		{[]string{"presign", ep, "s3://../k"}, []string{`".." is not a valid bucket name`}},
+		{[]string{"presign", ep, "s3://bkt_1/k", "s3://bkt/ok.txt"}, []string{`"bkt_1" is not a valid bucket name: '_' is not allowed`, "1 of 2 arguments failed"}},
 	}
 	for _, c := range cases {
 		code, out, errs := runCLI(t, c.args...)
@@ -313,6 +319,9 @@ func TestPresignCLIErrors(t *testing.T) {
 			if !strings.Contains(errs, w) {
 				t.Errorf("%q: stderr %q lacks %q", c.args, errs, w)
 			}
+		}
+		if strings.Count(errs, "no bucket name") > 1 || strings.Count(errs, "not a valid bucket name") > 1 {
+			t.Errorf("%q: the error repeats itself: %q", c.args, errs)
 		}
 		if strings.ContainsRune(errs, 0x1b) {
 			t.Errorf("%q: raw ESC on stderr: %q", c.args, errs)

@@ -1,6 +1,7 @@
-package main
+package cli
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"net/url"
@@ -11,22 +12,39 @@ import (
 	"github.com/s3share/s3share/ui"
 )
 
-// runDemo starts the built-in demo store and opens the browser on it.
-func runDemo(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("s3share demo", stderr)
-	addr := fs.String("addr", "127.0.0.1:0", "address for the demo endpoint")
-	var u uiFlags
-	u.register(fs)
-	if _, err := parseArgs(fs, args); err != nil {
-		return 2
+// demoCommand starts the built-in demo store and opens the browser on it.
+func demoCommand() *command {
+	return &command{
+		name:    "demo",
+		summary: "try the browser on a built-in demo store (no account needed)",
+		about: `
+Starts an S3 endpoint inside the process, fills it with sample buckets and
+opens the browser on it. The endpoint checks SigV4 signatures as AWS does,
+so links made in the demo work with curl while it runs. Its address and
+credentials are shown in the status line and on the help screen (?).
+Your config file's preferences (keys, clipboard, expiries) apply.`,
+		flags: func(fs *flag.FlagSet) runFunc {
+			addr := fs.String("addr", "127.0.0.1:0", "listen on `HOST:PORT` (port 0: any free port)")
+			return func(c *call, pos []string) int {
+				if len(pos) > 0 {
+					return c.unexpected(pos[0])
+				}
+				return runDemo(*addr, c.u, c.stdout, c.stderr)
+			}
+		},
+		shared: []flagGroup{tuiGroup},
 	}
+}
+
+// runDemo starts the demo store on addr and opens the browser on it.
+func runDemo(addr string, u uiFlags, stdout, stderr io.Writer) int {
 	// The user's preferences (clipboard, keys, expiries) apply to the
 	// demo too; a broken config file is reported, not fatal.
 	prefs, err := config.LoadPrefs(config.Flags{}, os.Getenv)
 	if err != nil {
 		fmt.Fprintln(stderr, "s3share: warning: config file ignored in the demo: "+err.Error())
 	}
-	srv, err := demo.Start(demo.Options{Addr: *addr})
+	srv, err := demo.Start(demo.Options{Addr: addr})
 	if err != nil {
 		return fail(stderr, fmt.Errorf("demo: %v", err))
 	}

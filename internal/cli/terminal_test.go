@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"os"
@@ -88,7 +88,7 @@ func TestTerminalDumbTinyAndStorms(t *testing.T) {
 	coloured("the share result")
 	tm.key("Escape")
 	tm.waitText("the listing after the panel", "todo.txt")
-	if dead, _ := tm.tmux("display-message", "-p", "-t", tmuxTarget, "#{pane_dead}"); strings.TrimSpace(dead) == "1" {
+	if tm.dead() {
 		t.Fatalf("s3share exited during the storms:\n%s", tm.screen())
 	}
 	tm.key("q")
@@ -97,4 +97,40 @@ func TestTerminalDumbTinyAndStorms(t *testing.T) {
 	if strings.Contains(string(errs), "panic") || strings.Contains(string(errs), "goroutine ") {
 		t.Errorf("s3share panicked:\n%s", errs)
 	}
+}
+
+// TestQInFilterDoesNotQuit types q into the filter and the go-to fields
+// of the demo: it is text there, and must not quit the program.
+func TestQInFilterDoesNotQuit(t *testing.T) {
+	bin := buildS3share(t)
+	port := freeTCPPort(t)
+	home := t.TempDir()
+	vars := map[string]string{"XDG_STATE_HOME": home, "XDG_CONFIG_HOME": home}
+	tm := startTmux(t, bin, []string{"demo", "--addr", "127.0.0.1:" + port, "--clipboard", "off"},
+		tmuxOptions{dir: home, env: envList(vars)})
+	tm.waitText("the bucket list", "demo-docs/")
+	tm.key("Enter") // the first bucket
+	tm.waitTextRunning("the first bucket", "s3://demo-docs/")
+
+	tm.key("/") // keys are read in order: no need to wait for the field
+	tm.typeText("req")
+	tm.waitTextRunning("req in the filter field", "/ req")
+	time.Sleep(300 * time.Millisecond) // a quit would take effect by now
+	if tm.dead() {
+		t.Fatalf("s3share exited after q was typed into the filter field:\n%s", tm.screen())
+	}
+	tm.escape("the filter field", "/ req")
+
+	tm.key(":")
+	tm.waitTextRunning("the go-to field", "go to:")
+	tm.key("C-u")
+	tm.typeText("q")
+	tm.waitTextRunning("q in the go-to field", "go to: q")
+	time.Sleep(300 * time.Millisecond)
+	if tm.dead() {
+		t.Fatalf("s3share exited after q was typed into the go-to field:\n%s", tm.screen())
+	}
+	tm.escape("the go-to field", "go to:")
+	tm.key("q")
+	tm.waitExit()
 }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -77,7 +77,7 @@ func secretEnv(t *testing.T, home string, vars map[string]string) {
 // runSecretCLI runs s3share in this process and returns its exit code and output.
 func runSecretCLI(args ...string) (int, string) {
 	var out, errb bytes.Buffer
-	code := run(args, &out, &errb)
+	code := Main(args, &out, &errb)
 	return code, out.String() + errb.String()
 }
 
@@ -135,14 +135,17 @@ func TestSecretsNeverShown(t *testing.T) {
 	tm.waitText("the export prompt", "export to:")
 	tm.key("Enter")
 	tm.waitText("the export", "exported 1 link")
-	tm.key("Escape")
+	tm.escape("the share panel", "link made")
 	tm.key("H")
-	tm.waitText("the share ledger", "notes/todo.txt")
-	tm.key("Escape")
+	tm.waitFor("the share ledger", func(sc string) bool {
+		return strings.Contains(sc, "Share ledger") && strings.Contains(sc, "notes/todo.txt")
+	})
+	tm.escape("the share ledger", "Share ledger")
 	tm.key("?")
 	tm.waitText("the help screen", "s3share — keys")
-	tm.key("Escape")
+	tm.escape("the help screen", "s3share — keys")
 	tm.key(":")
+	tm.waitText("the go-to field", "go to:")
 	tm.key("C-u")
 	tm.typeText("s3://no-such-bucket-x/")
 	tm.key("Enter")

@@ -1,8 +1,9 @@
-package main
+package cli
 
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -14,30 +15,43 @@ import (
 
 	"github.com/s3share/s3share/config"
 	"github.com/s3share/s3share/internal/sanitize"
+	"github.com/s3share/s3share/keymap"
 	"github.com/s3share/s3share/s3model"
 )
 
 // doctorTimeout bounds the connection check.
 const doctorTimeout = 30 * time.Second
 
-// runDoctor prints every resolved setting with its source, then checks
-// the connection: ListBuckets, or HEAD of the bucket given as s3://BUCKET.
-// It exits 0 only when the check passes. It never prints a secret key or
-// session token.
-func runDoctor(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("s3share doctor", stderr)
-	var g globalFlags
-	g.register(fs)
-	pos, err := parseArgs(fs, args)
-	if err != nil {
-		return 2
+// doctorCommand prints every resolved setting with its source, then
+// checks the connection: ListBuckets, or HEAD of the bucket given as
+// s3://BUCKET. It exits 0 only when the checks pass. It never prints a
+// secret key or session token.
+func doctorCommand() *command {
+	return &command{
+		name:    "doctor",
+		args:    "[s3://BUCKET]",
+		summary: "show the settings in use and where each came from, then test the connection",
+		about: `
+Prints every setting s3share would use and where it came from (a flag, a
+variable, a file and its section, or a default), the access key id with all
+but its last 4 characters hidden (never the secret key or session token), the
+files it read and any warnings. Then it checks the config file's [keys] and
+tries the store: ListBuckets, or HEAD of BUCKET when one is named, and prints
+ok or the failure with a hint. It exits 0 only when every check passes.`,
+		flags:  func(*flag.FlagSet) runFunc { return runDoctor },
+		shared: []flagGroup{storeGroup, connGroup},
 	}
+}
+
+// runDoctor checks the store, or the bucket pos names.
+func runDoctor(cl *call, pos []string) int {
+	stdout, stderr := cl.stdout, cl.stderr
 	if len(pos) > 1 {
-		return fail(stderr, fmt.Errorf("doctor checks one bucket at most, got %d: %s", len(pos), strings.Join(pos, " ")))
+		return cl.usageError(fmt.Sprintf("doctor checks one bucket at most, got %d: %s", len(pos), sanitize.Text(strings.Join(pos, " "))))
 	}
 	bucket := ""
 	if len(pos) == 1 {
-		b, key, err := s3model.ParseURI(pos[0])
+		b, key, err := parseLocation(pos[0])
 		if err != nil {
 			return fail(stderr, err)
 		}
@@ -46,16 +60,30 @@ func runDoctor(args []string, stdout, stderr io.Writer) int {
 		}
 		bucket = b
 	}
-	c, err := g.load()
+	c, err := cl.g.load()
 	if err != nil {
 		fmt.Fprintln(stdout, "configuration: FAILED")
 		return fail(stderr, err)
 	}
 	printConfig(stdout, c)
-	if !checkConnection(stdout, c, bucket) {
-		return 1
+	fmt.Fprintln(stdout, "check:")
+	keysOK := checkKeys(stdout, c.Prefs)
+	if !checkConnection(stdout, c, bucket) || !keysOK {
+		return exitFailed
 	}
-	return 0
+	return exitOK
+}
+
+// checkKeys applies the config file's [keys] as the browser does, which
+// refuses to start when they conflict, and prints the outcome; it
+// reports whether they are fine.
+func checkKeys(w io.Writer, prefs config.Prefs) bool {
+	if _, err := keymap.Apply(prefs.Keys); err != nil {
+		fmt.Fprintf(w, "  key bindings: FAILED\n  %s\n  hint: the browser does not start until the config file's [keys] table is fixed\n", sanitize.Text(err.Error()))
+		return false
+	}
+	fmt.Fprintln(w, "  key bindings: ok")
+	return true
 }
 
 // printConfig writes the settings, files and warnings of c.
@@ -90,7 +118,6 @@ func printConfig(w io.Writer, c *config.Config) {
 // whether the check passed.
 func checkConnection(w io.Writer, c *config.Config, bucket string) bool {
 	st := c.Store
-	fmt.Fprintln(w, "check:")
 	client, err := s3model.New(st)
 	if err != nil {
 		fmt.Fprintf(w, "  connect to %s: FAILED: %s\n", st.Endpoint, sanitize.Text(err.Error()))

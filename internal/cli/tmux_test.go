@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"fmt"
@@ -188,13 +188,42 @@ func (s *tmuxSession) open(name string) {
 	s.waitText(name+" opened", "/"+name)
 }
 
+// escape presses Escape and waits until the screen no longer shows text:
+// a key sent before the program has read the Escape alone would be read
+// with it, as alt+key.
+func (s *tmuxSession) escape(what, text string) {
+	s.t.Helper()
+	s.key("Escape")
+	s.waitFor(what+" closed", func(sc string) bool { return !strings.Contains(sc, text) })
+}
+
+// dead reports whether the program has exited.
+func (s *tmuxSession) dead() bool {
+	out, err := s.tmux("display-message", "-p", "-t", tmuxTarget, "#{pane_dead}")
+	return err == nil && strings.TrimSpace(out) == "1"
+}
+
+// waitTextRunning waits until the screen shows text, failing at once if
+// the program exits instead.
+func (s *tmuxSession) waitTextRunning(what, text string) string {
+	s.t.Helper()
+	var exited bool
+	sc := s.waitFor(fmt.Sprintf("%s (%q)", what, text), func(sc string) bool {
+		exited = s.dead()
+		return exited || strings.Contains(sc, text)
+	})
+	if exited {
+		s.t.Fatalf("s3share exited instead of showing %s:\n%s\nstderr:\n%s", what, sc, s.stderr())
+	}
+	return sc
+}
+
 // waitExit waits for the program to end.
 func (s *tmuxSession) waitExit() {
 	s.t.Helper()
 	deadline := time.Now().Add(tmuxWait)
 	for {
-		out, err := s.tmux("display-message", "-p", "-t", tmuxTarget, "#{pane_dead}")
-		if err == nil && strings.TrimSpace(out) == "1" {
+		if s.dead() {
 			return
 		}
 		if time.Now().After(deadline) {
@@ -225,7 +254,7 @@ func buildS3share(t *testing.T) string {
 		}
 	}
 	bin := filepath.Join(t.TempDir(), "s3share")
-	if out, err := exec.Command(goBin, "build", "-o", bin, ".").CombinedOutput(); err != nil {
+	if out, err := exec.Command(goBin, "build", "-o", bin, "github.com/s3share/s3share").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	return bin
