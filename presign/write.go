@@ -66,7 +66,7 @@ func Encode(f Format, results []Result) ([]byte, error) {
 		}
 	case FormatCurl:
 		for _, r := range results {
-			b.WriteString(r.Curl(CurlFile(r)))
+			b.WriteString(r.Curl("")) // FILE where the uploader names the file
 			b.WriteByte('\n')
 		}
 	case FormatURL, "":

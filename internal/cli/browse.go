@@ -11,6 +11,7 @@ import (
 	"github.com/s3share/s3share/config"
 	"github.com/s3share/s3share/internal/clip"
 	"github.com/s3share/s3share/internal/sanitize"
+	"github.com/s3share/s3share/internal/userfile"
 	"github.com/s3share/s3share/keymap"
 	"github.com/s3share/s3share/presign/ledger"
 	"github.com/s3share/s3share/s3model"
@@ -36,12 +37,8 @@ func (u *uiFlags) register(fs *flag.FlagSet) {
 // openDebugLog opens the --debug file for appending, readable by its
 // owner only: it names buckets and keys.
 func openDebugLog(path string) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	f, err := userfile.Open(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND)
 	if err != nil {
-		return nil, fmt.Errorf("--debug: %v", err)
-	}
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
 		return nil, fmt.Errorf("--debug: %v", err)
 	}
 	return f, nil

@@ -11,16 +11,11 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/minio/minio-go/v7"
-
 	"github.com/s3share/s3share/config"
 	"github.com/s3share/s3share/internal/sanitize"
 	"github.com/s3share/s3share/keymap"
 	"github.com/s3share/s3share/s3model"
 )
-
-// doctorTimeout bounds the connection check.
-const doctorTimeout = 30 * time.Second
 
 // doctorCommand prints every resolved setting with its source, then
 // checks the connection: ListBuckets, or HEAD of the bucket given as
@@ -123,8 +118,7 @@ func checkConnection(w io.Writer, c *config.Config, bucket string) bool {
 		fmt.Fprintf(w, "  connect to %s: FAILED: %s\n", st.Endpoint, sanitize.Text(err.Error()))
 		return false
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), doctorTimeout)
-	defer cancel()
+	ctx := context.Background() // each request is bounded by --timeout
 	var what string
 	if bucket == "" {
 		what = "ListBuckets on " + st.Endpoint.String()
@@ -140,8 +134,7 @@ func checkConnection(w io.Writer, c *config.Config, bucket string) bool {
 	} else {
 		what = "HEAD s3://" + bucket + " on " + st.Endpoint.String()
 		err = client.HeadBucket(ctx, bucket)
-		var resp minio.ErrorResponse
-		if errors.As(err, &resp) && resp.StatusCode != http.StatusNotFound {
+		if se, ok := s3model.AsStoreError(err); ok && se.Status != http.StatusNotFound {
 			// The answer to a HEAD has no body to say why it failed; the
 			// answer to a listing does.
 			if _, lerr := client.ListPage(ctx, bucket, "", ""); lerr != nil {
@@ -168,10 +161,11 @@ func checkConnection(w io.Writer, c *config.Config, bucket string) bool {
 func doctorHints(c *config.Config, bucket string, err error) []string {
 	st := c.Store
 	var hints []string
-	var resp minio.ErrorResponse
-	if !errors.As(err, &resp) {
-		if errors.Is(err, context.DeadlineExceeded) {
-			hints = append(hints, fmt.Sprintf("no answer within %s: is %s right and reachable from here?", doctorTimeout, st.Endpoint))
+	resp, ok := s3model.AsStoreError(err)
+	if !ok {
+		var te *s3model.TimeoutError
+		if errors.As(err, &te) {
+			hints = append(hints, fmt.Sprintf("no answer within %s (--timeout): is %s right and reachable from here?", te.After, st.Endpoint))
 		}
 		return hints
 	}

@@ -2,17 +2,14 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
-	"strings"
+	"os"
+	"os/signal"
+	"slices"
 	"time"
 
-	"github.com/minio/minio-go/v7"
-
-	"github.com/s3share/s3share/config"
 	"github.com/s3share/s3share/internal/sanitize"
 	"github.com/s3share/s3share/presign"
 	"github.com/s3share/s3share/presign/ledger"
@@ -56,10 +53,6 @@ Examples:
 	}
 }
 
-// presignTimeout bounds the network work of one presign run: bucket
-// region lookups and --recursive listings.
-const presignTimeout = 5 * time.Minute
-
 type presignFlags struct {
 	method, expires, disposition, filename string
 	contentType, cacheControl, versionID   string
@@ -75,7 +68,7 @@ func (o *presignFlags) register(fs *flag.FlagSet) {
 		fs.StringVar(&o.expires, name, "", "how long the link works, a `DURATION` such as 90s, 15m, 1h30m, 2d or 1w, or an end time such as 2026-12-24T18:00:00Z, 2026-12-24T18:00 (local) or 2026-12-24; at most 7 days (default: the config file's default_expiry, else 1h)")
 	}
 	for _, name := range []string{"o", "output"} {
-		fs.StringVar(&o.output, name, "url", "output `FORM`: url (one URL per line), curl (a curl command per line) or json (a JSON array with every detail)")
+		fs.StringVar(&o.output, name, "url", "output `FORM`: url (one URL per line), curl (a curl command per line), json (a JSON array with every detail) or csv")
 	}
 	fs.StringVar(&o.disposition, "disposition", "", "GET: the Content-Disposition `KIND` of the download, attachment (browsers save the file) or inline (default: the config file's default_disposition)")
 	fs.StringVar(&o.filename, "filename", "", "GET: the file `NAME` to save as (implies attachment; default: the key's base name)")
@@ -89,325 +82,114 @@ func (o *presignFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&o.noLedger, "no-ledger", false, "do not record the links in the share ledger")
 }
 
-// presignPlan is what every argument shares: the request template, the
-// options for the ledger, and the output form.
-type presignPlan struct {
-	tmpl       presign.Request
-	method     presign.Method
-	options    map[string]string
-	output     string
-	recursive  bool
-	attachName bool   // fill the disposition's file name from each key
-	dispKind   string // attachment or inline, when a disposition is wanted
-}
-
-// runPresign signs the links the arguments pos name, with the flags o.
+// runPresign signs the links the arguments pos name, with the flags o:
+// flags → plan → share → write, through the one share pipeline the TUI
+// uses too (presign.Form, presign.Share).
 func runPresign(c *call, o *presignFlags, pos []string) int {
 	stdout, stderr := c.stdout, c.stderr
 	if len(pos) == 0 {
 		return c.usageError("presign: name at least one s3://BUCKET/KEY")
+	}
+	format, err := presign.ParseFormat(o.output)
+	if err != nil {
+		return fail(stderr, fmt.Errorf("presign: %w", err))
 	}
 	cfg, err := c.g.load()
 	if err != nil {
 		return fail(stderr, err)
 	}
 	warn(stderr, cfg.Warnings)
-	now := time.Now()
-	plan, err := o.plan(cfg.Prefs, now)
+	plan, err := o.form().Plan(time.Now(), presign.Defaults{Expiry: cfg.Prefs.DefaultExpiry, Disposition: cfg.Prefs.DefaultDisposition})
 	if err != nil {
 		return fail(stderr, fmt.Errorf("presign: %w", err))
 	}
 	st := cfg.Store
-	if o.baseURL != "" {
-		st.PublicBaseURL = o.baseURL
-	}
 	if st.Creds.Anonymous() {
 		return fail(stderr, errors.New("presign: no credentials to sign with: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or pick a store with --profile, --alias or --store"))
-	}
-	signer, err := presign.NewSigner(st)
-	if err != nil {
-		return fail(stderr, fmt.Errorf("presign: %w", err))
 	}
 	client, err := s3model.New(st)
 	if err != nil {
 		return fail(stderr, fmt.Errorf("presign: %w", err))
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), presignTimeout)
-	defer cancel()
 
 	// Sign everything before printing anything: either every argument
 	// gets its links, or the failing ones are named and nothing goes to
-	// stdout.
-	var results []presign.Result
+	// stdout or the ledger.
+	targets := make([]presign.Target, 0, len(pos))
 	failed := 0
-	regions := map[string]string{}
 	for _, arg := range pos {
-		rs, err := plan.signArg(ctx, signer, client, regions, arg, now)
+		bucket, key, err := s3model.ParseURI(arg)
 		if err != nil {
 			failed++
 			fmt.Fprintf(stderr, "s3share: %s: %s\n", sanitize.Text(arg), sanitize.Text(err.Error()))
 			continue
 		}
-		results = append(results, rs...)
+		targets = append(targets, presign.Target{Bucket: bucket, Key: key})
 	}
-	if failed > 0 {
-		fmt.Fprintf(stderr, "s3share: presign: %d of %d arguments failed; no links printed\n", failed, len(pos))
-		return 1
-	}
-
-	warned := map[string]bool{}
-	for _, r := range results {
-		if r.Warning != "" && !warned[r.Warning] {
-			warned[r.Warning] = true
-			fmt.Fprintln(stderr, "s3share: warning: "+r.Warning)
+	var opts presign.ShareOptions
+	if !o.noLedger && failed == 0 {
+		path, err := ledger.DefaultPath(os.Getenv)
+		if err != nil {
+			return fail(stderr, fmt.Errorf("share ledger: %v (or pass --no-ledger)", err))
 		}
+		opts.Record = ledger.Recorder(path, ledger.Origin{Host: st.Endpoint.Host, StoreName: st.Name, Identity: st.Creds.AccessKeyID})
 	}
-	if plan.method == presign.POST && plan.output == "url" {
+	// Ctrl-C stops a long --recursive run cleanly: nothing printed or recorded.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	shared, err := presign.Share(ctx, client, plan, targets, opts)
+	var se *presign.ShareError
+	keys := 0 // keys under a --recursive prefix that failed
+	switch {
+	case errors.As(err, &se):
+		for _, f := range se.Failed {
+			fmt.Fprintln(stderr, "s3share: "+sanitize.Text(f.Error()))
+		}
+		if more := se.Count - len(se.Failed); more > 0 {
+			fmt.Fprintf(stderr, "s3share: … and %d more\n", more)
+		}
+		for _, f := range se.Failed {
+			if slices.Contains(targets, f.Target) {
+				failed++
+			} else {
+				keys++
+			}
+		}
+		keys += se.Count - len(se.Failed)
+	case err != nil:
+		return fail(stderr, fmt.Errorf("presign: %w", err))
+	}
+	switch {
+	case keys > 0:
+		fmt.Fprintf(stderr, "s3share: presign: %s could not be signed; no links printed\n", fmt.Sprint(keys+failed)+" "+plural(keys+failed, "link", "links"))
+		return exitFailed
+	case failed > 0:
+		fmt.Fprintf(stderr, "s3share: presign: %d of %d arguments failed; no links printed\n", failed, len(pos))
+		return exitFailed
+	}
+	for _, w := range shared.Warnings {
+		fmt.Fprintln(stderr, "s3share: warning: "+sanitize.Text(w))
+	}
+	if shared.Capped {
+		fmt.Fprintf(stderr, "s3share: warning: only the first %d objects were signed: one share signs at most %d\n", len(shared.Results), presign.MaxRecursive)
+	}
+	if shared.RecordErr != nil {
+		fmt.Fprintln(stderr, "s3share: warning: links not recorded: "+sanitize.Text(shared.RecordErr.Error()))
+	}
+	if plan.Method() == presign.POST && format == presign.FormatURL {
 		fmt.Fprintln(stderr, "s3share: note: a POST upload needs the policy's form fields as well as the URL: use -o curl or -o json to see them")
 	}
-	if err := writeResults(stdout, plan.output, results); err != nil {
+	if err := presign.Write(stdout, format, shared.Results); err != nil {
 		return fail(stderr, err)
 	}
-	if !o.noLedger {
-		if err := record(st, plan.options, results); err != nil {
-			fmt.Fprintln(stderr, "s3share: warning: links not recorded: "+sanitize.Text(err.Error()))
-		}
-	}
-	return 0
+	return exitOK
 }
 
-// plan checks the flags against each other and builds the request
-// template.
-func (o *presignFlags) plan(prefs config.Prefs, now time.Time) (*presignPlan, error) {
-	m, err := presign.ParseMethod(o.method)
-	if err != nil {
-		return nil, err
+// form is the flags as a presign.Form.
+func (o *presignFlags) form() presign.Form {
+	return presign.Form{
+		Method: o.method, Expires: o.expires, Disposition: o.disposition, Filename: o.filename,
+		ContentType: o.contentType, CacheControl: o.cacheControl, VersionID: o.versionID,
+		MaxSize: o.maxSize, MinSize: o.minSize, BaseURL: o.baseURL, Recursive: o.recursive,
 	}
-	p := &presignPlan{method: m, output: strings.ToLower(o.output), recursive: o.recursive, options: map[string]string{}}
-	switch p.output {
-	case "url", "curl", "json":
-	default:
-		return nil, fmt.Errorf("output %q: want url, curl or json", o.output)
-	}
-	only := func(flagName, value string, methods ...presign.Method) error {
-		if value == "" {
-			return nil
-		}
-		for _, want := range methods {
-			if m == want {
-				return nil
-			}
-		}
-		return fmt.Errorf("--%s applies to %s links, not %s", flagName, methods[0], m)
-	}
-	for _, c := range []error{
-		only("disposition", o.disposition, presign.GET),
-		only("filename", o.filename, presign.GET),
-		only("cache-control", o.cacheControl, presign.GET),
-		only("version-id", o.versionID, presign.GET),
-		only("max-size", o.maxSize, presign.POST),
-		only("min-size", o.minSize, presign.POST),
-	} {
-		if c != nil {
-			return nil, c
-		}
-	}
-	if o.recursive && m != presign.GET {
-		return nil, fmt.Errorf("--recursive applies to GET links, not %s", m)
-	}
-	if o.recursive && o.versionID != "" {
-		return nil, errors.New("--version-id names one object's version; it cannot go with --recursive")
-	}
-
-	exp := presign.In(presign.DefaultExpiry)
-	if prefs.DefaultExpiry > 0 {
-		exp = presign.In(prefs.DefaultExpiry)
-	}
-	if o.expires != "" {
-		if exp, err = presign.ParseExpiry(o.expires, now); err != nil {
-			return nil, err
-		}
-	}
-	p.tmpl = presign.Request{Method: m, Expires: exp}
-	p.options["expires"] = exp.String()
-
-	switch m {
-	case presign.GET:
-		kind := o.disposition
-		if kind == "" && o.filename != "" {
-			kind = presign.Attachment
-		}
-		if kind == "" {
-			kind = prefs.DefaultDisposition
-		}
-		if kind != "" {
-			// Check the kind now, with the file name when one is given.
-			d, err := presign.ContentDisposition(kind, o.filename)
-			if err != nil {
-				return nil, err
-			}
-			p.dispKind = strings.ToLower(strings.TrimSpace(kind))
-			p.options["disposition"] = p.dispKind
-			if o.filename != "" {
-				p.tmpl.ResponseContentDisposition = d
-				p.options["filename"] = o.filename
-			} else {
-				p.attachName = true
-			}
-		}
-		p.tmpl.ResponseContentType = o.contentType
-		p.tmpl.ResponseCacheControl = o.cacheControl
-		p.tmpl.VersionID = o.versionID
-	case presign.PUT:
-		p.tmpl.ContentType = o.contentType
-	case presign.POST:
-		ct := o.contentType
-		if strings.HasSuffix(ct, "*") || strings.HasSuffix(ct, "/") {
-			p.tmpl.ContentType = strings.TrimSuffix(ct, "*")
-			p.tmpl.ContentTypePrefix = true
-		} else {
-			p.tmpl.ContentType = ct
-		}
-		p.tmpl.MaxSize = presign.MaxPOSTSize
-		if o.maxSize != "" {
-			if p.tmpl.MaxSize, err = presign.ParseSize(o.maxSize); err != nil {
-				return nil, err
-			}
-			if p.tmpl.MaxSize == 0 {
-				return nil, errors.New("--max-size 0 allows no upload at all")
-			}
-		}
-		if o.minSize != "" {
-			if p.tmpl.MinSize, err = presign.ParseSize(o.minSize); err != nil {
-				return nil, err
-			}
-		}
-		p.options["max-size"] = fmt.Sprint(p.tmpl.MaxSize)
-		if p.tmpl.MinSize > 0 {
-			p.options["min-size"] = fmt.Sprint(p.tmpl.MinSize)
-		}
-	}
-	for k, v := range map[string]string{"content-type": o.contentType, "cache-control": o.cacheControl, "version-id": o.versionID, "base-url": o.baseURL} {
-		if v != "" {
-			p.options[k] = v
-		}
-	}
-	return p, nil
-}
-
-// signArg signs the links one argument stands for: one key, a POST
-// prefix, or with --recursive every object under a prefix.
-func (p *presignPlan) signArg(ctx context.Context, s *presign.Signer, client *s3model.Client, regions map[string]string, arg string, now time.Time) ([]presign.Result, error) {
-	bucket, key, err := s3model.ParseURI(arg)
-	if err != nil {
-		return nil, err
-	}
-	region, ok := regions[bucket]
-	if !ok {
-		// Known at once unless the store is AWS with no region configured:
-		// then one lookup per bucket, before any signing.
-		if region, err = client.BucketRegion(ctx, bucket); err != nil {
-			return nil, err
-		}
-		regions[bucket] = region
-	}
-	req := p.tmpl
-	req.Bucket, req.Region = bucket, region
-	isPrefix := key == "" || strings.HasSuffix(key, "/")
-
-	switch {
-	case p.recursive:
-		return p.signPrefix(ctx, s, client, req, key, now)
-	case p.method == presign.POST:
-		req.Key, req.KeyIsPrefix = key, isPrefix
-	case isPrefix:
-		if p.method == presign.GET {
-			return nil, errors.New("this is a prefix, not an object: add --recursive to sign every object under it, or name a key")
-		}
-		return nil, errors.New("a PUT link needs an object key, not a prefix: name the key to upload to, or use -m POST for any key under the prefix")
-	default:
-		req.Key = key
-	}
-	r, err := p.sign(s, req, now)
-	if err != nil {
-		return nil, err
-	}
-	return []presign.Result{r}, nil
-}
-
-func (p *presignPlan) sign(s *presign.Signer, req presign.Request, now time.Time) (presign.Result, error) {
-	if p.attachName {
-		d, err := presign.ContentDisposition(p.dispKind, req.Key)
-		if err != nil {
-			return presign.Result{}, err
-		}
-		req.ResponseContentDisposition = d
-	}
-	return s.SignAt(req, now)
-}
-
-// signPrefix lists every object under prefix (the only network use of
-// presign besides a region lookup) and signs a GET link for each.
-func (p *presignPlan) signPrefix(ctx context.Context, s *presign.Signer, client *s3model.Client, req presign.Request, prefix string, now time.Time) ([]presign.Result, error) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel() // stops the listing when signing fails half-way
-	var out []presign.Result
-	for obj := range client.Minio().ListObjects(ctx, req.Bucket, minio.ListObjectsOptions{Prefix: prefix, Recursive: true}) {
-		if obj.Err != nil {
-			return nil, s3model.Explain("list s3://"+req.Bucket+"/"+prefix, obj.Err)
-		}
-		if strings.HasSuffix(obj.Key, "/") {
-			continue // a folder marker
-		}
-		req.Key = obj.Key
-		r, err := p.sign(s, req, now)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", sanitize.Text(obj.Key), err)
-		}
-		out = append(out, r)
-	}
-	if len(out) == 0 {
-		return nil, errors.New("no objects under this prefix")
-	}
-	return out, nil
-}
-
-// writeResults prints the links in the chosen form.
-func writeResults(w io.Writer, form string, results []presign.Result) error {
-	switch form {
-	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		if results == nil {
-			results = []presign.Result{}
-		}
-		return enc.Encode(results)
-	case "curl":
-		for _, r := range results {
-			if _, err := fmt.Fprintln(w, r.Curl("")); err != nil {
-				return err
-			}
-		}
-	default:
-		for _, r := range results {
-			if _, err := fmt.Fprintln(w, r.URL); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-// record appends the links to the share ledger.
-func record(st config.Store, options map[string]string, results []presign.Result) error {
-	l, _, err := openLedger()
-	if err != nil {
-		return err
-	}
-	recs := make([]ledger.Record, len(results))
-	for i, r := range results {
-		recs[i] = ledger.FromResult(r, st.Endpoint.Host, options)
-	}
-	return l.Append(recs...)
 }

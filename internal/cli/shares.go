@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -103,53 +105,87 @@ func runShares(c *call, all bool, output string) int {
 		return fail(stderr, err)
 	}
 	now := time.Now()
-	recs, warns, err := l.Load()
-	if err != nil {
-		return fail(stderr, err)
+	// The ledger is read one record at a time, and without --all the
+	// expired records are skipped undecoded: a long ledger costs the
+	// memory of the active links, and JSON streams out as it is read.
+	var keep func(time.Time) bool
+	if !all {
+		keep = func(ends time.Time) bool { return ends.After(now) }
 	}
+	out := bufio.NewWriter(stdout)
+	var tw *tabwriter.Writer
+	n := 0
+	each := func(r ledger.Record) error {
+		active := r.Active(now)
+		if !active && !all {
+			return nil
+		}
+		n++
+		if output == "json" {
+			return writeListed(out, n == 1, r, active)
+		}
+		if tw == nil {
+			tw = tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "REMAINING\tMETHOD\tPATH")
+		}
+		path := r.S3Path()
+		if r.Prefix {
+			path += "*"
+		}
+		_, err := fmt.Fprintf(tw, "%s\t%s\t%s\n", remaining(r.Ends().Sub(now)), sanitize.Text(r.Method), sanitize.Text(path))
+		return err
+	}
+	warns, err := l.Scan(keep, each)
 	for _, w := range warns {
 		fmt.Fprintf(stderr, "s3share: warning: %s: %s\n", path, w)
 	}
-	type listed struct {
-		ledger.Record
-		Active bool `json:"active"`
-	}
-	shown := []listed{}
-	for _, r := range recs {
-		if active := r.Active(now); active || all {
-			shown = append(shown, listed{r, active})
-		}
-	}
-	if output == "json" {
-		enc := json.NewEncoder(stdout)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(shown); err != nil {
-			return fail(stderr, err)
-		}
-		return 0
-	}
-	if len(shown) == 0 {
-		if all {
-			fmt.Fprintln(stdout, "No links recorded.")
-		} else {
-			fmt.Fprintln(stdout, "No active links. (s3share shares --all lists expired ones too.)")
-		}
-		return 0
-	}
-	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "REMAINING\tMETHOD\tPATH")
-	for _, s := range shown {
-		path := s.S3Path()
-		if s.Prefix {
-			path += "*"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", remaining(s.Ends().Sub(now)), sanitize.Text(s.Method), sanitize.Text(path))
-	}
-	if err := tw.Flush(); err != nil {
+	if err != nil {
 		return fail(stderr, err)
 	}
-	return 0
+	switch {
+	case output == "json" && n == 0:
+		out.WriteString("[]\n")
+	case output == "json":
+		out.WriteString("\n]\n")
+	case n == 0 && all:
+		fmt.Fprintln(out, "No links recorded.")
+	case n == 0:
+		fmt.Fprintln(out, "No active links. (s3share shares --all lists expired ones too.)")
+	default:
+		err = tw.Flush()
+	}
+	if err == nil {
+		err = out.Flush()
+	}
+	if err != nil {
+		return fail(stderr, err)
+	}
+	return exitOK
+}
+
+// writeListed writes one record of `shares -o json`'s array, as it is
+// read: its fields and "active", indented, with no terminal control raw.
+func writeListed(w *bufio.Writer, first bool, r ledger.Record, active bool) error {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // a URL's & stays &
+	if err := enc.Encode(struct {
+		ledger.Record
+		Active bool `json:"active"`
+	}{r, active}); err != nil {
+		return err
+	}
+	var ind bytes.Buffer
+	if err := json.Indent(&ind, sanitize.JSON(bytes.TrimSpace(b.Bytes())), "  ", "  "); err != nil {
+		return err
+	}
+	if first {
+		w.WriteString("[\n  ")
+	} else {
+		w.WriteString(",\n  ")
+	}
+	_, err := w.Write(ind.Bytes())
+	return err
 }
 
 // remaining shows a lifetime in its two largest units: 6d23h, 59m12s, 8s;
