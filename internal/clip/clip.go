@@ -28,6 +28,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/aymanbagabas/go-osc52/v2"
+
+	"github.com/s3share/s3share/internal/sanitize"
 )
 
 // Mode is how links are copied: the config file's `clipboard` value
@@ -142,9 +144,10 @@ type Env struct {
 
 // Clipboard copies text.
 type Clipboard interface {
-	// Copy copies text and reports what happened. It never panics and
-	// never claims a copy that failed.
-	Copy(text string) Result
+	// Copy copies values, one per line, and reports what happened. It
+	// never panics and never claims a copy that failed. See CheckValue
+	// for what a value may hold.
+	Copy(values ...string) Result
 }
 
 // New returns a Clipboard for mode in env. An unknown mode gives a
@@ -180,9 +183,12 @@ type Clipboard interface {
 // sequence is not sent inside tmux: with set-clipboard on tmux would store
 // it as a second buffer.
 //
-// Text must be valid UTF-8 without control characters other than tab
-// and newline (a batch of links is one link per line); anything else is
-// refused rather than altered, so what is pasted is what is shown.
+// Each value must pass CheckValue: no line break, tab, control,
+// invisible or bidirectional character, valid UTF-8. Values are joined
+// with newlines only between them (a batch of links is one link per
+// line). Anything else is refused rather than altered, so what is pasted
+// is what is shown, and a key cannot smuggle a second command into a
+// shell.
 func New(mode Mode, env Env) Clipboard {
 	if env.Getenv == nil {
 		env.Getenv = func(string) string { return "" }
@@ -199,7 +205,7 @@ func New(mode Mode, env Env) Clipboard {
 
 type badMode Mode
 
-func (b badMode) Copy(string) Result {
+func (b badMode) Copy(...string) Result {
 	return nothing(msgUnavailable,
 		fmt.Errorf("clipboard mode %q: want auto, native, osc52 or off", string(b)))
 }
@@ -227,15 +233,16 @@ func nothing(msg string, err error) Result {
 }
 
 // Copy implements Clipboard.
-func (c *chain) Copy(text string) Result {
+func (c *chain) Copy(values ...string) Result {
 	if c.mode == ModeOff {
 		return Result{Methods: []Method{MethodNone}, Message: msgOff}
 	}
+	text, err := Join(values)
+	if err != nil {
+		return nothing(msgRejected, err)
+	}
 	if text == "" {
 		return nothing("nothing to copy", errors.New("nothing to copy"))
-	}
-	if err := checkText(text); err != nil {
-		return nothing(msgRejected, err)
 	}
 
 	var a attempt
@@ -423,22 +430,42 @@ func message(a *attempt, tmuxForwarded bool) string {
 	return strings.Join(done, " and ")
 }
 
-// checkText refuses what should never reach a clipboard from s3share:
-// invalid UTF-8 and control characters other than tab and newline (ESC,
-// CR, BEL, DEL, C1 controls), which could act when pasted into a shell.
-func checkText(text string) error {
-	if !utf8.ValidString(text) {
+// CheckValue refuses a value that should never reach a clipboard: one
+// holding a line break or tab (pasted into a shell without bracketed
+// paste, a line break runs what came before it), any other control
+// character (ESC, BEL, DEL, C1), an invisible or bidirectional
+// formatting character (what is pasted would not be what is shown), or
+// invalid UTF-8. The error says what and where.
+func CheckValue(v string) error {
+	if !utf8.ValidString(v) {
 		return errors.New("refusing to copy: the text is not valid UTF-8")
 	}
-	for i, r := range text {
-		if r == '\n' || r == '\t' {
+	for i, r := range v {
+		if sanitize.Text(string(r)) == string(r) {
 			continue
 		}
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) {
-			return fmt.Errorf("refusing to copy: control character %U at byte %d", r, i)
+		what := "a control character"
+		switch {
+		case r == '\n' || r == '\r' || r == 0x2028 || r == 0x2029 || r == 0x85:
+			what = "a line break"
+		case r == '\t':
+			what = "a tab"
+		case r >= 0xa0:
+			what = "an invisible or bidirectional character"
 		}
+		return fmt.Errorf("refusing to copy: it holds %s (%U at byte %d), which would change what a shell or browser gets when pasted", what, r, i)
 	}
 	return nil
+}
+
+// Join checks each value (CheckValue) and joins them with newlines.
+func Join(values []string) (string, error) {
+	for _, v := range values {
+		if err := CheckValue(v); err != nil {
+			return "", err
+		}
+	}
+	return strings.Join(values, "\n"), nil
 }
 
 // kb writes a byte count for messages: 812 B, 4.0 KB, 12.3 KB.

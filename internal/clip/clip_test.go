@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/s3share/s3share/internal/sanitize"
 )
 
 const testURL = "https://s3.example.test/bucket/report%202026.pdf?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=86400&X-Amz-Signature=0123abcd"
@@ -468,9 +470,10 @@ func TestOSC52PayloadWarning(t *testing.T) {
 }
 
 func TestScreenSplitsLongPayloads(t *testing.T) {
-	text := strings.Repeat(testURL+"\n", 5)
+	values := []string{testURL, testURL, testURL, testURL, testURL}
+	text := strings.Join(values, "\n")
 	var tty bytes.Buffer
-	r := New(ModeOSC52, Env{Getenv: getenv(map[string]string{"STY": "1.pts-0.h"}), TTY: &tty, GOOS: "linux"}).Copy(text)
+	r := New(ModeOSC52, Env{Getenv: getenv(map[string]string{"STY": "1.pts-0.h"}), TTY: &tty, GOOS: "linux"}).Copy(values...)
 	if !r.Used(MethodScreen) {
 		t.Fatalf("Methods = %v, want screen", r.Methods)
 	}
@@ -485,6 +488,7 @@ func TestScreenSplitsLongPayloads(t *testing.T) {
 func TestCopyRefusesControlCharacters(t *testing.T) {
 	for _, text := range []string{
 		"https://x.test/\x1b]52;c;AAAA\x07", "a\rb", "a\x00b", "bell\x07", "del\x7f", "c1\u009bx", "bad\xffutf8",
+		"s3://evil/paste\nrm -rf ~\n.txt", "tab\tkey.txt", "evil\u202etxt.exe", "zero\u200bwidth", "line\u2028sep",
 	} {
 		var tty bytes.Buffer
 		native := &fakeNative{}
@@ -503,10 +507,10 @@ func TestCopyRefusesControlCharacters(t *testing.T) {
 		}
 	}
 
-	// Tabs and newlines are fine: a batch is one link per line.
-	batch := testURL + "\n" + testURL + "\tnote\n"
+	// A batch is one value per line, newlines only between them.
+	batch := testURL + "\n" + testURL + "?x=2"
 	var tty bytes.Buffer
-	r := New(ModeOSC52, Env{Getenv: getenv(nil), TTY: &tty}).Copy(batch)
+	r := New(ModeOSC52, Env{Getenv: getenv(nil), TTY: &tty}).Copy(testURL, testURL+"?x=2")
 	if !r.Copied() {
 		t.Fatalf("batch not copied: %+v", r)
 	}
@@ -568,6 +572,44 @@ func TestFirstLine(t *testing.T) {
 	} {
 		if got := firstLine(in); got != want {
 			t.Errorf("firstLine(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// FuzzJoin: whatever the values, a join that succeeds splits back into
+// them at its newlines and holds nothing a terminal or shell acts on.
+func FuzzJoin(f *testing.F) {
+	f.Add("s3://b/k.txt", "https://h/b/k?X-Amz-Signature=ab")
+	f.Add("s3://evil/paste\nrm -rf ~\n.txt", "x")
+	f.Add("tab\tkey", "c1\u009b31m")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		text, err := Join([]string{a, b})
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "refusing to copy: ") {
+				t.Fatalf("error %q", err)
+			}
+			return
+		}
+		if parts := strings.Split(text, "\n"); len(parts) != 2 || parts[0] != a || parts[1] != b {
+			t.Fatalf("%q does not split back into %q, %q", text, a, b)
+		}
+		for _, v := range []string{a, b} {
+			if sanitize.Text(v) != v {
+				t.Fatalf("%q passed, but a terminal would act on it", v)
+			}
+		}
+	})
+}
+
+func TestCheckValueSaysWhat(t *testing.T) {
+	for v, want := range map[string]string{
+		"s3://evil/paste\nrm -rf ~\n.txt": "a line break (U+000A at byte 15)",
+		"tab\tkey.txt":                    "a tab",
+		"evil\u202etxt.exe":               "an invisible or bidirectional character",
+		"esc\x1b[2J":                      "a control character",
+	} {
+		if err := CheckValue(v); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("CheckValue(%q) = %v, want %q", v, err, want)
 		}
 	}
 }
