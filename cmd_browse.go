@@ -148,7 +148,6 @@ func browse(store config.Store, prefs config.Prefs, u uiFlags, start ui.Location
 		Prefs:      prefs,
 		Clipboard:  clip.System(clip.Mode(mode)),
 		LedgerPath: ledgerPath,
-		Printed:    &printed,
 		Stores:     u.stores,
 	}
 	if u.debug != "" {
@@ -157,9 +156,9 @@ func browse(store config.Store, prefs config.Prefs, u uiFlags, start ui.Location
 			return fail(stderr, ferr)
 		}
 		defer f.Close()
-		err = ui.RunLogged(opts, f)
+		printed, err = ui.RunLogged(opts, f)
 	} else {
-		err = ui.Run(opts)
+		printed, err = ui.Run(opts)
 	}
 	if u.print {
 		for _, l := range printed {

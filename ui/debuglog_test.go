@@ -19,7 +19,8 @@ import (
 func TestDebugLog(t *testing.T) {
 	var buf bytes.Buffer
 	loc := Location{Bucket: "bkt", Prefix: "d\x1b[2J/"}
-	var m tea.Model = newLogged(New(Options{Start: loc, Keys: keymap.Default()}), &buf)
+	logged := newLogged(New(Options{Start: loc, Keys: keymap.Default()}), &buf)
+	var m tea.Model = logged
 	m.Init()
 	for _, msg := range []tea.Msg{
 		tea.WindowSizeMsg{Width: 80, Height: 24},
@@ -34,6 +35,7 @@ func TestDebugLog(t *testing.T) {
 	} {
 		m, _ = m.Update(msg)
 	}
+	logged.close() // the lines are written off the update loop
 	log := buf.String()
 	for _, want := range []string{
 		`request 1: list s3://bkt/d\x1b[2J/ started`, "terminal 80×24", "6 entries, done=false",

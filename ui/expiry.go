@@ -3,7 +3,6 @@ package ui
 import (
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/charmbracelet/bubbles/cursor"
@@ -27,23 +26,6 @@ type expiryChoice struct {
 	preset time.Duration
 	text   string
 }
-
-// lastExpiry remembers the expiry last used to sign, per running UI (its
-// *Options), so that the next share panel starts on it. Each UI keeps one
-// small entry for the life of the process. It is only touched from the
-// update loop; the map is a sync.Map so that tests running UIs side by
-// side stay race-free.
-var lastExpiry sync.Map // *Options → expiryChoice
-
-func rememberedExpiry(env *Options) *expiryChoice {
-	if v, ok := lastExpiry.Load(env); ok {
-		c := v.(expiryChoice)
-		return &c
-	}
-	return nil
-}
-
-func rememberExpiry(env *Options, c expiryChoice) { lastExpiry.Store(env, c) }
 
 // pickKeys choose a preset by its number.
 var pickKeys = key.NewBinding(

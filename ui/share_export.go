@@ -14,7 +14,7 @@ func (p *sharePanel) startExport() {
 	in.CharLimit = 4096
 	in.Cursor.SetMode(cursor.CursorStatic)
 	in.Width = max(1, p.width-len("export to: ")-1)
-	in.SetValue("./s3share-links-" + p.env.now().UTC().Format("20060102-150405") + ".json")
+	in.SetValue("./s3share-links-" + p.s.now().UTC().Format("20060102-150405") + ".json")
 	in.CursorEnd()
 	in.Focus()
 	p.export = in
@@ -24,10 +24,10 @@ func (p *sharePanel) startExport() {
 
 func (p *sharePanel) exportKey(msg tea.KeyMsg) tea.Cmd {
 	switch {
-	case key.Matches(msg, p.keys.App.Close):
+	case key.Matches(msg, p.s.keys.App.Close):
 		p.stage, p.exportMsg = stageResult, ""
 		return nil
-	case key.Matches(msg, p.keys.Form.Submit):
+	case key.Matches(msg, p.s.keys.Form.Submit):
 		p.exportMsg = ""
 		return exportLinks(p.id, p.export.Value(), p.results, false)
 	}

@@ -76,7 +76,7 @@ var (
 // plain text, wrapped to the width, so they can be selected with the mouse.
 type sharePanel struct {
 	id      int
-	env     *Options
+	s       *session
 	keys    keymap.KeyMap
 	st      *Styles
 	targets []ShareTarget
@@ -112,27 +112,26 @@ type sharePanel struct {
 }
 
 // openShare opens the share panel for targets.
-func openShare(env *Options, st *Styles, targets []ShareTarget) tea.Cmd {
+func openShare(s *session, targets []ShareTarget) tea.Cmd {
 	if len(targets) == 0 {
 		return status("nothing to share", true)
 	}
-	if env.Client == nil {
+	if s.client == nil {
 		return status("sharing needs a store connection", true)
 	}
-	p := newSharePanel(env, st, targets)
-	return func() tea.Msg { return openPanelMsg{panel: p} }
+	return pushPanel(newSharePanel(s, targets), nil)
 }
 
-func newSharePanel(env *Options, st *Styles, targets []ShareTarget) *sharePanel {
+func newSharePanel(s *session, targets []ShareTarget) *sharePanel {
 	p := &sharePanel{
-		id:      nextPanelID(),
-		env:     env,
-		keys:    env.Keys,
-		st:      st,
+		id:      s.nextID(),
+		s:       s,
+		keys:    s.keys,
+		st:      s.styles,
 		targets: targets,
 		inputs:  map[field]*textinput.Model{},
 		errs:    map[field]string{},
-		expiry:  newExpiryPicker(env.Prefs, rememberedExpiry(env)),
+		expiry:  newExpiryPicker(s.prefs, s.lastExpiry),
 	}
 	t := targets[0]
 	switch {
@@ -146,7 +145,7 @@ func newSharePanel(env *Options, st *Styles, targets []ShareTarget) *sharePanel 
 		p.kind = kindObject
 		p.methods = []presign.Method{presign.GET, presign.PUT, presign.POST}
 	}
-	if d := strings.ToLower(env.Prefs.DefaultDisposition); d == presign.Attachment {
+	if d := strings.ToLower(s.prefs.DefaultDisposition); d == presign.Attachment {
 		p.disp = 1
 	}
 	for _, f := range textFields {
@@ -178,7 +177,7 @@ func newSharePanel(env *Options, st *Styles, targets []ShareTarget) *sharePanel 
 		in.CursorEnd()
 	}
 	p.focus = fieldMethod
-	p.validate(env.now())
+	p.validate(s.now())
 	return p
 }
 
@@ -215,9 +214,12 @@ func isText(f field) bool { return f == fieldCustom || (f >= fieldFilename && f 
 
 func (p *sharePanel) value(f field) string { return strings.TrimSpace(p.inputs[f].Value()) }
 
-// typing reports whether a text field has the keyboard, where q is a
-// letter rather than quit.
-func (p *sharePanel) typing() bool {
+// ID is the panel's number in the session.
+func (p *sharePanel) ID() int { return p.id }
+
+// Typing reports whether a text field has the keyboard: the form's text
+// fields, and the export's path and overwrite question.
+func (p *sharePanel) Typing() bool {
 	switch p.stage {
 	case stageForm:
 		return isText(p.focus)
@@ -239,8 +241,6 @@ func (p *sharePanel) SetSize(w, h int) {
 		p.layoutResult()
 	}
 }
-
-func closePanel() tea.Msg { return closePanelMsg{} }
 
 // Update handles keys and the panel's own messages.
 func (p *sharePanel) Update(msg tea.Msg) tea.Cmd {
@@ -275,7 +275,7 @@ func (p *sharePanel) Update(msg tea.Msg) tea.Cmd {
 				if p.cancel != nil {
 					p.cancel()
 				}
-				return closePanel
+				return popPanel(p.id)
 			}
 		case stageResult:
 			return p.resultKey(msg)
@@ -293,7 +293,7 @@ func (p *sharePanel) formKey(msg tea.KeyMsg) tea.Cmd {
 	k := p.keys
 	switch {
 	case key.Matches(msg, k.App.Close):
-		return closePanel
+		return popPanel(p.id)
 	case key.Matches(msg, k.Form.Submit):
 		return p.submit()
 	case key.Matches(msg, k.Form.Next):
@@ -303,7 +303,7 @@ func (p *sharePanel) formKey(msg tea.KeyMsg) tea.Cmd {
 		p.moveFocus(-1)
 		return nil
 	}
-	now := p.env.now()
+	now := p.s.now()
 	defer p.validate(now)
 	switch p.focus {
 	case fieldMethod:
@@ -420,7 +420,7 @@ func containsField(fs []field, f field) bool {
 
 // submit signs, unless a field is invalid.
 func (p *sharePanel) submit() tea.Cmd {
-	now := p.env.now()
+	now := p.s.now()
 	p.validate(now)
 	for _, f := range p.fields() {
 		if e := p.errs[f]; e != "" {
@@ -434,7 +434,8 @@ func (p *sharePanel) submit() tea.Cmd {
 		p.formErr = "not signed: " + err.Error()
 		return nil
 	}
-	rememberExpiry(p.env, p.expiry.choice())
+	c := p.expiry.choice()
+	p.s.lastExpiry = &c
 	p.formErr = ""
 	p.stage = stageSigning
 	ctx, cancel := context.WithCancel(context.Background())

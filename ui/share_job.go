@@ -30,7 +30,7 @@ const maxRecursive = 100_000
 // signJob is everything the sign command needs, captured by value.
 type signJob struct {
 	id      int
-	client  *s3model.Client
+	client  Store
 	targets []ShareTarget
 	// recursive lists targets[0] (a prefix) and signs every object under it.
 	recursive  bool
@@ -53,14 +53,14 @@ func (p *sharePanel) job(now time.Time) (signJob, error) {
 	}
 	j := signJob{
 		id:         p.id,
-		client:     p.env.Client,
+		client:     p.s.client,
 		targets:    p.targets,
 		tmpl:       presign.Request{Method: m, Expires: exp},
 		now:        now,
-		ledgerPath: p.env.LedgerPath,
+		ledgerPath: p.s.ledgerPath,
 		options:    map[string]string{"expires": exp.String()},
 	}
-	if ep := p.env.Client.Store().Endpoint; ep != nil {
+	if ep := p.s.client.Store().Endpoint; ep != nil {
 		j.store = ep.Host
 	}
 	set := func(name, v string) {
@@ -180,10 +180,14 @@ func (j signJob) run(ctx context.Context) linksSignedMsg {
 
 // listUnder lists the objects under prefix (recursively), at most limit;
 // capped says there were more.
-func listUnder(ctx context.Context, c *s3model.Client, bucket, prefix string, limit int) (out []ShareTarget, capped bool, err error) {
+func listUnder(ctx context.Context, c Store, bucket, prefix string, limit int) (out []ShareTarget, capped bool, err error) {
+	mc, ok := c.(interface{ Minio() *minio.Client })
+	if !ok {
+		return nil, false, errors.New("this store cannot list recursively")
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel() // stops the listing when we stop early
-	for obj := range c.Minio().ListObjects(ctx, bucket, minio.ListObjectsOptions{Prefix: prefix, Recursive: true}) {
+	for obj := range mc.Minio().ListObjects(ctx, bucket, minio.ListObjectsOptions{Prefix: prefix, Recursive: true}) {
 		if obj.Err != nil {
 			return nil, false, s3model.Explain("list s3://"+bucket+"/"+prefix, obj.Err)
 		}

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"sync/atomic"
 	"time"
 
 	"github.com/s3share/s3share/internal/clip"
@@ -12,11 +11,6 @@ import (
 // Messages of the share panel and the ledger view. Each carries the id of
 // the panel that asked for it, so a reply reaching a panel opened later
 // (or a closed panel's timer) is dropped.
-
-// panelIDs numbers the share panels and ledger views of this process.
-var panelIDs atomic.Int64
-
-func nextPanelID() int { return int(panelIDs.Add(1)) }
 
 // linksSignedMsg carries the links one Enter of the share panel made.
 type linksSignedMsg struct {

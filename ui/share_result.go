@@ -25,16 +25,14 @@ func (p *sharePanel) signed(msg linksSignedMsg) tea.Cmd {
 	}
 	p.stage = stageResult
 	p.results, p.capped, p.ledgerErr = msg.results, msg.capped, msg.ledgerErr
-	p.signedAt = p.env.now()
+	p.signedAt = p.s.now()
 	p.offset = 0
 	p.layoutResult()
 	urls := make([]string, len(p.results))
 	for i, r := range p.results {
 		urls[i] = r.URL
 	}
-	if p.env.Printed != nil {
-		*p.env.Printed = append(*p.env.Printed, urls...)
-	}
+	p.s.links = append(p.s.links, urls...)
 	return p.copy(p.linkWord(), strings.Join(urls, "\n"))
 }
 
@@ -49,7 +47,7 @@ func (p *sharePanel) linkWord() string {
 // copy puts text on the clipboard off the update loop.
 func (p *sharePanel) copy(what, text string) tea.Cmd {
 	p.clip = nil
-	return copyToClipboard(p.env.Clipboard, p.id, what, text)
+	return copyToClipboard(p.s.clipboard, p.id, what, text)
 }
 
 // copyToClipboard copies text and reports what happened; a nil clipboard
@@ -105,7 +103,7 @@ func (p *sharePanel) resultKey(msg tea.KeyMsg) tea.Cmd {
 	k := p.keys
 	switch {
 	case key.Matches(msg, k.App.Close):
-		return closePanel
+		return popPanel(p.id)
 	case key.Matches(msg, k.Form.Submit):
 		urls := make([]string, len(p.results))
 		for i, r := range p.results {

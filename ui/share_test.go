@@ -97,16 +97,19 @@ func typeText(t *testing.T, m tea.Model, s string) tea.Model {
 
 // shareEnv is what a share test sets up around the model.
 type shareEnv struct {
-	clip    *recordingClipboard
-	ledger  string
-	printed *[]string
+	clip   *recordingClipboard
+	ledger string
+	s      *session
 }
+
+// printed is the links the UI would print on exit.
+func (e shareEnv) printed() []string { return e.s.links }
 
 // startShare builds the root model with a clipboard, a ledger and the
 // printed-links list, and loads loc.
 func startShare(t *testing.T, c *s3model.Client, loc Location, w, h int, opts Options) (tea.Model, shareEnv) {
 	t.Helper()
-	env := shareEnv{clip: nativeOK(), ledger: filepath.Join(t.TempDir(), "state", "shares.jsonl"), printed: new([]string)}
+	env := shareEnv{clip: nativeOK(), ledger: filepath.Join(t.TempDir(), "state", "shares.jsonl")}
 	opts.Client, opts.Start, opts.Keys = c, loc, keymap.Default()
 	if opts.Clipboard == nil {
 		opts.Clipboard = env.clip
@@ -115,15 +118,16 @@ func startShare(t *testing.T, c *s3model.Client, loc Location, w, h int, opts Op
 		opts.LedgerPath = env.ledger
 	}
 	env.ledger = opts.LedgerPath
-	opts.Printed = env.printed
-	m := tea.Model(New(opts))
+	root := New(opts)
+	env.s = root.s
+	m := tea.Model(root)
 	m = send(t, m, tea.WindowSizeMsg{Width: w, Height: h})
 	return drain(t, m, m.Init()), env
 }
 
 func sharePanelOf(t *testing.T, m tea.Model) *sharePanel {
 	t.Helper()
-	p, ok := m.(Model).panel.(*sharePanel)
+	p, ok := topPanel(m).(*sharePanel)
 	if !ok {
 		t.Fatalf("the share panel is not open; the screen is:\n%s", m.View())
 	}
@@ -215,7 +219,7 @@ func TestShareGetOneDay(t *testing.T) {
 	if !strings.Contains(v, "link copied (native)") {
 		t.Errorf("clipboard report missing:\n%s", v)
 	}
-	if got := *env.printed; len(got) != 1 || got[0] != link {
+	if got := env.printed(); len(got) != 1 || got[0] != link {
 		t.Errorf("printed links %q, want the link", got)
 	}
 	recs := ledgerRecords(t, env.ledger)
@@ -237,7 +241,7 @@ func TestShareGetOneDay(t *testing.T) {
 		t.Errorf("%d copies after enter on the result, want 2", n)
 	}
 	m = press(t, m, "esc")
-	if m.(Model).panel != nil {
+	if topPanel(m) != nil {
 		t.Fatal("esc did not close the result")
 	}
 
@@ -388,7 +392,7 @@ func TestShareEscNeverSigns(t *testing.T) {
 		{"s", "down", "5", "9", "esc"}, // esc from the custom field
 	} {
 		m = press(t, m, keys...)
-		if m.(Model).panel != nil {
+		if topPanel(m) != nil {
 			t.Fatalf("%v: the panel is still open:\n%s", keys, m.View())
 		}
 	}
@@ -398,8 +402,8 @@ func TestShareEscNeverSigns(t *testing.T) {
 	if recs := ledgerRecords(t, env.ledger); len(recs) != 0 {
 		t.Errorf("the ledger holds %d records", len(recs))
 	}
-	if len(*env.printed) != 0 {
-		t.Errorf("printed %q", *env.printed)
+	if len(env.printed()) != 0 {
+		t.Errorf("printed %q", env.printed())
 	}
 	if v := m.View(); !strings.Contains(v, "a.txt") {
 		t.Errorf("not back in the browser:\n%s", v)
@@ -557,8 +561,8 @@ func TestShareBatchThreeLinksAndExport(t *testing.T) {
 	if recs := ledgerRecords(t, env.ledger); len(recs) != 3 {
 		t.Errorf("ledger holds %d records, want 3", len(recs))
 	}
-	if len(*env.printed) != 3 {
-		t.Errorf("printed %d links, want 3", len(*env.printed))
+	if len(env.printed()) != 3 {
+		t.Errorf("printed %d links, want 3", len(env.printed()))
 	}
 
 	// Export: the default name is in the current directory.
@@ -739,7 +743,7 @@ func offlineShare(t *testing.T, w, h int, prefs config.Prefs, targets ...ShareTa
 	m, _ = m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	// The browser's first (and only) listing: empty.
 	m, _ = m.Update(pageMsg{reqID: 1, loc: opts.Start, page: s3model.Page{Done: true}})
-	m = send(t, m, shareMsg{targets: targets})
+	m = drain(t, m, shareCmd(m, targets...))
 	sharePanelOf(t, m)
 	return m, cb
 }
@@ -863,9 +867,8 @@ func TestShareVersionAndSmallScreens(t *testing.T) {
 
 // batchPanel is a share panel showing n made-up links, at w×h.
 func batchPanel(n, w, h int, host string) *sharePanel {
-	st := NewStyles()
-	env := &Options{Keys: keymap.Default(), Now: func() time.Time { return goldenTime }}
-	p := &sharePanel{id: nextPanelID(), env: env, keys: env.Keys, st: &st, kind: kindBatch,
+	s := newSession(Options{Keys: keymap.Default(), Now: func() time.Time { return goldenTime }})
+	p := &sharePanel{id: s.nextID(), s: s, keys: s.keys, st: s.styles, kind: kindBatch,
 		targets: []ShareTarget{{Bucket: "b", Key: "k/0"}}, stage: stageResult}
 	p.clip = &clip.Result{Methods: []clip.Method{clip.MethodNative}, Message: "copied (native)"}
 	for i := range n {
@@ -951,7 +954,7 @@ func TestShareLedgerFailureIsReported(t *testing.T) {
 	}
 	var m tea.Model = New(opts)
 	m, _ = m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
-	m = send(t, m, shareMsg{targets: []ShareTarget{photo}})
+	m = drain(t, m, shareCmd(m, photo))
 	m = press(t, m, "enter")
 	v := m.View()
 	if !strings.Contains(v, "! not recorded in the share ledger:") {
