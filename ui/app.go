@@ -66,6 +66,15 @@ type panel interface {
 	ID() int
 }
 
+// panelBase is what every panel holds: its id and the session.
+type panelBase struct {
+	id int
+	s  *session
+}
+
+// ID is the panel's number in the session.
+func (b panelBase) ID() int { return b.id }
+
 // Model is the root of the UI: it lays out the panes, sends keys and the
 // mouse to the focused one (the top panel, else the browser), broadcasts
 // every other message and owns the status line.

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"github.com/charmbracelet/bubbles/cursor"
 	"path"
 	"strings"
 	"time"
@@ -134,23 +133,19 @@ type detailState struct {
 }
 
 func newBrowser(s *session, start Location) browser {
-	in := textinput.New()
-	in.Prompt = ""
-	in.CharLimit = 1024
-	in.Cursor.SetMode(cursor.CursorStatic)
 	return browser{
 		s:           s,
 		client:      s.client,
 		keys:        s.keys,
 		st:          s.styles,
 		sel:         newList(s.keys.Nav, 1), // below the header line
-		filter:      newFilterField(1024),
+		filter:      newFilterField(s.keys, 1024),
 		loc:         start,
 		list:        &s3model.Listing{},
 		cache:       map[Location]*s3model.Listing{},
 		marks:       map[s3model.ID]bool{},
 		details:     map[string]detailState{},
-		goTo:        in,
+		goTo:        newTextField(1024),
 		showDetails: true,
 		spin:        spinner.New(spinner.WithSpinner(spinner.MiniDot)),
 	}
@@ -311,11 +306,14 @@ func (b *browser) update(msg tea.Msg) tea.Cmd {
 		return b.mouse(msg)
 
 	case tea.KeyMsg:
-		switch {
-		case b.filter.Typing():
-			return b.filterKey(msg)
-		case b.goingTo:
+		if b.goingTo {
 			return b.goToKey(msg)
+		}
+		if ok, changed, cmd := b.filter.key(msg, &b.sel); ok {
+			if changed {
+				return tea.Batch(cmd, b.requestView())
+			}
+			return cmd
 		}
 		return b.key(msg)
 	}
@@ -531,13 +529,6 @@ func (b *browser) key(msg tea.KeyMsg) tea.Cmd {
 		}
 		up, want := b.loc.parent()
 		return b.open(up, want)
-	case key.Matches(msg, k.App.Close):
-		if b.filter.Value() != "" {
-			b.filter.clear()
-			return b.requestView()
-		}
-	case key.Matches(msg, k.Browse.Filter):
-		return b.filter.focus()
 	case key.Matches(msg, k.Browse.GoTo):
 		b.goingTo = true
 		b.goTo.SetValue(b.loc.String())
@@ -676,18 +667,6 @@ func (b *browser) versions() tea.Cmd {
 		vs, err := c.ListVersions(context.Background(), t.Bucket, t.Key)
 		return versionsMsg{bucket: t.Bucket, key: t.Key, versions: vs, err: err}
 	}
-}
-
-// filterKey handles keys while the filter field has the keyboard.
-func (b *browser) filterKey(msg tea.KeyMsg) tea.Cmd {
-	ev, cmd := b.filter.update(msg)
-	switch ev {
-	case filterMove:
-		return b.key(msg)
-	case filterChanged:
-		return tea.Batch(cmd, b.requestView())
-	}
-	return cmd
 }
 
 // goToKey handles keys while the go-to field has the keyboard.

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -65,11 +64,8 @@ func newExpiryPicker(prefs config.Prefs, last *expiryChoice) expiryPicker {
 			slices.Sort(presets)
 		}
 	}
-	in := textinput.New()
-	in.Prompt = ""
+	in := newTextField(64)
 	in.Placeholder = "90m, 2d, 2026-12-24T18:00"
-	in.CharLimit = 64
-	in.Cursor.SetMode(cursor.CursorStatic)
 	p := expiryPicker{presets: presets, input: in}
 	p.sel = max(0, slices.Index(presets, want))
 	if last != nil {

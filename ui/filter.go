@@ -2,35 +2,37 @@ package ui
 
 import (
 	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/s3share/s3share/keymap"
 )
 
 // filterField is the text field that filters a list as it is typed: enter
 // keeps the filter and leaves the field, esc clears it and leaves, and the
 // up, down and page keys still move through the list.
 type filterField struct {
+	keys   keymap.KeyMap
 	input  textinput.Model
 	active bool   // the field has the keyboard
 	value  string // the filter in force
 }
 
-func newFilterField(limit int) filterField {
+func newFilterField(keys keymap.KeyMap, limit int) filterField {
+	return filterField{keys: keys, input: newTextField(limit)}
+}
+
+// newTextField is a one-line text field of at most limit runes, with no
+// prompt and a cursor that does not blink (a blink would redraw the
+// screen twice a second for nothing).
+func newTextField(limit int) textinput.Model {
 	in := textinput.New()
 	in.Prompt = ""
 	in.CharLimit = limit
 	in.Cursor.SetMode(cursor.CursorStatic)
-	return filterField{input: in}
+	return in
 }
-
-// filterEvent is what a key did to the filter.
-type filterEvent int
-
-const (
-	filterKept    filterEvent = iota // nothing changed for the list
-	filterChanged                    // the filter text changed
-	filterMove                       // a list key: pass it to the list
-)
 
 // Typing reports whether the field has the keyboard.
 func (f *filterField) Typing() bool { return f.active }
@@ -55,32 +57,48 @@ func (f *filterField) clear() {
 // setWidth gives the field its width in cells.
 func (f *filterField) setWidth(w int) { f.input.Width = max(1, w) }
 
+// key handles the filter's keys: while the field is active every key (the
+// up, down and page keys move through l); otherwise the filter key, which
+// focuses the field, and esc while a filter is in force, which clears it.
+// It reports whether the key was the filter's and whether the filter
+// changed.
+func (f *filterField) key(msg tea.KeyMsg, l *list) (handled, changed bool, cmd tea.Cmd) {
+	switch {
+	case f.active:
+		changed, cmd = f.update(msg, l)
+		return true, changed, cmd
+	case key.Matches(msg, f.keys.Browse.Filter):
+		return true, false, f.focus()
+	case key.Matches(msg, f.keys.App.Close) && f.value != "":
+		f.clear()
+		return true, true, nil
+	}
+	return false, false, nil
+}
+
 // update handles a key while the field is active.
-func (f *filterField) update(msg tea.KeyMsg) (filterEvent, tea.Cmd) {
+func (f *filterField) update(msg tea.KeyMsg, l *list) (changed bool, cmd tea.Cmd) {
 	switch msg.Type {
 	case tea.KeyEsc:
 		f.active = false
 		f.input.Blur()
-		changed := f.value != ""
+		changed = f.value != ""
 		f.clear()
-		if changed {
-			return filterChanged, nil
-		}
-		return filterKept, nil
+		return changed, nil
 	case tea.KeyEnter:
 		f.active = false
 		f.input.Blur()
-		return filterKept, nil
+		return false, nil
 	case tea.KeyUp, tea.KeyDown, tea.KeyPgUp, tea.KeyPgDown:
-		return filterMove, nil
+		l.navigate(msg)
+		return false, nil
 	}
-	var cmd tea.Cmd
 	f.input, cmd = f.input.Update(msg)
 	if v := f.input.Value(); v != f.value {
 		f.value = v
-		return filterChanged, cmd
+		return true, cmd
 	}
-	return filterKept, cmd
+	return false, cmd
 }
 
 // View is the field as a header line: "/ text".

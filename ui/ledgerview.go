@@ -25,8 +25,7 @@ const (
 // ledgerPanel shows the share ledger: the active links first, their
 // remaining time counting down, then the expired ones, greyed.
 type ledgerPanel struct {
-	id        int
-	s         *session
+	panelBase
 	keys      keymap.KeyMap
 	st        *Styles
 	path      string
@@ -60,8 +59,7 @@ func openLedger(s *session) tea.Cmd {
 
 func newLedgerPanel(s *session) *ledgerPanel {
 	return &ledgerPanel{
-		id:        s.nextID(),
-		s:         s,
+		panelBase: panelBase{id: s.nextID(), s: s},
 		keys:      s.keys,
 		st:        s.styles,
 		path:      s.ledgerPath,
@@ -69,7 +67,7 @@ func newLedgerPanel(s *session) *ledgerPanel {
 		clock:     s.clock,
 		now:       s.now(),
 		sel:       newList(s.keys.Nav, 2), // below the title and the column names
-		filter:    newFilterField(256),
+		filter:    newFilterField(s.keys, 256),
 	}
 }
 
@@ -92,9 +90,6 @@ func (p *ledgerPanel) tick() tea.Cmd {
 	id := p.id
 	return tea.Tick(ledgerTick, func(t time.Time) tea.Msg { return ledgerTickMsg{id: id, t: t} })
 }
-
-// ID is the panel's number in the session.
-func (p *ledgerPanel) ID() int { return p.id }
 
 // Typing reports whether the filter has the keyboard.
 func (p *ledgerPanel) Typing() bool { return p.filter.Typing() }
@@ -147,8 +142,11 @@ func (p *ledgerPanel) Update(msg tea.Msg) tea.Cmd {
 		p.sel.mouse(msg) // a click selects; enter copies
 		return nil
 	case tea.KeyMsg:
-		if p.filter.Typing() {
-			return p.filterKey(msg)
+		if ok, changed, cmd := p.filter.key(msg, &p.sel); ok {
+			if changed {
+				p.refilter()
+			}
+			return cmd
 		}
 		return p.key(msg)
 	}
@@ -162,31 +160,13 @@ func (p *ledgerPanel) key(msg tea.KeyMsg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(msg, k.App.Close):
-		if p.filter.Value() != "" {
-			p.filter.clear()
-			p.refilter()
-			return nil
-		}
 		return popPanel(p.id)
-	case key.Matches(msg, k.Browse.Filter):
-		p.filter.focus()
 	case key.Matches(msg, k.Form.Submit):
 		return p.copySelected()
 	case key.Matches(msg, k.Share.Delete):
 		return p.removeSelected()
 	}
 	return nil
-}
-
-func (p *ledgerPanel) filterKey(msg tea.KeyMsg) tea.Cmd {
-	ev, cmd := p.filter.update(msg)
-	switch ev {
-	case filterMove:
-		return p.key(msg)
-	case filterChanged:
-		p.refilter()
-	}
-	return cmd
 }
 
 // countActive counts the records still working at p.now.

@@ -1,18 +1,13 @@
 package ui
 
 import (
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 )
 
 // startExport asks for the file to export to.
 func (p *sharePanel) startExport() {
-	in := textinput.New()
-	in.Prompt = ""
-	in.CharLimit = 4096
-	in.Cursor.SetMode(cursor.CursorStatic)
+	in := newTextField(4096)
 	in.Width = max(1, p.width-len("export to: ")-1)
 	in.SetValue("./s3share-links-" + p.s.now().UTC().Format("20060102-150405") + ".json")
 	in.CursorEnd()

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -75,8 +74,7 @@ var (
 // options), then the links, copied to the clipboard and always shown as
 // plain text, wrapped to the width, so they can be selected with the mouse.
 type sharePanel struct {
-	id      int
-	s       *session
+	panelBase
 	keys    keymap.KeyMap
 	st      *Styles
 	targets []ShareTarget
@@ -124,14 +122,13 @@ func openShare(s *session, targets []ShareTarget) tea.Cmd {
 
 func newSharePanel(s *session, targets []ShareTarget) *sharePanel {
 	p := &sharePanel{
-		id:      s.nextID(),
-		s:       s,
-		keys:    s.keys,
-		st:      s.styles,
-		targets: targets,
-		inputs:  map[field]*textinput.Model{},
-		errs:    map[field]string{},
-		expiry:  newExpiryPicker(s.prefs, s.lastExpiry),
+		panelBase: panelBase{id: s.nextID(), s: s},
+		keys:      s.keys,
+		st:        s.styles,
+		targets:   targets,
+		inputs:    map[field]*textinput.Model{},
+		errs:      map[field]string{},
+		expiry:    newExpiryPicker(s.prefs, s.lastExpiry),
 	}
 	t := targets[0]
 	switch {
@@ -149,10 +146,7 @@ func newSharePanel(s *session, targets []ShareTarget) *sharePanel {
 		p.disp = 1
 	}
 	for _, f := range textFields {
-		in := textinput.New()
-		in.Prompt = ""
-		in.CharLimit = 1024
-		in.Cursor.SetMode(cursor.CursorStatic)
+		in := newTextField(1024)
 		p.inputs[f] = &in
 	}
 	// Prefills come from the store: sanitised, so the field shows (and
@@ -214,9 +208,6 @@ func isText(f field) bool { return f == fieldCustom || (f >= fieldFilename && f 
 
 func (p *sharePanel) value(f field) string { return strings.TrimSpace(p.inputs[f].Value()) }
 
-// ID is the panel's number in the session.
-func (p *sharePanel) ID() int { return p.id }
-
 // Typing reports whether a text field has the keyboard: the form's text
 // fields, and the export's path and overwrite question.
 func (p *sharePanel) Typing() bool {
@@ -261,22 +252,21 @@ func (p *sharePanel) Update(msg tea.Msg) tea.Cmd {
 		if p.stage >= stageResult {
 			switch msg.Button {
 			case tea.MouseButtonWheelUp:
-				p.scroll(-3)
+				p.scroll(-wheelStep)
 			case tea.MouseButtonWheelDown:
-				p.scroll(3)
+				p.scroll(wheelStep)
 			}
 		}
 	case tea.KeyMsg:
+		if p.stage <= stageResult && key.Matches(msg, p.keys.App.Close) {
+			if p.cancel != nil {
+				p.cancel() // closed while signing: nothing is recorded
+			}
+			return popPanel(p.id)
+		}
 		switch p.stage {
 		case stageForm:
 			return p.formKey(msg)
-		case stageSigning:
-			if key.Matches(msg, p.keys.App.Close) {
-				if p.cancel != nil {
-					p.cancel()
-				}
-				return popPanel(p.id)
-			}
 		case stageResult:
 			return p.resultKey(msg)
 		case stageExportPath:
@@ -292,8 +282,6 @@ func (p *sharePanel) Update(msg tea.Msg) tea.Cmd {
 func (p *sharePanel) formKey(msg tea.KeyMsg) tea.Cmd {
 	k := p.keys
 	switch {
-	case key.Matches(msg, k.App.Close):
-		return popPanel(p.id)
 	case key.Matches(msg, k.Form.Submit):
 		return p.submit()
 	case key.Matches(msg, k.Form.Next):

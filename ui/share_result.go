@@ -102,8 +102,6 @@ func (p *sharePanel) curlLines() string {
 func (p *sharePanel) resultKey(msg tea.KeyMsg) tea.Cmd {
 	k := p.keys
 	switch {
-	case key.Matches(msg, k.App.Close):
-		return popPanel(p.id)
 	case key.Matches(msg, k.Form.Submit):
 		urls := make([]string, len(p.results))
 		for i, r := range p.results {

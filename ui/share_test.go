@@ -868,7 +868,7 @@ func TestShareVersionAndSmallScreens(t *testing.T) {
 // batchPanel is a share panel showing n made-up links, at w×h.
 func batchPanel(n, w, h int, host string) *sharePanel {
 	s := newSession(Options{Keys: keymap.Default(), Now: func() time.Time { return goldenTime }})
-	p := &sharePanel{id: s.nextID(), s: s, keys: s.keys, st: s.styles, kind: kindBatch,
+	p := &sharePanel{panelBase: panelBase{id: s.nextID(), s: s}, keys: s.keys, st: s.styles, kind: kindBatch,
 		targets: []ShareTarget{{Bucket: "b", Key: "k/0"}}, stage: stageResult}
 	p.clip = &clip.Result{Methods: []clip.Method{clip.MethodNative}, Message: "copied (native)"}
 	for i := range n {

@@ -46,8 +46,7 @@ func openStores(s *session) tea.Cmd {
 // Enter reconnects to the one under the cursor, / filters them by name
 // and endpoint.
 type storePicker struct {
-	id      int
-	s       *session
+	panelBase
 	choices []config.Choice
 	view    []int // indices into choices that pass the filter
 	err     error
@@ -61,12 +60,10 @@ type storePicker struct {
 // newStorePicker builds the picker. It runs in the command that listed
 // the stores, so it only keeps s and reads nothing of it that changes.
 func newStorePicker(s *session, id int, choices []config.Choice, err error) *storePicker {
-	p := &storePicker{id: id, s: s, choices: choices, err: err, sel: newList(s.keys.Nav, 0), filter: newFilterField(256)}
+	p := &storePicker{panelBase: panelBase{id: id, s: s}, choices: choices, err: err, sel: newList(s.keys.Nav, 0), filter: newFilterField(s.keys, 256)}
 	p.refilter()
 	return p
 }
-
-func (p *storePicker) ID() int { return p.id }
 
 // Typing reports whether the filter has the keyboard.
 func (p *storePicker) Typing() bool { return p.filter.Typing() }
@@ -131,12 +128,8 @@ func (p *storePicker) Update(msg tea.Msg) tea.Cmd {
 			return p.connect()
 		}
 	case tea.KeyMsg:
-		if p.filter.Typing() {
-			ev, cmd := p.filter.update(msg)
-			switch ev {
-			case filterMove:
-				p.sel.navigate(msg)
-			case filterChanged:
+		if ok, changed, cmd := p.filter.key(msg, &p.sel); ok {
+			if changed {
 				p.refilter()
 			}
 			p.layout()
@@ -147,19 +140,8 @@ func (p *storePicker) Update(msg tea.Msg) tea.Cmd {
 		}
 		k := p.s.keys
 		switch {
-		case key.Matches(msg, k.App.Close):
-			if p.filter.Value() != "" {
-				p.filter.clear()
-				p.refilter()
-				return nil
-			}
+		case key.Matches(msg, k.App.Close), key.Matches(msg, k.Browse.Back):
 			return popPanel(p.id)
-		case key.Matches(msg, k.Browse.Back):
-			return popPanel(p.id)
-		case key.Matches(msg, k.Browse.Filter):
-			cmd := p.filter.focus()
-			p.layout()
-			return cmd
 		case key.Matches(msg, k.Browse.Open):
 			return p.connect()
 		}

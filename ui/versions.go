@@ -13,8 +13,7 @@ import (
 // versionsPanel lists the versions of one object; Enter (or s) shares
 // the selected version.
 type versionsPanel struct {
-	id            int
-	s             *session
+	panelBase
 	bucket, key   string
 	versions      []s3model.Version
 	sel           list
@@ -23,12 +22,10 @@ type versionsPanel struct {
 
 // openVersions opens the versions panel on a listing of versions.
 func openVersions(s *session, msg versionsMsg) tea.Cmd {
-	p := &versionsPanel{id: s.nextID(), s: s, bucket: msg.bucket, key: msg.key, versions: msg.versions,
+	p := &versionsPanel{panelBase: panelBase{id: s.nextID(), s: s}, bucket: msg.bucket, key: msg.key, versions: msg.versions,
 		sel: newList(s.keys.Nav, 1)} // below the title
 	return pushPanel(p, nil)
 }
-
-func (p *versionsPanel) ID() int { return p.id }
 
 // Typing is false: the panel has no text field.
 func (p *versionsPanel) Typing() bool { return false }
