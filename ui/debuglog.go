@@ -17,12 +17,12 @@ import (
 func RunLogged(opts Options, w io.Writer) ([]string, error) {
 	m := newLogged(New(opts), w)
 	defer m.close()
-	m.log.printf("start at %s", safe(opts.Start.String()))
+	m.m.s.log.printf("start at %s", safe(opts.Start.String()))
 	err := run(m)
 	if err != nil {
-		m.log.printf("stop: %s", safe(oneLine(err.Error())))
+		m.m.s.log.printf("stop: %s", safe(oneLine(err.Error())))
 	} else {
-		m.log.printf("stop")
+		m.m.s.log.printf("stop")
 	}
 	return m.m.s.links, err
 }
@@ -79,20 +79,17 @@ func (q logQueue) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// loggedModel wraps the root model and logs what passes through it.
-type loggedModel struct {
-	m   Model
-	log *debugLog
-}
+// loggedModel wraps the root model and logs what passes through it to
+// the session's log.
+type loggedModel struct{ m Model }
 
 func newLogged(m Model, w io.Writer) loggedModel {
-	l := newDebugLog(w)
-	m.s.log = l
-	return loggedModel{m: m, log: l}
+	m.s.log = newDebugLog(w)
+	return loggedModel{m: m}
 }
 
 // close flushes the log.
-func (l loggedModel) close() { l.log.close() }
+func (l loggedModel) close() { l.m.s.log.close() }
 
 func (l loggedModel) Init() tea.Cmd {
 	l.started(-1)
@@ -120,17 +117,17 @@ func (l loggedModel) started(before int) {
 	}
 	switch {
 	case b.loc.Bucket == "":
-		l.log.printf("request %d: ListBuckets started", b.reqID)
+		l.m.s.log.printf("request %d: ListBuckets started", b.reqID)
 	case b.resume != "":
-		l.log.printf("request %d: list %s resumed", b.reqID, safe(b.loc.String()))
+		l.m.s.log.printf("request %d: list %s resumed", b.reqID, safe(b.loc.String()))
 	default:
-		l.log.printf("request %d: list %s started", b.reqID, safe(b.loc.String()))
+		l.m.s.log.printf("request %d: list %s started", b.reqID, safe(b.loc.String()))
 	}
 }
 
 // logMsg logs the messages that report an outcome.
 func (l loggedModel) logMsg(msg tea.Msg) {
-	pr := l.log.printf
+	pr := l.m.s.log.printf
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		pr("terminal %d×%d", msg.Width, msg.Height)

@@ -80,30 +80,19 @@ func runeKey(r rune) tea.KeyMsg {
 func step(t *testing.T, m tea.Model, msg tea.Msg) (tea.Model, bool) {
 	t.Helper()
 	m, cmd := m.Update(msg)
-	quit := false
-	queue := []tea.Cmd{cmd}
-	for steps := 0; len(queue) > 0; steps++ {
-		if steps > 1000 {
-			t.Fatal("the model did not settle after 1000 commands")
+	return drainQuit(t, m, cmd)
+}
+
+// filterText reads the filter of the top panel, a P.
+func filterText[P panel](filter func(P) *filterField) func(*testing.T, tea.Model) string {
+	return func(t *testing.T, m tea.Model) string {
+		t.Helper()
+		p, ok := topPanel(m).(P)
+		if !ok {
+			t.Fatalf("the top panel is %T, not a %T:\n%s", topPanel(m), p, m.View())
 		}
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		switch msg := runCmd(c).(type) {
-		case tea.QuitMsg:
-			quit = true
-		case tea.BatchMsg:
-			queue = append(queue, msg...)
-		case nil, clearStatusMsg, ledgerTickMsg:
-		default:
-			var next tea.Cmd
-			m, next = m.Update(msg)
-			queue = append(queue, next)
-		}
+		return filter(p).input.Value()
 	}
-	return m, quit
 }
 
 // tabTo moves the share form's focus to f.
@@ -177,21 +166,9 @@ func TestTextFieldsTakeEveryKey(t *testing.T) {
 			return press(t, m, "e")
 		}, func(t *testing.T, m tea.Model) string { return sharePanelOf(t, m).export.Value() }},
 		{"ledger filter", func(t *testing.T, m tea.Model) tea.Model { return press(t, m, "H", "/") },
-			func(t *testing.T, m tea.Model) string {
-				p, ok := topPanel(m).(*ledgerPanel)
-				if !ok {
-					t.Fatalf("the ledger view is not open:\n%s", m.View())
-				}
-				return p.filter.input.Value()
-			}},
+			filterText(func(p *ledgerPanel) *filterField { return &p.filter })},
 		{"store picker filter", func(t *testing.T, m tea.Model) tea.Model { return press(t, m, "S", "/") },
-			func(t *testing.T, m tea.Model) string {
-				p, ok := topPanel(m).(*storePicker)
-				if !ok {
-					t.Fatalf("the store picker is not open:\n%s", m.View())
-				}
-				return p.filter.input.Value()
-			}},
+			filterText(func(p *storePicker) *filterField { return &p.filter })},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -81,10 +81,3 @@ func (s *session) nextID() int {
 	s.lastID++
 	return s.lastID
 }
-
-// logf writes a line to the debug log, if there is one.
-func (s *session) logf(format string, args ...any) {
-	if s.log != nil {
-		s.log.printf(format, args...)
-	}
-}
