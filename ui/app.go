@@ -183,7 +183,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(m.browser.start(), m.setStatus(text, len(msg.warnings) > 0))
 
 	case tea.MouseMsg:
-		return m, m.focused().Update(msg)
+		return m, m.toFocused(msg)
 
 	case tea.KeyMsg:
 		return m.key(msg)
@@ -214,8 +214,7 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
 		return m.splitKeys(msg)
 	}
-	f := m.focused()
-	typing := f.Typing()
+	typing := m.typing()
 	if msg.Type == tea.KeyCtrlC || (!typing && key.Matches(msg, m.s.keys.App.Quit)) {
 		m.browser.stop()
 		return m, tea.Quit
@@ -236,7 +235,7 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			return m, openStores(m.s)
 		}
 	}
-	return m, f.Update(msg)
+	return m, m.toFocused(msg)
 }
 
 // splitKeys handles keys typed faster than the terminal is read, which
@@ -250,6 +249,24 @@ func (m Model) splitKeys(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, cmd)
 	}
 	return model, tea.Batch(cmds...)
+}
+
+// toFocused hands msg to the focused pane. (Not through focused: a
+// pointer to the browser in an interface would move every Model that
+// Update gets onto the heap.)
+func (m *Model) toFocused(msg tea.Msg) tea.Cmd {
+	if n := len(m.stack); n > 0 {
+		return m.stack[n-1].Update(msg)
+	}
+	return m.browser.Update(msg)
+}
+
+// typing reports whether the focused pane has a text field focused.
+func (m *Model) typing() bool {
+	if n := len(m.stack); n > 0 {
+		return m.stack[n-1].Typing()
+	}
+	return m.browser.Typing()
 }
 
 // focused is the pane that gets the keys: the top panel, else the browser.

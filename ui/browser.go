@@ -79,7 +79,7 @@ const wideWidth = 110
 type browser struct {
 	s      *session
 	client Store
-	keys   keymap.KeyMap
+	keys   *keymap.KeyMap // the session's
 	st     *Styles
 	width  int
 	height int
@@ -136,10 +136,10 @@ func newBrowser(s *session, start Location) browser {
 	return browser{
 		s:           s,
 		client:      s.client,
-		keys:        s.keys,
+		keys:        &s.keys,
 		st:          s.styles,
-		sel:         newList(s.keys.Nav, 1), // below the header line
-		filter:      newFilterField(s.keys, 1024),
+		sel:         newList(&s.keys.Nav, 1), // below the header line
+		filter:      newFilterField(&s.keys, 1024),
 		loc:         start,
 		list:        &s3model.Listing{},
 		cache:       map[Location]*s3model.Listing{},

@@ -13,13 +13,13 @@ import (
 // keeps the filter and leaves the field, esc clears it and leaves, and the
 // up, down and page keys still move through the list.
 type filterField struct {
-	keys   keymap.KeyMap
+	keys   *keymap.KeyMap // the session's
 	input  textinput.Model
 	active bool   // the field has the keyboard
 	value  string // the filter in force
 }
 
-func newFilterField(keys keymap.KeyMap, limit int) filterField {
+func newFilterField(keys *keymap.KeyMap, limit int) filterField {
 	return filterField{keys: keys, input: newTextField(limit)}
 }
 

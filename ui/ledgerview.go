@@ -66,8 +66,8 @@ func newLedgerPanel(s *session) *ledgerPanel {
 		clipboard: s.clipboard,
 		clock:     s.clock,
 		now:       s.now(),
-		sel:       newList(s.keys.Nav, 2), // below the title and the column names
-		filter:    newFilterField(s.keys, 256),
+		sel:       newList(&s.keys.Nav, 2), // below the title and the column names
+		filter:    newFilterField(&s.keys, 256),
 	}
 }
 

@@ -15,17 +15,17 @@ const wheelStep = 3
 // renders rows from..to of window() only, so a list of a million rows
 // costs the same per frame as one of ten.
 type list struct {
-	nav    keymap.Navigation
-	cursor int // the selected row (0 when there are none)
-	offset int // the first row on screen
-	n      int // rows
-	h      int // rows on screen
+	nav    *keymap.Navigation // the session's
+	cursor int                // the selected row (0 when there are none)
+	offset int                // the first row on screen
+	n      int                // rows
+	h      int                // rows on screen
 	// top is the screen line of the first row, relative to the pane, and
 	// width the cells a click must fall within (0: the whole line).
 	top, width int
 }
 
-func newList(nav keymap.Navigation, top int) list { return list{nav: nav, top: top} }
+func newList(nav *keymap.Navigation, top int) list { return list{nav: nav, top: top} }
 
 // resize sets how many rows there are and how many fit on screen,
 // keeping the cursor on a row and in the window.

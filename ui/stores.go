@@ -60,7 +60,7 @@ type storePicker struct {
 // newStorePicker builds the picker. It runs in the command that listed
 // the stores, so it only keeps s and reads nothing of it that changes.
 func newStorePicker(s *session, id int, choices []config.Choice, err error) *storePicker {
-	p := &storePicker{panelBase: panelBase{id: id, s: s}, choices: choices, err: err, sel: newList(s.keys.Nav, 0), filter: newFilterField(s.keys, 256)}
+	p := &storePicker{panelBase: panelBase{id: id, s: s}, choices: choices, err: err, sel: newList(&s.keys.Nav, 0), filter: newFilterField(&s.keys, 256)}
 	p.refilter()
 	return p
 }

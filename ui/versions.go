@@ -23,7 +23,7 @@ type versionsPanel struct {
 // openVersions opens the versions panel on a listing of versions.
 func openVersions(s *session, msg versionsMsg) tea.Cmd {
 	p := &versionsPanel{panelBase: panelBase{id: s.nextID(), s: s}, bucket: msg.bucket, key: msg.key, versions: msg.versions,
-		sel: newList(s.keys.Nav, 1)} // below the title
+		sel: newList(&s.keys.Nav, 1)} // below the title
 	return pushPanel(p, nil)
 }
 
