@@ -1,4 +1,15 @@
 // Package ui is s3share's terminal interface, built on Bubble Tea.
+//
+// The root Model owns one session (the store, clock, keys, styles,
+// clipboard, ledger, debug log, and what the user did so far) and hands it
+// to every pane. The browser is always there; panels (share, ledger,
+// versions, store picker) open on a stack above it through pushPanelMsg
+// and close through popPanelMsg, sent by the pane that wants them. Keys
+// and the mouse go to the top panel, else the browser; every other message
+// goes to all panes, and a reply carries the id of the panel that asked.
+// A pane whose text field has the focus says so (Typing), and then no
+// global key fires. Lists share one component (list: cursor, window,
+// navigation keys, mouse) and filters one field (filterField).
 package ui
 
 import (

@@ -1,5 +1,10 @@
 package ui
 
+// The share job: what runs off the update loop once the form is
+// submitted (list a prefix, sign, record in the ledger) and the export
+// of the links to a file. The panel only builds a signJob (job) and shows
+// the linksSignedMsg and exportedMsg that come back.
+
 import (
 	"bytes"
 	"context"
