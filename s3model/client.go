@@ -71,9 +71,6 @@ func (c *Client) Timeout() time.Duration { return c.timeout }
 // Store returns the store this client talks to.
 func (c *Client) Store() config.Store { return c.store }
 
-// Minio returns the underlying minio-go client.
-func (c *Client) Minio() *minio.Client { return c.mc }
-
 // Bucket is one bucket of the store.
 type Bucket struct {
 	Name    string

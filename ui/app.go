@@ -1,7 +1,19 @@
 // Package ui is s3share's terminal interface, built on Bubble Tea.
+//
+// The root Model owns one session (the store, clock, keys, styles,
+// clipboard, ledger, debug log, and what the user did so far) and hands it
+// to every pane. The browser is always there; panels (share, ledger,
+// versions, store picker) open on a stack above it through pushPanelMsg
+// and close through popPanelMsg, sent by the pane that wants them. Keys
+// and the mouse go to the top panel, else the browser; every other message
+// goes to all panes, and a reply carries the id of the panel that asked.
+// A pane whose text field has the focus says so (Typing), and then no
+// global key fires. Lists share one component (list: cursor, window,
+// navigation keys, mouse) and filters one field (filterField).
 package ui
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -12,7 +24,7 @@ import (
 	"github.com/s3share/s3share/config"
 	"github.com/s3share/s3share/internal/clip"
 	"github.com/s3share/s3share/keymap"
-	"github.com/s3share/s3share/s3model"
+	"github.com/s3share/s3share/presign"
 )
 
 // Minimum terminal size below which only a short notice is drawn.
@@ -26,7 +38,8 @@ var statusTTL = 5 * time.Second
 
 // Options configure the UI.
 type Options struct {
-	Client *s3model.Client
+	// Client is the store; *s3model.Client implements Store.
+	Client Store
 	Start  Location
 	Keys   keymap.KeyMap
 	// Banner is shown in the status line until something else is
@@ -39,37 +52,47 @@ type Options struct {
 	LedgerPath string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
-	// Printed collects the links made, for --print on exit; may be nil.
-	Printed *[]string
 	// Stores lets the user switch stores; nil when there is nothing to switch to.
 	Stores StoreSource
 }
 
-// now reads the configured clock.
-func (o *Options) now() time.Time {
-	if o.Now != nil {
-		return o.Now()
-	}
-	return time.Now()
-}
-
-// panel is a pane that opens over the browser and takes the keyboard
-// until it sends closePanelMsg.
-type panel interface {
+// pane is what the root lays out and routes messages to: the browser and
+// every panel.
+type pane interface {
 	Update(tea.Msg) tea.Cmd
 	View() string
 	SetSize(w, h int)
+	// Typing reports whether a text field has the focus. Then every key
+	// but ctrl+c goes to the field, and no global key fires.
+	Typing() bool
 	help.KeyMap
 }
 
-// Model is the root of the UI: it lays out the panes, routes keys to the
-// focused one and owns the status line.
+// panel is a pane that opens over the browser, on the root's stack. It
+// takes the keyboard until it asks to be popped.
+type panel interface {
+	pane
+	// ID is the panel's number in the session; replies to its requests
+	// and the request to pop it carry it.
+	ID() int
+}
+
+// panelBase is what every panel holds: its id and the session.
+type panelBase struct {
+	id int
+	s  *session
+}
+
+// ID is the panel's number in the session.
+func (b panelBase) ID() int { return b.id }
+
+// Model is the root of the UI: it lays out the panes, sends keys and the
+// mouse to the focused one (the top panel, else the browser), broadcasts
+// every other message and owns the status line.
 type Model struct {
-	env     *Options
-	keys    keymap.KeyMap
-	styles  *Styles
+	s       *session
 	browser browser
-	panel   panel // nil when the browser has the focus
+	stack   []panel // the open panels, the focused one last
 	help    help.Model
 	// showHelp replaces the pane with the full help screen.
 	showHelp bool
@@ -84,18 +107,19 @@ type Model struct {
 
 // New builds the root model.
 func New(opts Options) Model {
-	st := NewStyles()
+	// mime reads the system's type tables on its first call: do it here,
+	// before the program runs, not in an Update that opens a share panel.
+	presign.LoadTypes()
+	s := newSession(opts)
+	st := s.styles
 	h := help.New()
 	h.Styles.ShortKey = st.Status.Bold(true)
 	h.Styles.ShortDesc = st.Status
 	h.Styles.FullKey = st.Status.Bold(true)
 	h.Styles.FullDesc = st.Status
-	env := opts
 	m := Model{
-		env:     &env,
-		keys:    opts.Keys,
-		styles:  &st,
-		browser: newBrowser(opts.Client, opts.Keys, &st, opts.Start),
+		s:       s,
+		browser: newBrowser(s, opts.Start),
 		help:    h,
 		banner:  opts.Banner,
 	}
@@ -105,8 +129,12 @@ func New(opts Options) Model {
 	return m
 }
 
-// Run shows the UI until the user quits.
-func Run(opts Options) error { return run(New(opts)) }
+// Run shows the UI until the user quits and returns the links made.
+func Run(opts Options) ([]string, error) {
+	m := New(opts)
+	err := run(m)
+	return m.s.links, err
+}
 
 // run shows m full-screen, with the mouse, until the user quits.
 func run(m tea.Model) error {
@@ -117,7 +145,8 @@ func run(m tea.Model) error {
 // Init starts loading the first listing.
 func (m Model) Init() tea.Cmd { return m.initCmd }
 
-// Update routes messages: keys to the focused pane, the rest to all.
+// Update routes messages: keys and the mouse to the focused pane, the
+// rest to all panes.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
@@ -134,43 +163,29 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 
-	case openPanelMsg:
-		m.panel = msg.panel
-		m.layout()
+	case pushPanelMsg:
+		m.stack = append(slices.Clip(m.stack), msg.panel)
+		msg.panel.SetSize(m.width, m.paneHeight())
 		return m, msg.init
 
-	case closePanelMsg:
-		m.panel = nil
+	case popPanelMsg:
+		m.stack = slices.DeleteFunc(slices.Clone(m.stack), func(p panel) bool { return p.ID() == msg.id })
 		return m, nil
 
 	case copyMsg:
-		return m, copyCmd(m.env.Clipboard, msg.text, msg.what)
-
-	case shareMsg:
-		return m, openShare(m.env, m.styles, msg.targets)
-
-	case ledgerMsg:
-		return m, openLedger(m.env, m.styles)
-
-	case storesMsg:
-		p := &storePicker{keys: m.keys, st: m.styles, src: m.env.Stores, choices: msg.choices, err: msg.err}
-		m.panel = p
-		m.layout()
-		return m, nil
+		return m, copyCmd(m.s.clipboard, msg.text, msg.what)
 
 	case connectedMsg:
-		if p, ok := m.panel.(*storePicker); ok {
-			p.busy = false
-		}
+		cmd := m.broadcast(msg) // the picker that asked stops waiting
 		if msg.err != nil {
-			return m, m.setStatus(msg.choice.String()+": "+msg.err.Error(), true)
+			return m, tea.Batch(cmd, m.setStatus(msg.choice.String()+": "+msg.err.Error(), true))
 		}
 		// A new store: a new browser at its bucket list. The old one's
 		// listing is cancelled and its late pages are dropped with it.
 		m.browser.stop()
-		m.env.Client = msg.client
-		m.browser = newBrowser(msg.client, m.keys, m.styles, Location{})
-		m.panel = nil
+		m.s.client = msg.client
+		m.browser = newBrowser(m.s, Location{})
+		m.stack = nil
 		m.layout()
 		text := "connected to " + msg.choice.String()
 		for _, w := range msg.warnings {
@@ -179,52 +194,59 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(m.browser.start(), m.setStatus(text, len(msg.warnings) > 0))
 
 	case tea.MouseMsg:
-		if m.panel != nil {
-			return m, m.panel.Update(msg)
-		}
-		return m, m.browser.Update(msg)
+		return m, m.toFocused(msg)
 
 	case tea.KeyMsg:
-		if msg.Type == tea.KeyRunes {
-			// Typed or pasted text lands in fields that are drawn as
-			// they are: keep out what the sanitiser would escape.
-			if msg.Runes = typeable(msg.Runes); len(msg.Runes) == 0 {
-				return m, nil
-			}
-		}
-		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
-			return m.splitKeys(msg)
-		}
-		if key.Matches(msg, m.keys.App.Quit) && (m.panel == nil || msg.Type == tea.KeyCtrlC || !m.panelTyping()) {
-			m.browser.stop()
-			return m, tea.Quit
-		}
-		if m.showHelp {
-			m.showHelp = false // any key closes the help screen
-			return m, nil
-		}
-		m.status = ""
-		m.banner = ""
-		if m.panel != nil {
-			return m, m.panel.Update(msg)
-		}
-		if !m.browser.typing() {
-			switch {
-			case key.Matches(msg, m.keys.App.Help):
-				m.showHelp = true
-				return m, nil
-			case key.Matches(msg, m.keys.App.Stores):
-				return m, listStores(m.env.Stores)
-			}
-		}
-		return m, m.browser.Update(msg)
+		return m.key(msg)
 	}
-	var cmds []tea.Cmd
-	if m.panel != nil {
-		cmds = append(cmds, m.panel.Update(msg))
+	return m, m.broadcast(msg)
+}
+
+// broadcast hands msg to every pane; each takes what is its own.
+func (m *Model) broadcast(msg tea.Msg) tea.Cmd {
+	cmds := make([]tea.Cmd, 0, len(m.stack)+1)
+	for _, p := range m.stack {
+		cmds = append(cmds, p.Update(msg))
 	}
 	cmds = append(cmds, m.browser.Update(msg))
-	return m, tea.Batch(cmds...)
+	return tea.Batch(cmds...)
+}
+
+// key handles a key press. While the focused pane has a text field
+// focused, only ctrl+c is the root's; every other key is text.
+func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	if msg.Type == tea.KeyRunes {
+		// Typed or pasted text lands in fields that are drawn as
+		// they are: keep out what the sanitiser would escape.
+		if msg.Runes = typeable(msg.Runes); len(msg.Runes) == 0 {
+			return m, nil
+		}
+	}
+	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
+		return m.splitKeys(msg)
+	}
+	typing := m.typing()
+	if msg.Type == tea.KeyCtrlC || (!typing && key.Matches(msg, m.s.keys.App.Quit)) {
+		m.browser.stop()
+		return m, tea.Quit
+	}
+	if m.showHelp {
+		m.showHelp = false // any key closes the help screen
+		return m, nil
+	}
+	m.status = ""
+	m.banner = ""
+	if !typing && len(m.stack) == 0 {
+		// The browser's global keys.
+		switch {
+		case key.Matches(msg, m.s.keys.App.Help):
+			m.showHelp = true
+			return m, nil
+		case key.Matches(msg, m.s.keys.App.Stores):
+			return m, openStores(m.s)
+		}
+	}
+	return m, m.toFocused(msg)
 }
 
 // splitKeys handles keys typed faster than the terminal is read, which
@@ -240,11 +262,30 @@ func (m Model) splitKeys(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	return model, tea.Batch(cmds...)
 }
 
-// panelTyping reports whether the open panel has a text field focused,
-// where q is a letter rather than quit.
-func (m Model) panelTyping() bool {
-	t, ok := m.panel.(interface{ typing() bool })
-	return ok && t.typing()
+// toFocused hands msg to the focused pane. (Not through focused: a
+// pointer to the browser in an interface would move every Model that
+// Update gets onto the heap.)
+func (m *Model) toFocused(msg tea.Msg) tea.Cmd {
+	if n := len(m.stack); n > 0 {
+		return m.stack[n-1].Update(msg)
+	}
+	return m.browser.Update(msg)
+}
+
+// typing reports whether the focused pane has a text field focused.
+func (m *Model) typing() bool {
+	if n := len(m.stack); n > 0 {
+		return m.stack[n-1].Typing()
+	}
+	return m.browser.Typing()
+}
+
+// focused is the pane that gets the keys: the top panel, else the browser.
+func (m *Model) focused() pane {
+	if n := len(m.stack); n > 0 {
+		return m.stack[n-1]
+	}
+	return &m.browser
 }
 
 // setStatus shows a transient message and schedules its removal.
@@ -270,17 +311,9 @@ func (m *Model) paneHeight() int { return max(0, m.height-1-m.footerHeight()) }
 func (m *Model) layout() {
 	m.help.Width = m.width
 	m.browser.SetSize(m.width, m.paneHeight())
-	if m.panel != nil {
-		m.panel.SetSize(m.width, m.paneHeight())
+	for _, p := range m.stack {
+		p.SetSize(m.width, m.paneHeight())
 	}
-}
-
-// focused is the pane whose keys the footer shows.
-func (m *Model) focused() help.KeyMap {
-	if m.panel != nil {
-		return m.panel
-	}
-	return &m.browser
 }
 
 // View draws the screen.
@@ -295,10 +328,8 @@ func (m Model) View() string {
 	switch {
 	case m.showHelp:
 		s.WriteString(m.helpScreen())
-	case m.panel != nil:
-		s.WriteString(m.panel.View())
 	default:
-		s.WriteString(m.browser.View())
+		s.WriteString(m.focused().View())
 	}
 	s.WriteByte('\n')
 	s.WriteString(m.statusLine())
@@ -313,9 +344,9 @@ func (m Model) View() string {
 func (m Model) helpScreen() string {
 	full := m.help
 	full.ShowAll = true
-	lines := append([]string{m.styles.Title.Render("s3share — keys")}, strings.Split(full.View(m.focused()), "\n")...)
-	if m.banner != "" || m.env.Banner != "" {
-		lines = append(lines, "", safe(oneLine(m.env.Banner)))
+	lines := append([]string{m.s.styles.Title.Render("s3share — keys")}, strings.Split(full.View(m.focused()), "\n")...)
+	if m.banner != "" || m.s.banner != "" {
+		lines = append(lines, "", safe(oneLine(m.s.banner)))
 	}
 	return block(lines, m.width, m.paneHeight())
 }
@@ -339,13 +370,13 @@ func block(lines []string, w, h int) string {
 func (m Model) statusLine() string {
 	switch {
 	case m.status != "" && m.statusErr:
-		return m.styles.Error.Render(cut(safe(oneLine(m.status)), m.width))
+		return m.s.styles.Error.Render(cut(safe(oneLine(m.status)), m.width))
 	case m.status != "":
-		return m.styles.Status.Render(cut(safe(oneLine(m.status)), m.width))
+		return m.s.styles.Status.Render(cut(safe(oneLine(m.status)), m.width))
 	case m.banner != "" && m.browser.state != stateFailed:
 		// The banner (demo endpoint, config warnings) gives way to a
 		// listing error, which must not be hidden.
-		return m.styles.Warn.Render(cut(safe(oneLine(m.banner)), m.width))
+		return m.s.styles.Warn.Render(cut(safe(oneLine(m.banner)), m.width))
 	}
 	return m.browser.statusLine()
 }

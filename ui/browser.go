@@ -66,14 +66,6 @@ const (
 	stateFailed
 )
 
-type inputMode int
-
-const (
-	inputNone inputMode = iota
-	inputFilter
-	inputGoTo
-)
-
 // detailDelay is how long the cursor must rest on a row before its
 // details are fetched.
 const detailDelay = 150 * time.Millisecond
@@ -85,8 +77,9 @@ const wideWidth = 110
 // under one prefix. Only the rows on screen are rendered, so a prefix of
 // a million objects costs the same per frame as one of ten.
 type browser struct {
-	client *s3model.Client
-	keys   keymap.KeyMap
+	s      *session
+	client Store
+	keys   *keymap.KeyMap // the session's
 	st     *Styles
 	width  int
 	height int
@@ -106,22 +99,22 @@ type browser struct {
 	// want is the row to select as soon as it is loaded.
 	want string
 
-	cursor int
-	offset int
+	sel list
 
 	// view is the filtered and/or sorted order of the rows; nil when
 	// the rows show in natural order.
 	view      []s3model.ID
 	bucketIdx []int // the bucket list's filtered order
-	filter    string
+	filter    filterField
 	sortKey   s3model.SortKey
 	desc      bool
 	jobID     int
 	jobBusy   bool
 	jobDirty  bool
 
-	mode  inputMode
-	input textinput.Model
+	// goingTo is set while the go-to field has the keyboard.
+	goingTo bool
+	goTo    textinput.Model
 
 	marks map[s3model.ID]bool
 
@@ -139,20 +132,20 @@ type detailState struct {
 	loading bool
 }
 
-func newBrowser(client *s3model.Client, keys keymap.KeyMap, st *Styles, start Location) browser {
-	in := textinput.New()
-	in.Prompt = ""
-	in.CharLimit = 1024
+func newBrowser(s *session, start Location) browser {
 	return browser{
-		client:      client,
-		keys:        keys,
-		st:          st,
+		s:           s,
+		client:      s.client,
+		keys:        &s.keys,
+		st:          s.styles,
+		sel:         newList(&s.keys.Nav, 1), // below the header line
+		filter:      newFilterField(&s.keys, 1024),
 		loc:         start,
 		list:        &s3model.Listing{},
 		cache:       map[Location]*s3model.Listing{},
 		marks:       map[s3model.ID]bool{},
 		details:     map[string]detailState{},
-		input:       in,
+		goTo:        newTextField(1024),
 		showDetails: true,
 		spin:        spinner.New(spinner.WithSpinner(spinner.MiniDot)),
 	}
@@ -164,8 +157,8 @@ func (b *browser) SetSize(w, h int) {
 	b.clamp()
 }
 
-// typing reports whether a text field has the keyboard.
-func (b *browser) typing() bool { return b.mode != inputNone }
+// Typing reports whether the filter or the go-to field has the keyboard.
+func (b *browser) Typing() bool { return b.filter.Typing() || b.goingTo }
 
 // start begins loading the first location.
 func (b *browser) start() tea.Cmd {
@@ -182,11 +175,12 @@ func (b *browser) open(loc Location, want string) tea.Cmd {
 	b.buckets, b.bucketIdx = nil, nil
 	b.list = &s3model.Listing{}
 	b.view = nil
-	b.filter = ""
+	b.filter.clear()
 	b.marks = map[s3model.ID]bool{}
-	b.cursor, b.offset = 0, 0
+	b.sel.cursor, b.sel.offset = 0, 0
 	b.err = nil
 	b.resume = ""
+	b.clamp()
 	if cached, ok := b.cache[b.loc]; ok && b.loc.Bucket != "" {
 		b.reqID++
 		b.list = cached
@@ -221,14 +215,14 @@ func (b *browser) stop() {
 	}
 }
 
-func fetchBuckets(ctx context.Context, c *s3model.Client, reqID int) tea.Cmd {
+func fetchBuckets(ctx context.Context, c Store, reqID int) tea.Cmd {
 	return func() tea.Msg {
 		bs, err := c.ListBuckets(ctx)
 		return bucketsMsg{reqID: reqID, buckets: bs, err: err}
 	}
 }
 
-func fetchPage(ctx context.Context, c *s3model.Client, reqID int, loc Location, token string) tea.Cmd {
+func fetchPage(ctx context.Context, c Store, reqID int, loc Location, token string) tea.Cmd {
 	return func() tea.Msg {
 		p, err := c.ListPage(ctx, loc.Bucket, loc.Prefix, token)
 		return pageMsg{reqID: reqID, loc: loc, token: token, page: p, err: err}
@@ -298,7 +292,7 @@ func (b *browser) update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			return status(safe(oneLine(msg.err.Error())), true)
 		}
-		return openVersions(b.keys, b.st, msg)
+		return openVersions(b.s, msg)
 
 	case spinner.TickMsg:
 		if b.state != stateLoading {
@@ -312,8 +306,14 @@ func (b *browser) update(msg tea.Msg) tea.Cmd {
 		return b.mouse(msg)
 
 	case tea.KeyMsg:
-		if b.mode != inputNone {
-			return b.inputKey(msg)
+		if b.goingTo {
+			return b.goToKey(msg)
+		}
+		if ok, changed, cmd := b.filter.key(msg, &b.sel); ok {
+			if changed {
+				return tea.Batch(cmd, b.requestView())
+			}
+			return cmd
 		}
 		return b.key(msg)
 	}
@@ -331,9 +331,9 @@ func status(text string, isErr bool) tea.Cmd {
 func (b *browser) appendPage(p s3model.Page) {
 	before := b.list.NumPrefixes()
 	b.list.Add(p.Entries)
-	if added := b.list.NumPrefixes() - before; added > 0 && b.view == nil && b.cursor >= before && b.cursor > 0 {
-		b.cursor += added
-		b.offset += added
+	if added := b.list.NumPrefixes() - before; added > 0 && b.view == nil && b.sel.cursor >= before && b.sel.cursor > 0 {
+		b.sel.cursor += added
+		b.sel.offset += added
 	}
 	b.selectWanted()
 	b.clamp()
@@ -347,8 +347,8 @@ func (b *browser) selectWanted() {
 	if b.loc.Bucket == "" {
 		for i := 0; i < b.rowCount(); i++ {
 			if b.bucket(i).Name == b.want {
-				b.cursor, b.want = i, ""
-				b.center()
+				b.want = ""
+				b.center(i)
 				return
 			}
 		}
@@ -356,8 +356,8 @@ func (b *browser) selectWanted() {
 	}
 	if id, ok := b.list.Find(b.want); ok {
 		if i := b.indexOf(id); i >= 0 {
-			b.cursor, b.want = i, ""
-			b.center()
+			b.want = ""
+			b.center(i)
 		}
 	}
 }
@@ -398,7 +398,7 @@ func (b *browser) indexOf(id s3model.ID) int {
 
 // filterBuckets recomputes the bucket list's filtered order.
 func (b *browser) filterBuckets() {
-	m := s3model.NewMatcher(b.filter)
+	m := s3model.NewMatcher(b.filter.Value())
 	b.bucketIdx = b.bucketIdx[:0]
 	for i, bk := range b.buckets {
 		if m.Match([]byte(bk.Name)) {
@@ -410,7 +410,7 @@ func (b *browser) filterBuckets() {
 
 // needsView reports whether rows show in an order other than natural.
 func (b *browser) needsView() bool {
-	return b.filter != "" || b.sortKey != s3model.ByName || b.desc
+	return b.filter.Value() != "" || b.sortKey != s3model.ByName || b.desc
 }
 
 // requestView starts computing the filtered/sorted order off the update
@@ -435,7 +435,7 @@ func (b *browser) requestView() tea.Cmd {
 	}
 	b.jobBusy, b.jobDirty = true, false
 	b.jobID++
-	return viewJob(b.list.Snapshot(), b.jobID, b.filter, b.sortKey, b.desc)
+	return viewJob(b.list.Snapshot(), b.jobID, b.filter.Value(), b.sortKey, b.desc)
 }
 
 func viewJob(l *s3model.Listing, jobID int, filter string, key s3model.SortKey, desc bool) tea.Cmd {
@@ -477,20 +477,20 @@ func (b *browser) applyView(msg viewMsg) tea.Cmd {
 func (b *browser) restore(id s3model.ID, ok bool) {
 	if ok {
 		if i := b.indexOf(id); i >= 0 {
-			b.cursor = i
 			b.clamp()
+			b.sel.selectRow(i)
 			return
 		}
 	}
-	b.cursor = 0
 	b.clamp()
+	b.sel.selectRow(0)
 }
 
 func (b *browser) selectedID() (s3model.ID, bool) {
 	if b.loc.Bucket == "" || b.rowCount() == 0 {
 		return 0, false
 	}
-	return b.idAt(b.cursor), true
+	return b.idAt(b.sel.cursor), true
 }
 
 // selected returns the entry under the cursor.
@@ -508,7 +508,7 @@ func (b *browser) selectedKey() string {
 		return ""
 	}
 	if b.loc.Bucket == "" {
-		return b.bucket(b.cursor).Name
+		return b.bucket(b.sel.cursor).Name
 	}
 	e, _ := b.selected()
 	return b.loc.Bucket + "/" + b.loc.Prefix + e.Name
@@ -516,8 +516,8 @@ func (b *browser) selectedKey() string {
 
 func (b *browser) key(msg tea.KeyMsg) tea.Cmd {
 	k := b.keys
-	if navigate(msg, k.Nav, &b.cursor, b.rowCount(), b.listHeight()) {
-		b.clamp()
+	b.clamp()
+	if b.sel.navigate(msg) {
 		return nil
 	}
 	switch {
@@ -529,21 +529,11 @@ func (b *browser) key(msg tea.KeyMsg) tea.Cmd {
 		}
 		up, want := b.loc.parent()
 		return b.open(up, want)
-	case key.Matches(msg, k.App.Close):
-		if b.filter != "" {
-			b.filter = ""
-			return b.requestView()
-		}
-	case key.Matches(msg, k.Browse.Filter):
-		b.mode = inputFilter
-		b.input.SetValue(b.filter)
-		b.input.CursorEnd()
-		return b.input.Focus()
 	case key.Matches(msg, k.Browse.GoTo):
-		b.mode = inputGoTo
-		b.input.SetValue(b.loc.String())
-		b.input.CursorEnd()
-		return b.input.Focus()
+		b.goingTo = true
+		b.goTo.SetValue(b.loc.String())
+		b.goTo.CursorEnd()
+		return b.goTo.Focus()
 	case key.Matches(msg, k.Browse.Sort):
 		b.sortKey = (b.sortKey + 1) % 3
 		return tea.Batch(b.requestView(), status("sorted by "+b.sortLabel(), false))
@@ -560,13 +550,13 @@ func (b *browser) key(msg tea.KeyMsg) tea.Cmd {
 		return b.refresh()
 	case key.Matches(msg, k.Browse.Mark):
 		if e, ok := b.selected(); ok && !e.IsPrefix {
-			id := b.idAt(b.cursor)
+			id := b.idAt(b.sel.cursor)
 			if b.marks[id] {
 				delete(b.marks, id)
 			} else {
 				b.marks[id] = true
 			}
-			b.move(1)
+			b.sel.move(1)
 		}
 	case key.Matches(msg, k.Browse.MarkAll):
 		b.markAll()
@@ -583,7 +573,7 @@ func (b *browser) key(msg tea.KeyMsg) tea.Cmd {
 			return func() tea.Msg { return copyMsg{text: u, what: "object URL"} }
 		}
 	case key.Matches(msg, k.Share.Ledger):
-		return func() tea.Msg { return ledgerMsg{} }
+		return openLedger(b.s)
 	}
 	return nil
 }
@@ -603,7 +593,7 @@ func (b *browser) refresh() tea.Cmd {
 	want := ""
 	if b.rowCount() > 0 {
 		if b.loc.Bucket == "" {
-			want = b.bucket(b.cursor).Name
+			want = b.bucket(b.sel.cursor).Name
 		} else if e, ok := b.selected(); ok {
 			want = e.Name
 		}
@@ -663,7 +653,7 @@ func (b *browser) share() tea.Cmd {
 	if len(targets) == 0 {
 		return status("nothing to share here: pick an object or a prefix", true)
 	}
-	return func() tea.Msg { return shareMsg{targets: targets} }
+	return openShare(b.s, targets)
 }
 
 // versions lists the versions of the object under the cursor.
@@ -679,41 +669,26 @@ func (b *browser) versions() tea.Cmd {
 	}
 }
 
-// inputKey handles keys while the filter or go-to field has the keyboard.
-func (b *browser) inputKey(msg tea.KeyMsg) tea.Cmd {
+// goToKey handles keys while the go-to field has the keyboard.
+func (b *browser) goToKey(msg tea.KeyMsg) tea.Cmd {
 	switch msg.Type {
 	case tea.KeyEsc:
-		if b.mode == inputFilter {
-			b.filter = ""
-		}
-		b.mode = inputNone
-		b.input.Blur()
-		return b.requestView()
-	case tea.KeyEnter:
-		mode := b.mode
-		b.mode = inputNone
-		b.input.Blur()
-		if mode == inputGoTo {
-			return b.goTo(b.input.Value())
-		}
+		b.goingTo = false
+		b.goTo.Blur()
 		return nil
-	case tea.KeyUp, tea.KeyDown, tea.KeyPgUp, tea.KeyPgDown:
-		if b.mode == inputFilter {
-			return b.key(msg)
-		}
+	case tea.KeyEnter:
+		b.goingTo = false
+		b.goTo.Blur()
+		return b.goToPath(b.goTo.Value())
 	}
 	var cmd tea.Cmd
-	b.input, cmd = b.input.Update(msg)
-	if b.mode == inputFilter && b.input.Value() != b.filter {
-		b.filter = b.input.Value()
-		return tea.Batch(cmd, b.requestView())
-	}
+	b.goTo, cmd = b.goTo.Update(msg)
 	return cmd
 }
 
-// goTo opens a typed path: s3://bucket/prefix/, bucket/prefix/, or a full
-// key, which opens its prefix with the object selected.
-func (b *browser) goTo(in string) tea.Cmd {
+// goToPath opens a typed path: s3://bucket/prefix/, bucket/prefix/, or a
+// full key, which opens its prefix with the object selected.
+func (b *browser) goToPath(in string) tea.Cmd {
 	in = strings.TrimSpace(in)
 	if in == "" || in == "s3://" {
 		return b.open(Location{}, "")
@@ -727,25 +702,9 @@ func (b *browser) goTo(in string) tea.Cmd {
 }
 
 func (b *browser) mouse(msg tea.MouseMsg) tea.Cmd {
-	switch msg.Button {
-	case tea.MouseButtonWheelUp:
-		b.move(-3)
-	case tea.MouseButtonWheelDown:
-		b.move(3)
-	case tea.MouseButtonLeft:
-		if msg.Action != tea.MouseActionPress {
-			return nil
-		}
-		row := msg.Y - 1 // below the header line
-		if row < 0 || row >= b.listHeight() || msg.X >= b.listWidth() {
-			return nil
-		}
-		if i := b.offset + row; i < b.rowCount() {
-			if i == b.cursor {
-				return b.enter()
-			}
-			b.cursor = i
-		}
+	b.clamp()
+	if b.sel.mouse(msg) {
+		return b.enter()
 	}
 	return nil
 }
@@ -756,7 +715,7 @@ func (b *browser) enter() tea.Cmd {
 		return nil
 	}
 	if b.loc.Bucket == "" {
-		return b.open(Location{Bucket: b.bucket(b.cursor).Name}, "")
+		return b.open(Location{Bucket: b.bucket(b.sel.cursor).Name}, "")
 	}
 	e, _ := b.selected()
 	if !e.IsPrefix {
@@ -767,18 +726,18 @@ func (b *browser) enter() tea.Cmd {
 	return b.open(Location{Bucket: b.loc.Bucket, Prefix: b.loc.Prefix + e.Name}, "")
 }
 
-func (b *browser) move(d int) {
-	b.cursor += d
-	b.clamp()
+// clamp tells the list how many rows there are and how many fit, which
+// keeps the cursor on a row and the window around the cursor.
+func (b *browser) clamp() {
+	b.sel.width = b.listWidth()
+	b.sel.resize(b.rowCount(), b.listHeight())
 }
 
-// clamp keeps the cursor on a row and the window around the cursor.
-func (b *browser) clamp() { clampWindow(&b.cursor, &b.offset, b.rowCount(), b.listHeight()) }
-
-// center scrolls so the cursor sits mid-window.
-func (b *browser) center() {
-	b.offset = b.cursor - b.listHeight()/2
+// center puts the cursor on row i, scrolled to mid-window.
+func (b *browser) center(i int) {
 	b.clamp()
+	b.sel.selectRow(i)
+	b.sel.center()
 }
 
 // scheduleDetails asks for the selected object's details once the cursor

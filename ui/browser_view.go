@@ -77,16 +77,16 @@ func (b *browser) View() string {
 
 // header is the breadcrumb, or the field being typed into.
 func (b *browser) header() string {
-	switch b.mode {
-	case inputFilter:
-		return cut(b.st.Title.Render("/")+" "+b.input.View(), b.width)
-	case inputGoTo:
-		return cut(b.st.Title.Render("go to:")+" "+b.input.View(), b.width)
+	switch {
+	case b.filter.Typing():
+		return b.filter.View(b.st, b.width)
+	case b.goingTo:
+		return cut(b.st.Title.Render("go to:")+" "+b.goTo.View(), b.width)
 	}
 	crumb := safe(b.loc.String())
 	var tags []string
-	if b.filter != "" {
-		tags = append(tags, "filter "+safe(b.filter))
+	if f := b.filter.Value(); f != "" {
+		tags = append(tags, "filter "+safe(f))
 	}
 	if b.sortKey != s3model.ByName || b.desc {
 		tags = append(tags, "by "+b.sortLabel())
@@ -111,20 +111,18 @@ func (b *browser) sortLabel() string {
 func (b *browser) rows(w int) []string {
 	h := b.listHeight()
 	out := make([]string, 0, h)
-	n := b.rowCount()
-	if n == 0 && h > 0 {
+	if b.rowCount() == 0 && h > 0 {
 		out = append(out, b.emptyLines(w)...)
 		if len(out) > h {
 			out = out[:h]
 		}
 	}
-	for r := len(out); r < h; r++ {
-		i := b.offset + r
-		if i >= n {
-			out = append(out, strings.Repeat(" ", w))
-			continue
-		}
+	from, to := b.sel.window()
+	for i := from; i < min(to, b.rowCount()) && len(out) < h; i++ {
 		out = append(out, b.row(i, w))
+	}
+	for len(out) < h {
+		out = append(out, strings.Repeat(" ", w))
 	}
 	return out
 }
@@ -142,7 +140,7 @@ func (b *browser) emptyLines(w int) []string {
 		}
 	case b.state == stateLoading:
 		lines = []string{b.st.Dim.Render(cut("loading…", w))}
-	case b.filter != "":
+	case b.filter.Value() != "":
 		lines = []string{b.st.Dim.Render(cut("no names match the filter (esc clears it)", w))}
 	case b.state == stateDone && b.loc.Bucket == "":
 		lines = []string{b.st.Dim.Render(cut("no buckets", w))}
@@ -200,14 +198,14 @@ func (b *browser) row(i, w int) string {
 	if marked {
 		mark = "* "
 	}
-	if i == b.cursor {
+	if i == b.sel.cursor {
 		lead = "> "
 	}
 	out := lead + mark + line
 	if w < 5 {
 		out = cut(out, w)
 	}
-	if i == b.cursor {
+	if i == b.sel.cursor {
 		return b.st.Selected.Render(out)
 	}
 	return out
@@ -266,7 +264,7 @@ func (b *browser) statusLine() string {
 		parts = append(parts, plural(len(b.buckets), "bucket", "buckets"))
 	} else {
 		parts = append(parts, plural(b.list.NumObjects(), "object", "objects"), plural(b.list.NumPrefixes(), "prefix", "prefixes"))
-		if b.view != nil && b.filter != "" {
+		if b.view != nil && b.filter.Value() != "" {
 			parts = append(parts, groupThousands(len(b.view))+" shown")
 		}
 		if len(b.marks) > 0 {
@@ -290,7 +288,7 @@ func (b *browser) statusLine() string {
 // ShortHelp is the footer's help.
 func (b *browser) ShortHelp() []key.Binding {
 	k := b.keys
-	if b.mode != inputNone {
+	if b.Typing() {
 		return []key.Binding{k.Form.Submit, k.App.Close}
 	}
 	return []key.Binding{k.Browse.Open, k.Browse.Back, k.Share.Share, k.Browse.Filter, k.Browse.Details, k.App.Help, k.App.Quit}

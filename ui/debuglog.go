@@ -13,27 +13,83 @@ import (
 // exported, and the errors shown. It names buckets, prefixes and keys
 // (through the same sanitiser as the screen) but never credentials, links
 // or typed text: a link carries its signature and may carry a session token.
-func RunLogged(opts Options, w io.Writer) error {
+// The lines are written by a goroutine of their own, never by Update.
+func RunLogged(opts Options, w io.Writer) ([]string, error) {
 	m := newLogged(New(opts), w)
-	m.log.Printf("start at %s", safe(opts.Start.String()))
+	defer m.close()
+	m.m.s.log.printf("start at %s", safe(opts.Start.String()))
 	err := run(m)
 	if err != nil {
-		m.log.Printf("stop: %s", safe(oneLine(err.Error())))
+		m.m.s.log.printf("stop: %s", safe(oneLine(err.Error())))
 	} else {
-		m.log.Printf("stop")
+		m.m.s.log.printf("stop")
 	}
-	return err
+	return m.m.s.links, err
 }
 
-// loggedModel wraps the root model and logs what passes through it.
-type loggedModel struct {
-	m   Model
-	log *log.Logger
+// logBuffer is how many lines may wait for the writer; when it falls
+// further behind, lines are dropped (and counted) rather than blocking
+// the update loop.
+const logBuffer = 4096
+
+// debugLog hands formatted lines to a goroutine that writes them.
+type debugLog struct {
+	*log.Logger
+	lines   chan []byte
+	done    chan struct{}
+	dropped int // touched only by the update loop
 }
+
+func newDebugLog(w io.Writer) *debugLog {
+	l := &debugLog{lines: make(chan []byte, logBuffer), done: make(chan struct{})}
+	l.Logger = log.New(logQueue{l}, "", log.LstdFlags|log.Lmicroseconds)
+	go func() {
+		defer close(l.done)
+		for line := range l.lines {
+			w.Write(line) //nolint:errcheck // a debug log that fails is not worth stopping for
+		}
+	}()
+	return l
+}
+
+func (l *debugLog) printf(format string, args ...any) {
+	if l.dropped > 0 && len(l.lines) < cap(l.lines)/2 {
+		n := l.dropped
+		l.dropped = 0
+		l.Logger.Printf("(%d log lines dropped: the log file was too slow)", n)
+	}
+	l.Logger.Printf(format, args...)
+}
+
+// close writes what is queued and stops the writer.
+func (l *debugLog) close() {
+	close(l.lines)
+	<-l.done
+}
+
+// logQueue is the logger's writer: it queues a copy of each line.
+type logQueue struct{ l *debugLog }
+
+func (q logQueue) Write(p []byte) (int, error) {
+	select {
+	case q.l.lines <- append([]byte(nil), p...):
+	default:
+		q.l.dropped++
+	}
+	return len(p), nil
+}
+
+// loggedModel wraps the root model and logs what passes through it to
+// the session's log.
+type loggedModel struct{ m Model }
 
 func newLogged(m Model, w io.Writer) loggedModel {
-	return loggedModel{m: m, log: log.New(w, "", log.LstdFlags|log.Lmicroseconds)}
+	m.s.log = newDebugLog(w)
+	return loggedModel{m: m}
 }
+
+// close flushes the log.
+func (l loggedModel) close() { l.m.s.log.close() }
 
 func (l loggedModel) Init() tea.Cmd {
 	l.started(-1)
@@ -61,17 +117,17 @@ func (l loggedModel) started(before int) {
 	}
 	switch {
 	case b.loc.Bucket == "":
-		l.log.Printf("request %d: ListBuckets started", b.reqID)
+		l.m.s.log.printf("request %d: ListBuckets started", b.reqID)
 	case b.resume != "":
-		l.log.Printf("request %d: list %s resumed", b.reqID, safe(b.loc.String()))
+		l.m.s.log.printf("request %d: list %s resumed", b.reqID, safe(b.loc.String()))
 	default:
-		l.log.Printf("request %d: list %s started", b.reqID, safe(b.loc.String()))
+		l.m.s.log.printf("request %d: list %s started", b.reqID, safe(b.loc.String()))
 	}
 }
 
 // logMsg logs the messages that report an outcome.
 func (l loggedModel) logMsg(msg tea.Msg) {
-	pr := l.log.Printf
+	pr := l.m.s.log.printf
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		pr("terminal %d×%d", msg.Width, msg.Height)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -19,7 +20,8 @@ import (
 func TestDebugLog(t *testing.T) {
 	var buf bytes.Buffer
 	loc := Location{Bucket: "bkt", Prefix: "d\x1b[2J/"}
-	var m tea.Model = newLogged(New(Options{Start: loc, Keys: keymap.Default()}), &buf)
+	logged := newLogged(New(Options{Start: loc, Keys: keymap.Default()}), &buf)
+	var m tea.Model = logged
 	m.Init()
 	for _, msg := range []tea.Msg{
 		tea.WindowSizeMsg{Width: 80, Height: 24},
@@ -34,6 +36,7 @@ func TestDebugLog(t *testing.T) {
 	} {
 		m, _ = m.Update(msg)
 	}
+	logged.close() // the lines are written off the update loop
 	log := buf.String()
 	for _, want := range []string{
 		`request 1: list s3://bkt/d\x1b[2J/ started`, "terminal 80×24", "6 entries, done=false",
@@ -49,5 +52,37 @@ func TestDebugLog(t *testing.T) {
 		if strings.Contains(log, never) {
 			t.Errorf("the log holds %q:\n%s", never, log)
 		}
+	}
+}
+
+// stuckWriter blocks every write until released.
+type stuckWriter struct {
+	release chan struct{}
+	buf     bytes.Buffer
+}
+
+func (w *stuckWriter) Write(p []byte) (int, error) {
+	<-w.release
+	return w.buf.Write(p)
+}
+
+// TestDebugLogNeverBlocksUpdate: a log file that does not take writes
+// does not hold up the update loop; what did not fit is counted.
+func TestDebugLogNeverBlocksUpdate(t *testing.T) {
+	w := &stuckWriter{release: make(chan struct{})}
+	logged := newLogged(New(Options{Start: Location{Bucket: "bkt"}, Keys: keymap.Default()}), w)
+	var m tea.Model = logged
+	for i := range 3 * logBuffer {
+		m, _ = m.Update(tea.WindowSizeMsg{Width: 80 + i%7, Height: 24})
+	}
+	close(w.release)
+	q := logged.m.s.log.lines
+	for deadline := time.Now().Add(10 * time.Second); len(q) >= cap(q)/2 && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
+	}
+	m, _ = m.Update(tea.WindowSizeMsg{Width: 80, Height: 24}) // room again: the drop is reported
+	logged.close()
+	if !strings.Contains(w.buf.String(), "log lines dropped") {
+		t.Errorf("the dropped lines are not reported:\n%.300s", w.buf.String())
 	}
 }

@@ -42,6 +42,13 @@ func send(t *testing.T, m tea.Model, msg tea.Msg) tea.Model {
 
 func drain(t *testing.T, m tea.Model, cmd tea.Cmd) tea.Model {
 	t.Helper()
+	m, _ = drainQuit(t, m, cmd)
+	return m
+}
+
+// drainQuit is drain that also reports whether a command quit.
+func drainQuit(t *testing.T, m tea.Model, cmd tea.Cmd) (_ tea.Model, quit bool) {
+	t.Helper()
 	queue := []tea.Cmd{cmd}
 	for steps := 0; len(queue) > 0; steps++ {
 		if steps > 10000 {
@@ -53,7 +60,9 @@ func drain(t *testing.T, m tea.Model, cmd tea.Cmd) tea.Model {
 			continue
 		}
 		switch msg := runCmd(c).(type) {
-		case nil, spinner.TickMsg, clearStatusMsg, tea.QuitMsg, ledgerTickMsg:
+		case tea.QuitMsg:
+			quit = true
+		case nil, spinner.TickMsg, clearStatusMsg, ledgerTickMsg:
 		case tea.BatchMsg:
 			queue = append(queue, msg...)
 		default:
@@ -62,7 +71,7 @@ func drain(t *testing.T, m tea.Model, cmd tea.Cmd) tea.Model {
 			queue = append(queue, next)
 		}
 	}
-	return m
+	return m, quit
 }
 
 func runCmd(c tea.Cmd) tea.Msg {

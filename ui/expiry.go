@@ -3,10 +3,8 @@ package ui
 import (
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -27,23 +25,6 @@ type expiryChoice struct {
 	preset time.Duration
 	text   string
 }
-
-// lastExpiry remembers the expiry last used to sign, per running UI (its
-// *Options), so that the next share panel starts on it. Each UI keeps one
-// small entry for the life of the process. It is only touched from the
-// update loop; the map is a sync.Map so that tests running UIs side by
-// side stay race-free.
-var lastExpiry sync.Map // *Options → expiryChoice
-
-func rememberedExpiry(env *Options) *expiryChoice {
-	if v, ok := lastExpiry.Load(env); ok {
-		c := v.(expiryChoice)
-		return &c
-	}
-	return nil
-}
-
-func rememberExpiry(env *Options, c expiryChoice) { lastExpiry.Store(env, c) }
 
 // pickKeys choose a preset by its number.
 var pickKeys = key.NewBinding(
@@ -83,11 +64,8 @@ func newExpiryPicker(prefs config.Prefs, last *expiryChoice) expiryPicker {
 			slices.Sort(presets)
 		}
 	}
-	in := textinput.New()
-	in.Prompt = ""
+	in := newTextField(64)
 	in.Placeholder = "90m, 2d, 2026-12-24T18:00"
-	in.CharLimit = 64
-	in.Cursor.SetMode(cursor.CursorStatic)
 	p := expiryPicker{presets: presets, input: in}
 	p.sel = max(0, slices.Index(presets, want))
 	if last != nil {
@@ -149,6 +127,14 @@ func (p *expiryPicker) value(now time.Time) (presign.Expiry, error) {
 		return presign.In(p.presets[p.sel]), nil
 	}
 	return presign.ParseExpiry(p.input.Value(), now)
+}
+
+// text is the chosen expiry as typed, or the preset written the same way.
+func (p *expiryPicker) text() string {
+	if p.isCustom() {
+		return p.input.Value()
+	}
+	return presign.FormatDuration(p.presets[p.sel])
 }
 
 // choice is what to remember of the selection.

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/s3share/s3share/keymap"
 	"strings"
 	"testing"
 	"time"
@@ -91,12 +92,13 @@ func TestExpiryPickerValidation(t *testing.T) {
 }
 
 func TestExpiryMemoryIsPerUI(t *testing.T) {
-	a, b := &Options{}, &Options{}
-	rememberExpiry(a, expiryChoice{preset: 24 * time.Hour})
-	if got := rememberedExpiry(a); got == nil || got.preset != 24*time.Hour {
-		t.Errorf("a remembers %+v", got)
+	a, b := New(Options{Keys: keymap.Default()}), New(Options{Keys: keymap.Default()})
+	a.s.lastExpiry = &expiryChoice{preset: 24 * time.Hour}
+	target := []ShareTarget{{Bucket: "b", Key: "k"}}
+	if p := newSharePanel(a.s, target); p.expiry.presets[p.expiry.sel] != 24*time.Hour {
+		t.Errorf("a's share panel starts on %v", p.expiry.presets[p.expiry.sel])
 	}
-	if got := rememberedExpiry(b); got != nil {
-		t.Errorf("b remembers %+v from a", got)
+	if p := newSharePanel(b.s, target); p.expiry.presets[p.expiry.sel] != time.Hour {
+		t.Errorf("b's share panel starts on %v, from a", p.expiry.presets[p.expiry.sel])
 	}
 }

@@ -26,9 +26,7 @@ func TestExportNeverOverwritesWithoutConfirmation(t *testing.T) {
 
 	d := newDriver(t, st, t.TempDir())
 	d.resize(120, 40)
-	d.run(func() tea.Msg {
-		return shareMsg{targets: []ShareTarget{{Bucket: st.buckets[0], Key: "a.txt"}, {Bucket: st.buckets[0], Key: "b.csv"}}}
-	})
+	d.run(shareCmd(d.m, ShareTarget{Bucket: st.buckets[0], Key: "a.txt"}, ShareTarget{Bucket: st.buckets[0], Key: "b.csv"}))
 	d.key(keyFor("enter"))
 	if v := d.m.View(); !strings.Contains(v, "a.txt") || !strings.Contains(v, "b.csv") {
 		t.Fatalf("no links after signing:\n%s", v)

@@ -38,8 +38,8 @@ func TestHostileSharePanelAndLedger(t *testing.T) {
 			d.resize(w, h)
 			share := func(targets ...ShareTarget) {
 				t.Helper()
-				d.run(func() tea.Msg { return shareMsg{targets: targets} })
-				if _, ok := d.m.(Model).panel.(*sharePanel); !ok {
+				d.run(shareCmd(d.m, targets...))
+				if _, ok := topPanel(d.m).(*sharePanel); !ok {
 					t.Fatalf("the share panel did not open for %q:\n%s", targets[0].Key, d.m.View())
 				}
 			}
@@ -107,7 +107,7 @@ func TestHostileSharePanelAndLedger(t *testing.T) {
 			f.Close()
 
 			d.key(keyFor("H"))
-			if _, ok := d.m.(Model).panel.(*ledgerPanel); !ok {
+			if _, ok := topPanel(d.m).(*ledgerPanel); !ok {
 				t.Fatalf("the ledger view did not open:\n%s", d.m.View())
 			}
 			for i := 0; i < 3*len(hostile)+5; i++ {

@@ -201,7 +201,7 @@ func TestHostileVersionsAndStorePicker(t *testing.T) {
 		for i, s := range hostile {
 			m := offline(t, Location{Bucket: "bkt", Prefix: "d/"}, w, h, fixedEntries())
 			m = settle(t, m, versionsMsg{bucket: "bkt", key: s, versions: versions})
-			if _, ok := m.(Model).panel.(*versionsPanel); !ok {
+			if _, ok := topPanel(m).(*versionsPanel); !ok {
 				t.Fatalf("the versions panel did not open")
 			}
 			for range versions {
@@ -210,7 +210,7 @@ func TestHostileVersionsAndStorePicker(t *testing.T) {
 			}
 			m = settle(t, m, tea.KeyMsg{Type: tea.KeyEsc})
 
-			m, _ = m.Update(storesMsg{choices: choices, err: errors.New("~/.mc/config.json: " + s)})
+			m, _ = m.Update(pushPanelMsg{panel: newStorePicker(m.(Model).s, 1000+i, choices, errors.New("~/.mc/config.json: "+s))})
 			for range choices {
 				checkView(t, fmt.Sprintf("store picker, error %d", i), m, w, h)
 				m, _ = m.Update(keyMsg("down"))

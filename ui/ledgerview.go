@@ -5,9 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
@@ -27,7 +25,7 @@ const (
 // ledgerPanel shows the share ledger: the active links first, their
 // remaining time counting down, then the expired ones, greyed.
 type ledgerPanel struct {
-	id        int
+	panelBase
 	keys      keymap.KeyMap
 	st        *Styles
 	path      string
@@ -41,12 +39,8 @@ type ledgerPanel struct {
 	recs    []ledger.Record // active first, then expired; newest first in each
 	nActive int
 	view    []int // indices into recs that pass the filter
-	cursor  int   // index into view
-	offset  int
-
-	filtering bool
-	input     textinput.Model
-	filter    string
+	sel     list  // over view
+	filter  filterField
 
 	msg    string
 	msgErr bool
@@ -55,28 +49,25 @@ type ledgerPanel struct {
 }
 
 // openLedger opens the share ledger view.
-func openLedger(env *Options, st *Styles) tea.Cmd {
-	if env.LedgerPath == "" {
+func openLedger(s *session) tea.Cmd {
+	if s.ledgerPath == "" {
 		return status("the share ledger is off: no ledger file is configured", true)
 	}
-	p := newLedgerPanel(env, st)
-	return func() tea.Msg { return openPanelMsg{panel: p, init: tea.Batch(p.load(), p.tick())} }
+	p := newLedgerPanel(s)
+	return pushPanel(p, tea.Batch(p.load(), p.tick()))
 }
 
-func newLedgerPanel(env *Options, st *Styles) *ledgerPanel {
-	in := textinput.New()
-	in.Prompt = ""
-	in.CharLimit = 256
-	in.Cursor.SetMode(cursor.CursorStatic)
+func newLedgerPanel(s *session) *ledgerPanel {
 	return &ledgerPanel{
-		id:        nextPanelID(),
-		keys:      env.Keys,
-		st:        st,
-		path:      env.LedgerPath,
-		clipboard: env.Clipboard,
-		clock:     env.now,
-		now:       env.now(),
-		input:     in,
+		panelBase: panelBase{id: s.nextID(), s: s},
+		keys:      s.keys,
+		st:        s.styles,
+		path:      s.ledgerPath,
+		clipboard: s.clipboard,
+		clock:     s.clock,
+		now:       s.now(),
+		sel:       newList(&s.keys.Nav, 2), // below the title and the column names
+		filter:    newFilterField(&s.keys, 256),
 	}
 }
 
@@ -100,12 +91,13 @@ func (p *ledgerPanel) tick() tea.Cmd {
 	return tea.Tick(ledgerTick, func(t time.Time) tea.Msg { return ledgerTickMsg{id: id, t: t} })
 }
 
-func (p *ledgerPanel) typing() bool { return p.filtering }
+// Typing reports whether the filter has the keyboard.
+func (p *ledgerPanel) Typing() bool { return p.filter.Typing() }
 
 // SetSize gives the panel its size.
 func (p *ledgerPanel) SetSize(w, h int) {
 	p.width, p.height = w, h
-	p.input.Width = max(1, w-3)
+	p.filter.setWidth(w - 3)
 	p.clamp()
 }
 
@@ -121,7 +113,7 @@ func (p *ledgerPanel) Update(msg tea.Msg) tea.Cmd {
 		p.now = p.clock()
 		p.sort()
 		p.refilter()
-		p.cursor, p.offset = 0, 0
+		p.sel.cursor, p.sel.offset = 0, 0
 		return nil
 	case ledgerTickMsg:
 		if msg.id != p.id {
@@ -147,10 +139,14 @@ func (p *ledgerPanel) Update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case tea.MouseMsg:
-		return p.mouse(msg)
+		p.sel.mouse(msg) // a click selects; enter copies
+		return nil
 	case tea.KeyMsg:
-		if p.filtering {
-			return p.filterKey(msg)
+		if ok, changed, cmd := p.filter.key(msg, &p.sel); ok {
+			if changed {
+				p.refilter()
+			}
+			return cmd
 		}
 		return p.key(msg)
 	}
@@ -159,71 +155,16 @@ func (p *ledgerPanel) Update(msg tea.Msg) tea.Cmd {
 
 func (p *ledgerPanel) key(msg tea.KeyMsg) tea.Cmd {
 	k := p.keys
-	if navigate(msg, k.Nav, &p.cursor, len(p.view), p.listHeight()) {
-		p.clamp()
+	if p.sel.navigate(msg) {
 		return nil
 	}
 	switch {
 	case key.Matches(msg, k.App.Close):
-		if p.filter != "" {
-			p.filter = ""
-			p.input.SetValue("")
-			p.refilter()
-			return nil
-		}
-		return closePanel
-	case key.Matches(msg, k.Browse.Filter):
-		p.filtering = true
-		p.input.SetValue(p.filter)
-		p.input.CursorEnd()
-		p.input.Focus()
+		return popPanel(p.id)
 	case key.Matches(msg, k.Form.Submit):
 		return p.copySelected()
 	case key.Matches(msg, k.Share.Delete):
 		return p.removeSelected()
-	}
-	return nil
-}
-
-func (p *ledgerPanel) filterKey(msg tea.KeyMsg) tea.Cmd {
-	switch msg.Type {
-	case tea.KeyEsc:
-		p.filtering = false
-		p.input.Blur()
-		p.input.SetValue("")
-		p.filter = ""
-		p.refilter()
-		return nil
-	case tea.KeyEnter:
-		p.filtering = false
-		p.input.Blur()
-		return nil
-	case tea.KeyUp, tea.KeyDown, tea.KeyPgUp, tea.KeyPgDown:
-		return p.key(msg)
-	}
-	var cmd tea.Cmd
-	p.input, cmd = p.input.Update(msg)
-	if v := p.input.Value(); v != p.filter {
-		p.filter = v
-		p.refilter()
-	}
-	return cmd
-}
-
-func (p *ledgerPanel) mouse(msg tea.MouseMsg) tea.Cmd {
-	switch msg.Button {
-	case tea.MouseButtonWheelUp:
-		p.move(-3)
-	case tea.MouseButtonWheelDown:
-		p.move(3)
-	case tea.MouseButtonLeft:
-		if msg.Action != tea.MouseActionPress {
-			return nil
-		}
-		row := msg.Y - 2 // below the title and the column names
-		if row >= 0 && row < p.listHeight() && p.offset+row < len(p.view) {
-			p.cursor = p.offset + row
-		}
 	}
 	return nil
 }
@@ -258,7 +199,7 @@ func (p *ledgerPanel) sort() {
 		p.refilter()
 		for i, ri := range p.view {
 			if sameRecord(p.recs[ri], sel) {
-				p.cursor = i
+				p.sel.cursor = i
 			}
 		}
 		p.clamp()
@@ -270,7 +211,7 @@ func sameRecord(a, b ledger.Record) bool { return a.URL == b.URL && a.Time.Equal
 // refilter recomputes which records the filter lets through.
 func (p *ledgerPanel) refilter() {
 	p.view = p.view[:0]
-	q := strings.ToLower(strings.TrimSpace(p.filter))
+	q := strings.ToLower(strings.TrimSpace(p.filter.Value()))
 	for i, r := range p.recs {
 		if q == "" || strings.Contains(strings.ToLower(r.Method+" "+r.S3Path()+" "+r.Store), q) {
 			p.view = append(p.view, i)
@@ -280,18 +221,13 @@ func (p *ledgerPanel) refilter() {
 }
 
 func (p *ledgerPanel) selected() (ledger.Record, bool) {
-	if p.cursor < 0 || p.cursor >= len(p.view) {
+	if p.sel.cursor < 0 || p.sel.cursor >= len(p.view) {
 		return ledger.Record{}, false
 	}
-	return p.recs[p.view[p.cursor]], true
+	return p.recs[p.view[p.sel.cursor]], true
 }
 
-func (p *ledgerPanel) move(d int) {
-	p.cursor += d
-	p.clamp()
-}
-
-func (p *ledgerPanel) clamp() { clampWindow(&p.cursor, &p.offset, len(p.view), p.listHeight()) }
+func (p *ledgerPanel) clamp() { p.sel.resize(len(p.view), p.listHeight()) }
 
 // copySelected copies the selected link again, unless it has expired.
 func (p *ledgerPanel) copySelected() tea.Cmd {
@@ -381,8 +317,9 @@ func (p *ledgerPanel) View() string {
 	case len(p.view) == 0:
 		lines = append(lines, p.st.Dim.Render(cut("no links match the filter (esc clears it)", w)))
 	}
-	for r := 0; r < lh && p.offset+r < len(p.view) && len(lines) < 2+lh; r++ {
-		lines = append(lines, p.row(p.offset+r, showMade))
+	from, to := p.sel.window()
+	for i := from; i < to && len(lines) < 2+lh; i++ {
+		lines = append(lines, p.row(i, showMade))
 	}
 	for len(lines) < 2+lh {
 		lines = append(lines, "")
@@ -400,15 +337,15 @@ func (p *ledgerPanel) View() string {
 
 func (p *ledgerPanel) titleLine() string {
 	w := p.width
-	if p.filtering {
-		return cut(p.st.Title.Render("/")+" "+p.input.View(), w)
+	if p.filter.Typing() {
+		return p.filter.View(p.st, w)
 	}
 	t := "Share ledger"
 	if p.loaded && p.err == nil {
 		t += " · " + groupThousands(p.nActive) + " active · " + groupThousands(len(p.recs)-p.nActive) + " expired"
 	}
-	if p.filter != "" {
-		t += " · filter " + safe(p.filter)
+	if f := p.filter.Value(); f != "" {
+		t += " · filter " + safe(f)
 	}
 	return p.st.Title.Render(cut(t, w))
 }
@@ -431,14 +368,14 @@ func (p *ledgerPanel) row(i int, showMade bool) string {
 		where += "*"
 	}
 	lead := "  "
-	if i == p.cursor {
+	if i == p.sel.cursor {
 		lead = "> "
 	}
 	line = lead + line
 	line += fit(safe(where), max(1, w-len(line)))
 	line = cut(line, w)
 	switch {
-	case i == p.cursor:
+	case i == p.sel.cursor:
 		return p.st.Selected.Render(line)
 	case !active:
 		return p.st.Dim.Render(line)
@@ -488,7 +425,7 @@ func (p *ledgerPanel) messageLine() string {
 // ShortHelp is the footer's help.
 func (p *ledgerPanel) ShortHelp() []key.Binding {
 	k := p.keys
-	if p.filtering {
+	if p.filter.Typing() {
 		return []key.Binding{k.Form.Submit, k.App.Close}
 	}
 	return []key.Binding{k.Nav.Up, k.Nav.Down, withHelp(k.Form.Submit, "copy again"), k.Share.Delete, k.Browse.Filter, k.App.Close}

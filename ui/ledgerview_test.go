@@ -53,7 +53,7 @@ func openLedgerView(t *testing.T, w, h int, path string, clock *testClock, cb *r
 
 func ledgerPanelOf(t *testing.T, m tea.Model) *ledgerPanel {
 	t.Helper()
-	p, ok := m.(Model).panel.(*ledgerPanel)
+	p, ok := topPanel(m).(*ledgerPanel)
 	if !ok {
 		t.Fatalf("the ledger view is not open:\n%s", m.View())
 	}
@@ -205,14 +205,13 @@ func TestLedgerViewLifecycle(t *testing.T) {
 		t.Errorf("a is still listed: %v", got)
 	}
 	m = press(t, m, "esc")
-	if m.(Model).panel != nil {
+	if topPanel(m) != nil {
 		t.Error("esc did not close the ledger view")
 	}
 }
 
 func TestLedgerViewOffAndEmptyAndBroken(t *testing.T) {
-	st := NewStyles()
-	msg := openLedger(&Options{Keys: keymap.Default()}, &st)()
+	msg := openLedger(newSession(Options{Keys: keymap.Default()}))()
 	if s, ok := msg.(statusMsg); !ok || !s.err || !strings.Contains(s.text, "the share ledger is off") {
 		t.Errorf("no ledger path: %#v", msg)
 	}

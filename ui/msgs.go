@@ -59,25 +59,28 @@ type statusMsg struct {
 // clearStatusMsg clears the status line if it still shows message id.
 type clearStatusMsg struct{ id int }
 
-// openPanelMsg asks the root to open a panel over the browser.
-type openPanelMsg struct {
+// pushPanelMsg asks the root to open a panel on top of the stack; init
+// is its first command.
+type pushPanelMsg struct {
 	panel panel
 	init  tea.Cmd
 }
 
-// closePanelMsg closes the open panel.
-type closePanelMsg struct{}
+// popPanelMsg asks the root to close the panel with the id.
+type popPanelMsg struct{ id int }
+
+// pushPanel opens p over the panes.
+func pushPanel(p panel, init tea.Cmd) tea.Cmd {
+	return func() tea.Msg { return pushPanelMsg{panel: p, init: init} }
+}
+
+// popPanel closes the panel with the id.
+func popPanel(id int) tea.Cmd {
+	return func() tea.Msg { return popPanelMsg{id: id} }
+}
 
 // copyMsg asks the root to put text on the clipboard.
 type copyMsg struct {
 	text string
 	what string // what the text is, for the status line ("s3:// URI")
 }
-
-// shareMsg asks the root to open the share panel for targets.
-type shareMsg struct {
-	targets []ShareTarget
-}
-
-// ledgerMsg asks the root to open the share ledger.
-type ledgerMsg struct{}

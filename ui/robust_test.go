@@ -239,8 +239,8 @@ func (d *driver) check() {
 		switch {
 		case m.showHelp:
 			d.seen["help"]++
-		case m.panel != nil:
-			d.seen[fmt.Sprintf("%T", m.panel)]++
+		case topPanel(m) != nil:
+			d.seen[fmt.Sprintf("%T", topPanel(m))]++
 		case m.browser.loc.Bucket == "":
 			d.seen["bucket list"]++
 		default:
@@ -341,13 +341,13 @@ func (d *driver) unstuck() {
 	d.resize(80, 24)
 	for i := 0; i < 8; i++ {
 		m := d.m.(Model)
-		if m.panel == nil && !m.showHelp && !m.browser.typing() {
+		if topPanel(m) == nil && !m.showHelp && !m.browser.Typing() {
 			break
 		}
 		d.key(tea.KeyMsg{Type: tea.KeyEsc})
 	}
 	m := d.m.(Model)
-	if m.panel != nil || m.showHelp || m.browser.typing() {
+	if topPanel(m) != nil || m.showHelp || m.browser.Typing() {
 		d.fail(fmt.Sprintf("eight presses of esc did not return to the browser:\n%s", m.View()))
 	}
 	_, cmd := d.m.Update(tea.KeyMsg{Type: tea.KeyCtrlC})

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"sync/atomic"
 	"time"
 
 	"github.com/s3share/s3share/internal/clip"
@@ -13,16 +12,11 @@ import (
 // the panel that asked for it, so a reply reaching a panel opened later
 // (or a closed panel's timer) is dropped.
 
-// panelIDs numbers the share panels and ledger views of this process.
-var panelIDs atomic.Int64
-
-func nextPanelID() int { return int(panelIDs.Add(1)) }
-
 // linksSignedMsg carries the links one Enter of the share panel made.
 type linksSignedMsg struct {
 	id      int
 	results []presign.Result
-	// capped is set when a recursive listing stopped at maxRecursive.
+	// capped is set when a recursive listing stopped at presign.MaxRecursive.
 	capped bool
 	// ledgerErr is set when the links were made but not recorded.
 	ledgerErr error

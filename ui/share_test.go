@@ -39,9 +39,13 @@ type recordingClipboard struct {
 	res    clip.Result
 }
 
-func (c *recordingClipboard) Copy(text string) clip.Result {
+func (c *recordingClipboard) Copy(values ...string) clip.Result {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	text, err := clip.Join(values) // the rule every clipboard keeps
+	if err != nil {
+		return clip.Result{Methods: []clip.Method{clip.MethodNone}, Message: "not copied — link shown below", Err: err}
+	}
 	c.copied = append(c.copied, text)
 	return c.res
 }
@@ -97,16 +101,19 @@ func typeText(t *testing.T, m tea.Model, s string) tea.Model {
 
 // shareEnv is what a share test sets up around the model.
 type shareEnv struct {
-	clip    *recordingClipboard
-	ledger  string
-	printed *[]string
+	clip   *recordingClipboard
+	ledger string
+	s      *session
 }
+
+// printed is the links the UI would print on exit.
+func (e shareEnv) printed() []string { return e.s.links }
 
 // startShare builds the root model with a clipboard, a ledger and the
 // printed-links list, and loads loc.
 func startShare(t *testing.T, c *s3model.Client, loc Location, w, h int, opts Options) (tea.Model, shareEnv) {
 	t.Helper()
-	env := shareEnv{clip: nativeOK(), ledger: filepath.Join(t.TempDir(), "state", "shares.jsonl"), printed: new([]string)}
+	env := shareEnv{clip: nativeOK(), ledger: filepath.Join(t.TempDir(), "state", "shares.jsonl")}
 	opts.Client, opts.Start, opts.Keys = c, loc, keymap.Default()
 	if opts.Clipboard == nil {
 		opts.Clipboard = env.clip
@@ -115,15 +122,16 @@ func startShare(t *testing.T, c *s3model.Client, loc Location, w, h int, opts Op
 		opts.LedgerPath = env.ledger
 	}
 	env.ledger = opts.LedgerPath
-	opts.Printed = env.printed
-	m := tea.Model(New(opts))
+	root := New(opts)
+	env.s = root.s
+	m := tea.Model(root)
 	m = send(t, m, tea.WindowSizeMsg{Width: w, Height: h})
 	return drain(t, m, m.Init()), env
 }
 
 func sharePanelOf(t *testing.T, m tea.Model) *sharePanel {
 	t.Helper()
-	p, ok := m.(Model).panel.(*sharePanel)
+	p, ok := topPanel(m).(*sharePanel)
 	if !ok {
 		t.Fatalf("the share panel is not open; the screen is:\n%s", m.View())
 	}
@@ -215,7 +223,7 @@ func TestShareGetOneDay(t *testing.T) {
 	if !strings.Contains(v, "link copied (native)") {
 		t.Errorf("clipboard report missing:\n%s", v)
 	}
-	if got := *env.printed; len(got) != 1 || got[0] != link {
+	if got := env.printed(); len(got) != 1 || got[0] != link {
 		t.Errorf("printed links %q, want the link", got)
 	}
 	recs := ledgerRecords(t, env.ledger)
@@ -237,7 +245,7 @@ func TestShareGetOneDay(t *testing.T) {
 		t.Errorf("%d copies after enter on the result, want 2", n)
 	}
 	m = press(t, m, "esc")
-	if m.(Model).panel != nil {
+	if topPanel(m) != nil {
 		t.Fatal("esc did not close the result")
 	}
 
@@ -388,7 +396,7 @@ func TestShareEscNeverSigns(t *testing.T) {
 		{"s", "down", "5", "9", "esc"}, // esc from the custom field
 	} {
 		m = press(t, m, keys...)
-		if m.(Model).panel != nil {
+		if topPanel(m) != nil {
 			t.Fatalf("%v: the panel is still open:\n%s", keys, m.View())
 		}
 	}
@@ -398,8 +406,8 @@ func TestShareEscNeverSigns(t *testing.T) {
 	if recs := ledgerRecords(t, env.ledger); len(recs) != 0 {
 		t.Errorf("the ledger holds %d records", len(recs))
 	}
-	if len(*env.printed) != 0 {
-		t.Errorf("printed %q", *env.printed)
+	if len(env.printed()) != 0 {
+		t.Errorf("printed %q", env.printed())
 	}
 	if v := m.View(); !strings.Contains(v, "a.txt") {
 		t.Errorf("not back in the browser:\n%s", v)
@@ -516,7 +524,7 @@ func TestShareClipboardReports(t *testing.T) {
 // offClipboard is the clipboard turned off in the config.
 type offClipboard struct{}
 
-func (offClipboard) Copy(string) clip.Result { return clip.New(clip.ModeOff, clip.Env{}).Copy("x") }
+func (offClipboard) Copy(...string) clip.Result { return clip.New(clip.ModeOff, clip.Env{}).Copy("x") }
 
 func TestShareBatchThreeLinksAndExport(t *testing.T) {
 	srv := s3test.Start(t)
@@ -557,8 +565,8 @@ func TestShareBatchThreeLinksAndExport(t *testing.T) {
 	if recs := ledgerRecords(t, env.ledger); len(recs) != 3 {
 		t.Errorf("ledger holds %d records, want 3", len(recs))
 	}
-	if len(*env.printed) != 3 {
-		t.Errorf("printed %d links, want 3", len(*env.printed))
+	if len(env.printed()) != 3 {
+		t.Errorf("printed %d links, want 3", len(env.printed()))
 	}
 
 	// Export: the default name is in the current directory.
@@ -692,23 +700,6 @@ func TestSharePrefixRecursive(t *testing.T) {
 	checkFits(t, m.View(), 80, 18)
 }
 
-func TestListUnderCaps(t *testing.T) {
-	srv := s3test.Start(t)
-	bucket := srv.NewBucket(t)
-	for i := range 5 {
-		srv.Put(t, bucket, fmt.Sprintf("p/%d", i), []byte("x"), "")
-	}
-	srv.Put(t, bucket, "p/dir/", nil, "") // a folder marker is not an object to share
-	got, capped, err := listUnder(t.Context(), testClient(t, srv), bucket, "p/", 3)
-	if err != nil || !capped || len(got) != 3 {
-		t.Errorf("listUnder cap 3 = %d, %v, %v", len(got), capped, err)
-	}
-	got, capped, err = listUnder(t.Context(), testClient(t, srv), bucket, "p/", 10)
-	if err != nil || capped || len(got) != 5 {
-		t.Errorf("listUnder cap 10 = %d, %v, %v", len(got), capped, err)
-	}
-}
-
 // offlineClient is a client for a store that is never contacted: its
 // region is known, so signing needs no network.
 func offlineClient(t *testing.T) *s3model.Client {
@@ -739,7 +730,7 @@ func offlineShare(t *testing.T, w, h int, prefs config.Prefs, targets ...ShareTa
 	m, _ = m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	// The browser's first (and only) listing: empty.
 	m, _ = m.Update(pageMsg{reqID: 1, loc: opts.Start, page: s3model.Page{Done: true}})
-	m = send(t, m, shareMsg{targets: targets})
+	m = drain(t, m, shareCmd(m, targets...))
 	sharePanelOf(t, m)
 	return m, cb
 }
@@ -863,9 +854,8 @@ func TestShareVersionAndSmallScreens(t *testing.T) {
 
 // batchPanel is a share panel showing n made-up links, at w×h.
 func batchPanel(n, w, h int, host string) *sharePanel {
-	st := NewStyles()
-	env := &Options{Keys: keymap.Default(), Now: func() time.Time { return goldenTime }}
-	p := &sharePanel{id: nextPanelID(), env: env, keys: env.Keys, st: &st, kind: kindBatch,
+	s := newSession(Options{Keys: keymap.Default(), Now: func() time.Time { return goldenTime }})
+	p := &sharePanel{panelBase: panelBase{id: s.nextID(), s: s}, keys: s.keys, st: s.styles, kind: kindBatch,
 		targets: []ShareTarget{{Bucket: "b", Key: "k/0"}}, stage: stageResult}
 	p.clip = &clip.Result{Methods: []clip.Method{clip.MethodNative}, Message: "copied (native)"}
 	for i := range n {
@@ -925,20 +915,19 @@ func BenchmarkShareBatchLayout(b *testing.B) {
 func TestSignJobCancelledRecordsNothing(t *testing.T) {
 	m, _ := offlineShare(t, 80, 24, config.Prefs{}, photo)
 	p := sharePanelOf(t, m)
-	job, err := p.job(goldenTime)
+	plan, err := p.form().Plan(goldenTime, presign.Defaults{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if msg := job.run(ctx); msg.err == nil {
+	if msg := p.shareCmd(ctx, plan)().(linksSignedMsg); msg.err == nil {
 		t.Errorf("a cancelled job returned %d links, err %v", len(msg.results), msg.err)
 	}
-	if recs := ledgerRecords(t, job.ledgerPath); len(recs) != 0 {
+	if recs := ledgerRecords(t, p.s.ledgerPath); len(recs) != 0 {
 		t.Errorf("a cancelled job recorded %d links", len(recs))
 	}
 }
-
 func TestShareLedgerFailureIsReported(t *testing.T) {
 	blocker := filepath.Join(t.TempDir(), "not-a-dir")
 	if err := os.WriteFile(blocker, nil, 0o600); err != nil {
@@ -951,7 +940,7 @@ func TestShareLedgerFailureIsReported(t *testing.T) {
 	}
 	var m tea.Model = New(opts)
 	m, _ = m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
-	m = send(t, m, shareMsg{targets: []ShareTarget{photo}})
+	m = drain(t, m, shareCmd(m, photo))
 	m = press(t, m, "enter")
 	v := m.View()
 	if !strings.Contains(v, "! not recorded in the share ledger:") {
@@ -959,5 +948,71 @@ func TestShareLedgerFailureIsReported(t *testing.T) {
 	}
 	if !strings.Contains(flat(v), cb.last(t)) || !strings.Contains(v, "link copied (native)") {
 		t.Errorf("the link is not shown and copied despite the ledger failure:\n%s", v)
+	}
+}
+
+// TestShareSignsTheStoresBytes: a key holding a tab shows escaped in the
+// PUT form's key field, yet the GET and PUT links are for the real key,
+// and the store answers 200 for it; editing the field signs what was
+// typed.
+func TestShareSignsTheStoresBytes(t *testing.T) {
+	srv := s3test.Start(t)
+	bucket := srv.NewBucket(t)
+	key := "tab\tkey.txt"
+	srv.Put(t, bucket, key, []byte("real"), "text/plain")
+	m, env := startShare(t, testClient(t, srv), Location{Bucket: bucket}, 120, 40, Options{})
+
+	m = press(t, m, "s", "enter") // GET
+	if code, body, _ := httpGet(t, env.clip.last(t)); code != 200 || body != "real" {
+		t.Fatalf("GET link for %q: %d %q", key, code, body)
+	}
+	m = press(t, m, "esc", "s", "right") // PUT
+	p := sharePanelOf(t, m)
+	if shown := p.inputs[fieldKey].Value(); shown != `tab\x09key.txt` {
+		t.Fatalf("key field shows %q, want the escaped key", shown)
+	}
+	ct := p.value(fieldContentType)
+	m = press(t, m, "enter")
+	req, _ := http.NewRequest(http.MethodPut, env.clip.last(t), strings.NewReader("replaced"))
+	req.Header.Set("Content-Type", ct)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("PUT: %d", resp.StatusCode)
+	}
+	if st, err := srv.Client.StatObject(t.Context(), bucket, key, minio.StatObjectOptions{}); err != nil || st.Size != int64(len("replaced")) {
+		t.Fatalf("the real key was not the one written: %+v %v", st, err)
+	}
+	if _, err := srv.Client.StatObject(t.Context(), bucket, `tab\x09key.txt`, minio.StatObjectOptions{}); err == nil {
+		t.Fatal("the escaped text was signed as a key of its own")
+	}
+
+	// Typed over, the field signs what was typed.
+	m = press(t, m, "esc", "s", "right", "tab", "tab")
+	p = sharePanelOf(t, m)
+	p.inputs[fieldKey].SetValue("")
+	m = typeText(t, m, "new.txt")
+	if got := p.shareTargets()[0].Key; got != "new.txt" {
+		t.Errorf("typed key signs %q", got)
+	}
+}
+
+// TestShareVersionIDRoundTrip: a version id the terminal cannot show raw
+// (U+009B) or longer than a field usually takes is signed as the store
+// gave it.
+func TestShareVersionIDRoundTrip(t *testing.T) {
+	for _, v := range []string{"v1\u009b31m", strings.Repeat("v", 1500)} {
+		m, _ := offlineShare(t, 120, 40, config.Prefs{}, ShareTarget{Bucket: "media", Key: "a.txt", VersionID: v})
+		p := sharePanelOf(t, m)
+		plan, err := p.form().Plan(goldenTime, presign.Defaults{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if plan.Template.VersionID != v {
+			t.Errorf("version %.20q… signed as %.20q… (%d bytes)", v, plan.Template.VersionID, len(plan.Template.VersionID))
+		}
 	}
 }

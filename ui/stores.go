@@ -1,11 +1,12 @@
 package ui
 
 import (
+	"strings"
+
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/s3share/s3share/config"
-	"github.com/s3share/s3share/keymap"
 	"github.com/s3share/s3share/s3model"
 )
 
@@ -19,101 +20,181 @@ type StoreSource interface {
 	Connect(config.Choice) (client *s3model.Client, warnings []string, err error)
 }
 
-// storesMsg carries the stores to pick from.
-type storesMsg struct {
-	choices []config.Choice
-	err     error
-}
-
 // connectedMsg carries a client for the store the user picked.
 type connectedMsg struct {
+	id       int // the picker that asked
 	choice   config.Choice
-	client   *s3model.Client
+	client   Store
 	warnings []string
 	err      error
 }
 
-// listStores loads the choices off the update loop.
-func listStores(src StoreSource) tea.Cmd {
-	if src == nil {
+// openStores lists the choices off the update loop and opens the picker
+// on them.
+func openStores(s *session) tea.Cmd {
+	if s.stores == nil {
 		return status("no other stores: this session was started on one endpoint", true)
 	}
+	id, src := s.nextID(), s.stores
 	return func() tea.Msg {
 		cs, err := src.List()
-		return storesMsg{choices: cs, err: err}
+		return pushPanelMsg{panel: newStorePicker(s, id, cs, err)}
 	}
 }
 
 // storePicker lists the configured stores, AWS profiles and mc aliases;
-// Enter reconnects to the one under the cursor.
+// Enter reconnects to the one under the cursor, / filters them by name
+// and endpoint.
 type storePicker struct {
-	keys          keymap.KeyMap
-	st            *Styles
-	src           StoreSource
-	choices       []config.Choice
-	err           error
-	cursor        int
-	busy          bool
+	panelBase
+	choices []config.Choice
+	view    []int // indices into choices that pass the filter
+	err     error
+	sel     list
+	filter  filterField
+	busy    bool
+
 	width, height int
 }
 
-func (p *storePicker) SetSize(w, h int) { p.width, p.height = w, h }
+// newStorePicker builds the picker. It runs in the command that listed
+// the stores, so it only keeps s and reads nothing of it that changes.
+func newStorePicker(s *session, id int, choices []config.Choice, err error) *storePicker {
+	p := &storePicker{panelBase: panelBase{id: id, s: s}, choices: choices, err: err, sel: newList(&s.keys.Nav, 0), filter: newFilterField(&s.keys, 256)}
+	p.refilter()
+	return p
+}
 
-func (p *storePicker) Update(msg tea.Msg) tea.Cmd {
-	k, ok := msg.(tea.KeyMsg)
-	if !ok {
-		return nil
+// Typing reports whether the filter has the keyboard.
+func (p *storePicker) Typing() bool { return p.filter.Typing() }
+
+func (p *storePicker) SetSize(w, h int) {
+	p.width, p.height = w, h
+	p.filter.setWidth(w - 3)
+	p.layout()
+}
+
+// headLines are the lines above the list.
+func (p *storePicker) headLines() []string {
+	st, w := p.s.styles, p.width
+	title := "switch store"
+	if f := p.filter.Value(); f != "" {
+		title += " · filter " + safe(f)
 	}
-	if navigate(k, p.keys.Nav, &p.cursor, len(p.choices), p.height-1) {
-		return nil
+	lines := []string{st.Crumb.Render(cut(title, w))}
+	if p.filter.Typing() {
+		lines[0] = p.filter.View(st, w)
+	}
+	if p.err != nil {
+		lines = append(lines, st.Error.Render(cut(safe(oneLine(p.err.Error())), w)))
 	}
 	switch {
-	case key.Matches(k, p.keys.App.Close), key.Matches(k, p.keys.Browse.Back):
-		return func() tea.Msg { return closePanelMsg{} }
-	case key.Matches(k, p.keys.Browse.Open):
-		if len(p.choices) == 0 || p.busy {
+	case len(p.choices) == 0:
+		lines = append(lines, st.Dim.Render(cut("no stores, AWS profiles or mc aliases are configured", w)))
+	case len(p.view) == 0:
+		lines = append(lines, st.Dim.Render(cut("no stores match the filter (esc clears it)", w)))
+	}
+	return lines
+}
+
+// layout places the list under the head lines, with a line left for
+// "connecting…".
+func (p *storePicker) layout() {
+	top := len(p.headLines())
+	p.sel.top = top
+	p.sel.resize(len(p.view), p.height-top-1)
+}
+
+// refilter recomputes which choices the filter lets through.
+func (p *storePicker) refilter() {
+	p.view = p.view[:0]
+	q := strings.ToLower(strings.TrimSpace(p.filter.Value()))
+	for i, c := range p.choices {
+		if q == "" || strings.Contains(strings.ToLower(c.String()+" "+c.Endpoint), q) {
+			p.view = append(p.view, i)
+		}
+	}
+	p.layout()
+}
+
+func (p *storePicker) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case connectedMsg:
+		if msg.id == p.id {
+			p.busy = false
+		}
+	case tea.MouseMsg:
+		if p.sel.mouse(msg) {
+			return p.connect()
+		}
+	case tea.KeyMsg:
+		if ok, changed, cmd := p.filter.key(msg, &p.sel); ok {
+			if changed {
+				p.refilter()
+			}
+			p.layout()
+			return cmd
+		}
+		if p.sel.navigate(msg) {
 			return nil
 		}
-		p.busy = true
-		c, src := p.choices[p.cursor], p.src
-		return func() tea.Msg {
-			client, warnings, err := src.Connect(c)
-			return connectedMsg{choice: c, client: client, warnings: warnings, err: err}
+		k := p.s.keys
+		switch {
+		case key.Matches(msg, k.App.Close), key.Matches(msg, k.Browse.Back):
+			return popPanel(p.id)
+		case key.Matches(msg, k.Browse.Open):
+			return p.connect()
 		}
 	}
 	return nil
 }
 
+// connect reconnects to the choice under the cursor, off the update loop.
+func (p *storePicker) connect() tea.Cmd {
+	if len(p.view) == 0 || p.busy {
+		return nil
+	}
+	p.busy = true
+	id, c, src := p.id, p.choices[p.view[p.sel.cursor]], p.s.stores
+	return func() tea.Msg {
+		client, warnings, err := src.Connect(c)
+		msg := connectedMsg{id: id, choice: c, warnings: warnings, err: err}
+		if client != nil {
+			msg.client = client
+		}
+		return msg
+	}
+}
+
 func (p *storePicker) View() string {
-	lines := []string{p.st.Crumb.Render(cut("switch store", p.width))}
-	if p.err != nil {
-		lines = append(lines, p.st.Error.Render(cut(safe(oneLine(p.err.Error())), p.width)))
-	}
-	if len(p.choices) == 0 {
-		lines = append(lines, p.st.Dim.Render(cut("no stores, AWS profiles or mc aliases are configured", p.width)))
-	}
-	top := max(0, p.cursor-(p.height-len(lines)-1))
-	for i := top; i < len(p.choices) && len(lines) < p.height; i++ {
-		c := p.choices[i]
+	st := p.s.styles
+	lines := p.headLines()
+	from, to := p.sel.window()
+	for i := from; i < to; i++ {
+		c := p.choices[p.view[i]]
 		endpoint := c.Endpoint
 		if endpoint == "" {
 			endpoint = "(AWS or the environment's endpoint)"
 		}
 		line := fit(safe(c.String()), 28) + "  " + fit(safe(endpoint), 36) + "  " + safe(c.Source)
-		if i == p.cursor {
-			lines = append(lines, p.st.Selected.Render(cut("> "+line, p.width)))
+		if i == p.sel.cursor {
+			lines = append(lines, st.Selected.Render(cut("> "+line, p.width)))
 		} else {
 			lines = append(lines, cut("  "+line, p.width))
 		}
 	}
 	if p.busy {
-		lines = append(lines, p.st.Dim.Render("connecting…"))
+		lines = append(lines, st.Dim.Render("connecting…"))
 	}
 	return block(lines, p.width, p.height)
 }
 
 func (p *storePicker) ShortHelp() []key.Binding {
-	return []key.Binding{p.keys.Nav.Up, p.keys.Nav.Down, p.keys.Browse.Open, p.keys.App.Close}
+	k := p.s.keys
+	if p.filter.Typing() {
+		return []key.Binding{k.Form.Submit, k.App.Close}
+	}
+	return []key.Binding{k.Nav.Up, k.Nav.Down, k.Browse.Open, k.Browse.Filter, k.App.Close}
 }
 
 func (p *storePicker) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }

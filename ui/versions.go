@@ -7,63 +7,76 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/s3share/s3share/keymap"
 	"github.com/s3share/s3share/s3model"
 )
 
 // versionsPanel lists the versions of one object; Enter (or s) shares
 // the selected version.
 type versionsPanel struct {
-	keys          keymap.KeyMap
-	st            *Styles
+	panelBase
 	bucket, key   string
 	versions      []s3model.Version
-	cursor        int
+	sel           list
 	width, height int
 }
 
-func openVersions(keys keymap.KeyMap, st *Styles, msg versionsMsg) tea.Cmd {
-	p := &versionsPanel{keys: keys, st: st, bucket: msg.bucket, key: msg.key, versions: msg.versions}
-	return func() tea.Msg { return openPanelMsg{panel: p} }
+// openVersions opens the versions panel on a listing of versions.
+func openVersions(s *session, msg versionsMsg) tea.Cmd {
+	p := &versionsPanel{panelBase: panelBase{id: s.nextID(), s: s}, bucket: msg.bucket, key: msg.key, versions: msg.versions,
+		sel: newList(&s.keys.Nav, 1)} // below the title
+	return pushPanel(p, nil)
 }
 
-func (p *versionsPanel) SetSize(w, h int) { p.width, p.height = w, h }
+// Typing is false: the panel has no text field.
+func (p *versionsPanel) Typing() bool { return false }
+
+func (p *versionsPanel) SetSize(w, h int) {
+	p.width, p.height = w, h
+	p.sel.resize(len(p.versions), h-1)
+}
 
 func (p *versionsPanel) Update(msg tea.Msg) tea.Cmd {
-	k, ok := msg.(tea.KeyMsg)
-	if !ok {
-		return nil
-	}
-	if navigate(k, p.keys.Nav, &p.cursor, len(p.versions), p.height-1) {
-		return nil
-	}
-	switch {
-	case key.Matches(k, p.keys.App.Close), key.Matches(k, p.keys.Browse.Back):
-		return func() tea.Msg { return closePanelMsg{} }
-	case key.Matches(k, p.keys.Browse.Open), key.Matches(k, p.keys.Share.Share):
-		if len(p.versions) == 0 {
+	switch msg := msg.(type) {
+	case tea.MouseMsg:
+		if p.sel.mouse(msg) {
+			return p.share()
+		}
+	case tea.KeyMsg:
+		if p.sel.navigate(msg) {
 			return nil
 		}
-		v := p.versions[p.cursor]
-		if v.DeleteMarker {
-			return status("a delete marker has no content to share", true)
+		k := p.s.keys
+		switch {
+		case key.Matches(msg, k.App.Close), key.Matches(msg, k.Browse.Back):
+			return popPanel(p.id)
+		case key.Matches(msg, k.Browse.Open), key.Matches(msg, k.Share.Share):
+			return p.share()
 		}
-		t := ShareTarget{Bucket: p.bucket, Key: p.key, VersionID: v.VersionID, Size: v.Size}
-		return tea.Sequence(
-			func() tea.Msg { return closePanelMsg{} },
-			func() tea.Msg { return shareMsg{targets: []ShareTarget{t}} },
-		)
 	}
 	return nil
 }
 
-func (p *versionsPanel) View() string {
-	lines := []string{p.st.Crumb.Render(cut("versions of "+safe("s3://"+p.bucket+"/"+p.key), p.width))}
+// share replaces the panel with the share panel for the selected version.
+func (p *versionsPanel) share() tea.Cmd {
 	if len(p.versions) == 0 {
-		lines = append(lines, p.st.Dim.Render("no versions"))
+		return nil
 	}
-	top := max(0, p.cursor-(p.height-2))
-	for i := top; i < len(p.versions) && len(lines) < p.height; i++ {
+	v := p.versions[p.sel.cursor]
+	if v.DeleteMarker {
+		return status("a delete marker has no content to share", true)
+	}
+	t := ShareTarget{Bucket: p.bucket, Key: p.key, VersionID: v.VersionID, Size: v.Size}
+	return tea.Sequence(popPanel(p.id), openShare(p.s, []ShareTarget{t}))
+}
+
+func (p *versionsPanel) View() string {
+	st := p.s.styles
+	lines := []string{st.Crumb.Render(cut("versions of "+safe("s3://"+p.bucket+"/"+p.key), p.width))}
+	if len(p.versions) == 0 {
+		lines = append(lines, st.Dim.Render("no versions"))
+	}
+	from, to := p.sel.window()
+	for i := from; i < to; i++ {
 		v := p.versions[i]
 		var tags []string
 		if v.IsLatest {
@@ -74,8 +87,8 @@ func (p *versionsPanel) View() string {
 		}
 		line := fmt.Sprintf("%s  %9s  %s  %s", v.LastModified.Local().Format("2006-01-02 15:04:05"),
 			humanSize(v.Size), safe(v.VersionID), strings.Join(tags, ", "))
-		if i == p.cursor {
-			lines = append(lines, p.st.Selected.Render(cut("> "+line, p.width)))
+		if i == p.sel.cursor {
+			lines = append(lines, st.Selected.Render(cut("> "+line, p.width)))
 		} else {
 			lines = append(lines, cut("  "+line, p.width))
 		}
@@ -84,7 +97,8 @@ func (p *versionsPanel) View() string {
 }
 
 func (p *versionsPanel) ShortHelp() []key.Binding {
-	return []key.Binding{p.keys.Nav.Up, p.keys.Nav.Down, p.keys.Share.Share, p.keys.App.Close}
+	k := p.s.keys
+	return []key.Binding{k.Nav.Up, k.Nav.Down, k.Share.Share, k.App.Close}
 }
 
 func (p *versionsPanel) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }

@@ -225,13 +225,8 @@ func browse(store config.Store, prefs config.Prefs, u uiFlags, start ui.Location
 // runUI runs the TUI until the user quits, logging to logTo when it is not
 // nil, and returns the links made.
 func runUI(opts ui.Options, logTo io.Writer) ([]string, error) {
-	var links []string
-	opts.Printed = &links
-	var err error
 	if logTo != nil {
-		err = ui.RunLogged(opts, logTo)
-	} else {
-		err = ui.Run(opts)
+		return ui.RunLogged(opts, logTo)
 	}
-	return links, err
+	return ui.Run(opts)
 }

@@ -1,0 +1,85 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"github.com/s3share/s3share/config"
+	"github.com/s3share/s3share/internal/clip"
+	"github.com/s3share/s3share/keymap"
+	"github.com/s3share/s3share/s3model"
+)
+
+// Store is what the UI asks of an S3 store. *s3model.Client implements
+// it; the tests also run the panes on an in-memory one.
+type Store interface {
+	ListBuckets(ctx context.Context) ([]s3model.Bucket, error)
+	ListPage(ctx context.Context, bucket, prefix, token string) (s3model.Page, error)
+	Stat(ctx context.Context, bucket, key, versionID string) (s3model.Details, error)
+	ListVersions(ctx context.Context, bucket, key string) ([]s3model.Version, error)
+	ObjectURL(bucket, key string) string
+	Store() config.Store
+	// SigningStore is the store as a signer for bucket needs it (its
+	// region resolved).
+	SigningStore(ctx context.Context, bucket string) (config.Store, error)
+	// Walk lists every object under prefix, for recursive shares.
+	Walk(ctx context.Context, bucket, prefix string, fn func(key string, size int64) error) error
+}
+
+// session is what every pane of one running UI shares: the store, the
+// clock, keys and styles, the clipboard and ledger, and what the user
+// did so far. The root owns it and hands it to each pane it builds; it is
+// read and changed only on the update loop (commands copy what they need).
+type session struct {
+	client     Store
+	clock      func() time.Time
+	keys       keymap.KeyMap
+	styles     *Styles
+	clipboard  clip.Clipboard
+	ledgerPath string
+	prefs      config.Prefs
+	banner     string
+	stores     StoreSource
+	// log receives the debug log's lines; nil when there is none.
+	log *debugLog
+
+	// lastExpiry is the expiry last used to sign, which the next share
+	// panel starts on; nil until one is used.
+	lastExpiry *expiryChoice
+	// links are the links made, for --print on exit.
+	links []string
+	// lastID numbers the panels, so a reply reaches only its own.
+	lastID int
+}
+
+// newSession builds the session of a UI from its options.
+func newSession(opts Options) *session {
+	st := NewStyles()
+	s := &session{
+		client:     opts.Client,
+		clock:      opts.Now,
+		keys:       opts.Keys,
+		styles:     &st,
+		clipboard:  opts.Clipboard,
+		ledgerPath: opts.LedgerPath,
+		prefs:      opts.Prefs,
+		banner:     opts.Banner,
+		stores:     opts.Stores,
+	}
+	if s.clock == nil {
+		s.clock = time.Now
+	}
+	if c, ok := s.client.(*s3model.Client); ok && c == nil {
+		s.client = nil // a nil *Client is no store
+	}
+	return s
+}
+
+// now reads the session's clock.
+func (s *session) now() time.Time { return s.clock() }
+
+// nextID is a new panel id.
+func (s *session) nextID() int {
+	s.lastID++
+	return s.lastID
+}
