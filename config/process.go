@@ -52,9 +52,9 @@ func (b *limitedBuffer) Write(p []byte) (int, error) {
 // reads its credentials. where locates the setting for errors. Errors
 // never quote the command's standard output: it holds secrets.
 //
-// The command runs in a process group of its own; when it runs past the
-// time limit (--timeout when given, else processTimeout) the whole group
-// is killed, so no child of it is left running.
+// When the command runs past the time limit (--timeout when given, else
+// processTimeout) it is killed with everything it started, so no child of
+// it is left running.
 func (r *resolver) runProcess(command, profile, where string) (Credentials, error) {
 	limit := processTimeout
 	if d, err := ParseTimeout(r.f.Timeout); r.f.Timeout != "" && err == nil {
@@ -68,7 +68,7 @@ func (r *resolver) runProcess(command, profile, where string) (Credentials, erro
 	} else {
 		cmd = exec.CommandContext(ctx, "sh", "-c", command)
 	}
-	ownGroup(cmd)
+	killTreeOnCancel(cmd)
 	cmd.WaitDelay = time.Second // do not wait for children that keep the pipes open
 	// The command sees the same home directory as Load ("~" in it works).
 	cmd.Env = append(os.Environ(), "HOME="+r.ps.home)

@@ -1,8 +1,9 @@
-//go:build !unix
+//go:build !linux
 
 package config
 
 import "os/exec"
 
-// ownGroup leaves cmd as it is where process groups are not available.
-func ownGroup(*exec.Cmd) {}
+// killTreeOnCancel leaves cmd as it is where the processes it started
+// cannot be listed: cancelling it kills the shell only.
+func killTreeOnCancel(*exec.Cmd) {}

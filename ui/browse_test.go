@@ -181,6 +181,12 @@ func TestFilterSortGoTo(t *testing.T) {
 	if got := selectedRow(m.View()); !strings.HasPrefix(got, "sub/") {
 		t.Fatalf("after going up the cursor is on %q", got)
 	}
+	// Down again into sub/, from the cache, with no row to select: its
+	// rows show at once.
+	m = press(t, m, "enter")
+	if got := rowNames(m.View()); len(got) == 0 {
+		t.Fatalf("a cached listing opened empty:\n%s", m.View())
+	}
 }
 
 // putMany creates n small objects under prefix, several at a time.

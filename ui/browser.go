@@ -185,6 +185,7 @@ func (b *browser) open(loc Location, want string) tea.Cmd {
 		b.reqID++
 		b.list = cached
 		b.state = stateDone
+		b.clamp() // the list component learns the cached rows
 		b.selectWanted()
 		return b.requestView()
 	}

@@ -203,3 +203,46 @@ func TestFaultListBucketsDeniedOpenDirectly(t *testing.T) {
 		t.Errorf("%d requests refused, want only the one ListBuckets", got)
 	}
 }
+
+// TestFaultStalledStoreTimesOut: with --timeout 300ms, versions (v)
+// against a store that stalls mid-body and details against one that
+// never answers each fail with the --timeout hint, within one attempt
+// for the details (the timeout bounds the whole operation), and leave
+// no connection open.
+func TestFaultStalledStoreTimesOut(t *testing.T) {
+	srv := s3test.Start(t)
+	bucket := srv.NewBucket(t)
+	srv.Put(t, bucket, "a.txt", []byte("a"), "")
+	p := s3test.StartProxy(t, srv.Host)
+	c := clientVia(t, srv, p.Endpoint, 300*time.Millisecond)
+	const w, h = 220, 30
+	m := start(t, c, Location{Bucket: bucket}, w, h)
+	if !strings.Contains(m.View(), "a.txt") {
+		t.Fatalf("listing:\n%s", m.View())
+	}
+
+	p.Inject(s3test.Stall, 0)
+	m = press(t, m, "v")
+	if v := m.View(); !strings.Contains(v, "versions of s3://"+bucket+"/a.txt: no answer within 300ms") || !strings.Contains(v, "--timeout") {
+		t.Fatalf("v on a store stalled mid-body:\n%s", v)
+	}
+
+	p.Inject(s3test.Hang, 0)
+	before := p.Requests()
+	root := m.(Model)
+	root.browser.details = map[string]detailState{}
+	m = drain(t, root, root.browser.fetchDetails(root.browser.detailSeq))
+	if v := m.View(); !strings.Contains(v, "no answer within 300ms") {
+		t.Fatalf("details on a store that never answers:\n%s", v)
+	}
+	if n := p.Requests() - before; n > 2 {
+		t.Errorf("details: %d attempts within the timeout, want 1 (2 at most): --timeout bounds the whole operation", n)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for p.Held() > 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := p.Held(); n > 0 {
+		t.Errorf("%d connections still held open after the errors", n)
+	}
+}

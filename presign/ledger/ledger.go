@@ -282,26 +282,58 @@ func (l *Ledger) Load() ([]Record, []Warning, error) {
 // the active links of a long ledger decodes only those. Unreadable lines
 // are skipped and returned as warnings; an error of fn stops the scan
 // and is returned.
+//
+// The lock is held only to take a snapshot — the open file and its
+// length, which appends (under the exclusive lock) only ever extend and
+// Prune and Remove replace by rename, leaving the open file as it was —
+// so a slow fn (output to a pipe nobody reads yet) never holds up other
+// s3share processes recording links.
 func (l *Ledger) Scan(keep func(ends time.Time) bool, fn func(Record) error) ([]Warning, error) {
 	unlock, err := l.lock(false)
 	if err != nil {
 		return nil, err
 	}
-	defer unlock()
-	return l.scan(keep, fn)
-}
-
-func (l *Ledger) scan(keep func(time.Time) bool, fn func(Record) error) ([]Warning, error) {
-	f, err := userfile.Open(l.path, os.O_RDONLY)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("share ledger: %w", err)
+	f, size, err := l.snapshot()
+	unlock()
+	if err != nil || f == nil {
+		return nil, err
 	}
 	defer f.Close()
+	return scanLines(io.LimitReader(f, size), keep, fn)
+}
+
+// snapshot opens the ledger and returns it with its length now; a missing
+// ledger gives a nil file.
+func (l *Ledger) snapshot() (*os.File, int64, error) {
+	f, err := userfile.Open(l.path, os.O_RDONLY)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, 0, nil
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("share ledger: %w", err)
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, fmt.Errorf("share ledger: %w", err)
+	}
+	return f, fi.Size(), nil
+}
+
+// scan reads the whole ledger; the caller holds the lock.
+func (l *Ledger) scan(keep func(time.Time) bool, fn func(Record) error) ([]Warning, error) {
+	f, _, err := l.snapshot()
+	if err != nil || f == nil {
+		return nil, err
+	}
+	defer f.Close()
+	return scanLines(f, keep, fn)
+}
+
+// scanLines parses ledger lines from in (see Scan).
+func scanLines(in io.Reader, keep func(time.Time) bool, fn func(Record) error) ([]Warning, error) {
 	var warns []Warning
-	r := bufio.NewReaderSize(f, 256<<10)
+	r := bufio.NewReaderSize(in, 256<<10)
 	var long []byte // a line longer than the buffer, gathered
 	for n := 1; ; n++ {
 		line, err := r.ReadSlice('\n')

@@ -318,3 +318,50 @@ func TestRecorder(t *testing.T) {
 		t.Errorf("options %v", recs[0].Options)
 	}
 }
+
+// TestScanHoldsNoLockWhileReading: a reader that stalls half way (output
+// to a pipe nobody reads) does not hold up appends, and sees the ledger
+// as it was when the scan began.
+func TestScanHoldsNoLockWhileReading(t *testing.T) {
+	path := filepath.Join(t.TempDir(), FileName)
+	l, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	end := time.Now().Add(time.Hour)
+	for i := range 3 {
+		if err := l.Append(Record{Method: "GET", Bucket: "b", Key: fmt.Sprint(i), URL: "http://h/b/k", ExpiresAt: end}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	started, release := make(chan struct{}), make(chan struct{})
+	done := make(chan int)
+	go func() {
+		n := 0
+		l.Scan(nil, func(Record) error {
+			if n++; n == 1 {
+				close(started)
+				<-release // the reader stalls on the first record
+			}
+			return nil
+		})
+		done <- n
+	}()
+	<-started
+	appended := make(chan error)
+	go func() {
+		appended <- l.Append(Record{Method: "GET", Bucket: "b", Key: "new", URL: "http://h/b/k", ExpiresAt: end})
+	}()
+	select {
+	case err := <-appended:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Append waited on a stalled Scan")
+	}
+	close(release)
+	if n := <-done; n != 3 {
+		t.Errorf("the scan saw %d records, want the 3 there when it began", n)
+	}
+}
