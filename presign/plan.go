@@ -268,10 +268,18 @@ func (p Plan) Request(bucket, key string) (Request, error) {
 	return req, nil
 }
 
-// TypeOf is the Content-Type a key's extension suggests, "" when none.
-// The first call reads the system's MIME tables; call it once before a
-// UI starts (see LoadTypes) so that none of its updates waits on a file.
-func TypeOf(key string) string { return mime.TypeByExtension(path.Ext(key)) }
+// TypeOf is the media type a key's extension suggests, "" when none:
+// without parameters ("text/plain", not "text/plain; charset=utf-8"), as
+// an uploader would send it. The first call reads the system's MIME
+// tables; call LoadTypes before a UI starts so that none of its updates
+// waits on a file.
+func TypeOf(key string) string {
+	t := mime.TypeByExtension(path.Ext(key))
+	if mt, _, err := mime.ParseMediaType(t); err == nil {
+		return mt
+	}
+	return t
+}
 
 // LoadTypes reads the system's MIME tables now rather than on the first
 // TypeOf.

@@ -178,9 +178,18 @@ func TestShare(t *testing.T) {
 
 	// PUT links of a batch sign each key's type from its extension.
 	put, _ := presign.Form{Method: "PUT", TypeFromKey: true}.Plan(time.Now(), presign.Defaults{})
-	sh, err = presign.Share(ctx, c, put, []presign.Target{{Bucket: bucket, Key: "new/x.json"}, {Bucket: bucket, Key: "new/y.png"}}, presign.ShareOptions{})
-	if err != nil || sh.Results[0].Headers["Content-Type"] != "application/json" || sh.Results[1].Headers["Content-Type"] != "image/png" {
-		t.Fatalf("PUT types: %+v %v", sh.Results, err)
+	sh, err = presign.Share(ctx, c, put, []presign.Target{{Bucket: bucket, Key: "new/x.json"}, {Bucket: bucket, Key: "new/y.png"}, {Bucket: bucket, Key: "new/z.txt"}}, presign.ShareOptions{})
+	if err != nil || sh.Results[0].Headers["Content-Type"] != "application/json" || sh.Results[1].Headers["Content-Type"] != "image/png" ||
+		sh.Results[2].Headers["Content-Type"] != "text/plain" {
+		t.Fatalf("PUT types (media types, as uploaders send them, without charset): %+v %v", sh.Results, err)
+	}
+	// The link works with the type an uploader sends, curl -H 'Content-Type: text/plain'.
+	req, _ := http.NewRequest(http.MethodPut, sh.Results[2].URL, strings.NewReader("z"))
+	req.Header.Set("Content-Type", "text/plain")
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("PUT with text/plain: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
 	}
 }
 
@@ -258,6 +267,11 @@ func TestJSONOutputEscapesControls(t *testing.T) {
 		if strings.Contains(string(b), bad) {
 			t.Errorf("%q raw in %s", bad, b)
 		}
+	}
+	rs[0].Key += "\x1b[2J"
+	csv, err := presign.Encode(presign.FormatCSV, rs)
+	if err != nil || strings.ContainsAny(string(csv), "\x1b\x7f\u009b\u202e") || !strings.Contains(string(csv), `evil\u009b31m\x7f\u202etxt.exe\x1b[2J`) {
+		t.Errorf("CSV: %q %v", csv, err)
 	}
 	var back []struct{ Key string }
 	if err := json.Unmarshal(b, &back); err != nil || back[0].Key != key {

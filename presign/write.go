@@ -90,10 +90,12 @@ func Write(w io.Writer, f Format, results []Result) error {
 	return err
 }
 
-// writeCSV writes the links as CSV with a header row. A key that a
-// spreadsheet would run as a formula (starting with = + - @, tab or CR)
-// gets a leading single quote, as OWASP advises for CSV meant to be
-// opened in one.
+// writeCSV writes the links as CSV with a header row. CSV has no escapes
+// of its own, so a key is written as the screen shows it (control, bidi
+// and invisible characters as visible escapes; the url column has the
+// exact key, percent-encoded), and a key that a spreadsheet would run as
+// a formula (starting with = + - @, tab or CR) gets a leading single
+// quote, as OWASP advises for CSV meant to be opened in one.
 func writeCSV(out io.Writer, results []Result) error {
 	w := csv.NewWriter(out)
 	w.Write([]string{"method", "bucket", "key", "url", "expires_at", "effective_expires_at", "headers"})
@@ -107,7 +109,7 @@ func writeCSV(out io.Writer, results []Result) error {
 		for i, k := range names {
 			hs[i] = k + ": " + r.Headers[k]
 		}
-		k := r.Key
+		k := sanitize.Text(r.Key)
 		if k != "" && strings.ContainsRune("=+-@\t\r", rune(k[0])) {
 			k = "'" + k
 		}

@@ -175,7 +175,16 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case copyMsg:
 		return m, copyCmd(m.s.clipboard, msg.text, msg.what)
 
+	case storesListedMsg:
+		if len(m.stack) > 0 {
+			return m, nil // something else was opened meanwhile
+		}
+		return m, pushPanel(newStorePicker(m.s, msg.id, msg.choices, msg.err), nil)
+
 	case connectedMsg:
+		if !m.onStack(msg.id) {
+			return m, nil // the picker was closed while connecting: stay
+		}
 		cmd := m.broadcast(msg) // the picker that asked stops waiting
 		if msg.err != nil {
 			return m, tea.Batch(cmd, m.setStatus(msg.choice.String()+": "+msg.err.Error(), true))
@@ -203,6 +212,16 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 // broadcast hands msg to every pane; each takes what is its own.
+// onStack reports whether the panel id is open.
+func (m *Model) onStack(id int) bool {
+	for _, p := range m.stack {
+		if p.ID() == id {
+			return true
+		}
+	}
+	return false
+}
+
 func (m *Model) broadcast(msg tea.Msg) tea.Cmd {
 	cmds := make([]tea.Cmd, 0, len(m.stack)+1)
 	for _, p := range m.stack {
@@ -236,15 +255,12 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	}
 	m.status = ""
 	m.banner = ""
-	if !typing && len(m.stack) == 0 {
-		// The browser's global keys.
-		switch {
-		case key.Matches(msg, m.s.keys.App.Help):
-			m.showHelp = true
-			return m, nil
-		case key.Matches(msg, m.s.keys.App.Stores):
-			return m, openStores(m.s)
-		}
+	if !typing && key.Matches(msg, m.s.keys.App.Help) {
+		m.showHelp = true // the focused pane's keys, browser or panel
+		return m, nil
+	}
+	if !typing && len(m.stack) == 0 && key.Matches(msg, m.s.keys.App.Stores) {
+		return m, openStores(m.s)
 	}
 	return m, m.toFocused(msg)
 }

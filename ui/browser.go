@@ -120,6 +120,7 @@ type browser struct {
 
 	showDetails bool
 	detailSeq   int
+	versionsReq int // the last versions asked for; older replies are dropped
 	lastSel     string
 	details     map[string]detailState
 
@@ -290,6 +291,9 @@ func (b *browser) update(msg tea.Msg) tea.Cmd {
 		return nil
 
 	case versionsMsg:
+		if msg.reqID != b.versionsReq || msg.bucket != b.loc.Bucket {
+			return nil // asked again since, or the browser moved on
+		}
 		if msg.err != nil {
 			return status(safe(oneLine(msg.err.Error())), true)
 		}
@@ -663,11 +667,12 @@ func (b *browser) versions() tea.Cmd {
 	if !ok || t.IsPrefix {
 		return status("versions: pick an object", true)
 	}
-	c := b.client
-	return func() tea.Msg {
+	b.versionsReq++
+	c, id := b.client, b.versionsReq
+	return tea.Batch(status("listing the versions of "+safe("s3://"+t.Bucket+"/"+t.Key)+"…", false), func() tea.Msg {
 		vs, err := c.ListVersions(context.Background(), t.Bucket, t.Key)
-		return versionsMsg{bucket: t.Bucket, key: t.Key, versions: vs, err: err}
-	}
+		return versionsMsg{reqID: id, bucket: t.Bucket, key: t.Key, versions: vs, err: err}
+	})
 }
 
 // goToKey handles keys while the go-to field has the keyboard.

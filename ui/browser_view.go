@@ -289,7 +289,7 @@ func (b *browser) statusLine() string {
 func (b *browser) ShortHelp() []key.Binding {
 	k := b.keys
 	if b.Typing() {
-		return []key.Binding{k.Form.Submit, k.App.Close}
+		return []key.Binding{withHelp(k.Form.Submit, "done"), withHelp(k.App.Close, "cancel")}
 	}
 	return []key.Binding{k.Browse.Open, k.Browse.Back, k.Share.Share, k.Browse.Filter, k.Browse.Details, k.App.Help, k.App.Quit}
 }

@@ -45,6 +45,7 @@ type detailMsg struct {
 
 // versionsMsg carries the versions of an object.
 type versionsMsg struct {
+	reqID       int // the browser's versionsReq when asked; a later ask wins
 	bucket, key string
 	versions    []s3model.Version
 	err         error

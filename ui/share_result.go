@@ -44,9 +44,24 @@ func (p *sharePanel) linkWord() string {
 	return plural(len(p.results), "link", "links")
 }
 
+// maxCopyBytes is the most a share panel copies at once: a batch of
+// 100,000 links (tens of megabytes through OSC 52 or tmux) can freeze a
+// terminal; beyond this, export them instead.
+const maxCopyBytes = 64 << 10
+
 // copy puts values on the clipboard, one per line, off the update loop.
 func (p *sharePanel) copy(what string, values []string) tea.Cmd {
 	p.clip = nil
+	n := 0
+	for _, v := range values {
+		n += len(v) + 1
+	}
+	if n > maxCopyBytes {
+		id := p.id
+		res := clip.Result{Methods: []clip.Method{clip.MethodNone},
+			Message: fmt.Sprintf("not copied: %s are %d KB, too much for a clipboard — e exports them to a file", what, n>>10)}
+		return func() tea.Msg { return clipboardResultMsg{id: id, what: what, res: res} }
+	}
 	return copyToClipboard(p.s.clipboard, p.id, what, values...)
 }
 
@@ -245,6 +260,9 @@ func (p *sharePanel) header() []string {
 	out = append(out, cut(expiryText(r.EffectiveExpiresAt, p.signedAt), w))
 	if r.Warning != "" {
 		out = append(out, wrapStyled(p.st.Warn, "! "+safe(oneLine(r.Warning)), w, 3)...)
+	}
+	if r.Method == presign.PUT && len(p.results) > 1 && len(r.Headers) > 0 {
+		out = append(out, wrapStyled(p.st.Warn, "! each upload must send the Content-Type signed for its key (from its extension): c copies the curl lines, which send it", w, 2)...)
 	}
 	if p.capped {
 		out = append(out, p.st.Warn.Render(cut(fmt.Sprintf("! only the first %s objects under the prefix were signed", groupThousands(presign.MaxRecursive)), w)))

@@ -1016,3 +1016,20 @@ func TestShareVersionIDRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestHugeBatchIsNotCopied: a batch too big for a clipboard is not
+// copied (nor pushed through OSC 52); the panel says so and points at
+// the export.
+func TestHugeBatchIsNotCopied(t *testing.T) {
+	p := batchPanel(2000, 120, 40, "127.0.0.1:9000")
+	cb := nativeOK()
+	p.s.clipboard = cb
+	msg := p.copy("2,000 links", []string{strings.Repeat("u", maxCopyBytes)})().(clipboardResultMsg)
+	if msg.res.Copied() || len(cb.all()) != 0 || !strings.Contains(msg.res.Message, "e exports them") {
+		t.Fatalf("a huge batch: %+v, %d copies", msg.res, len(cb.all()))
+	}
+	small := p.copy("link", []string{"http://h/b/k"})().(clipboardResultMsg)
+	if !small.res.Copied() || cb.last(t) != "http://h/b/k" {
+		t.Fatalf("one link: %+v", small.res)
+	}
+}

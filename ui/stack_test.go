@@ -146,3 +146,49 @@ func TestStorePickerFilter(t *testing.T) {
 		t.Error("esc did not close the picker")
 	}
 }
+
+// TestLateRepliesAreDropped: a store connection that arrives after its
+// picker was closed does not switch stores, and versions asked for
+// before another ask (or before the browser moved on) do not open.
+func TestLateRepliesAreDropped(t *testing.T) {
+	m := memModel(t)
+	before := m.(Model).s.client
+	m = drain(t, m, openStores(m.(Model).s))
+	picker, ok := topPanel(m).(*storePicker)
+	if !ok {
+		t.Fatalf("no store picker: %T", topPanel(m))
+	}
+	m = press(t, m, "esc")
+	if topPanel(m) != nil {
+		t.Fatalf("esc left %T open", topPanel(m))
+	}
+	m = send(t, m, connectedMsg{id: picker.ID(), choice: picker.choices[0], client: newMemStore(nil)})
+	if m.(Model).s.client != before {
+		t.Fatal("a connection answered after its picker was closed switched the store")
+	}
+
+	m = press(t, m, "j") // from old/ to an object
+	stale := versionsMsg{reqID: m.(Model).browser.versionsReq, bucket: "media", key: "docs/report.pdf"}
+	m = press(t, m, "v") // asks again: the reply above is now stale
+	if _, ok := topPanel(m).(*versionsPanel); !ok {
+		t.Fatalf("v did not open the versions: %T\n%s", topPanel(m), m.View())
+	}
+	m = send(t, m, stale)
+	if n := len(m.(Model).stack); n != 1 {
+		t.Fatalf("%d panels open after one versions ask and a stale reply, want 1", n)
+	}
+}
+
+// TestHelpInPanels: ? shows the open panel's keys, not only the
+// browser's.
+func TestHelpInPanels(t *testing.T) {
+	m := memModel(t)
+	m = press(t, m, "H") // the share ledger
+	if topPanel(m) == nil {
+		t.Fatal("H opened no panel")
+	}
+	m = press(t, m, "?")
+	if !m.(Model).showHelp || !strings.Contains(m.View(), "s3share — keys") {
+		t.Fatalf("? in the ledger:\n%s", m.View())
+	}
+}

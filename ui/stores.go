@@ -38,8 +38,16 @@ func openStores(s *session) tea.Cmd {
 	id, src := s.nextID(), s.stores
 	return func() tea.Msg {
 		cs, err := src.List()
-		return pushPanelMsg{panel: newStorePicker(s, id, cs, err)}
+		return storesListedMsg{id: id, choices: cs, err: err}
 	}
+}
+
+// storesListedMsg carries the stores to pick from; the root opens the
+// picker on them (on the update loop, where the session may be read).
+type storesListedMsg struct {
+	id      int
+	choices []config.Choice
+	err     error
 }
 
 // storePicker lists the configured stores, AWS profiles and mc aliases;
@@ -57,8 +65,8 @@ type storePicker struct {
 	width, height int
 }
 
-// newStorePicker builds the picker. It runs in the command that listed
-// the stores, so it only keeps s and reads nothing of it that changes.
+// newStorePicker builds the picker, on the update loop, once the stores
+// are listed.
 func newStorePicker(s *session, id int, choices []config.Choice, err error) *storePicker {
 	p := &storePicker{panelBase: panelBase{id: id, s: s}, choices: choices, err: err, sel: newList(&s.keys.Nav, 0), filter: newFilterField(&s.keys, 256)}
 	p.refilter()

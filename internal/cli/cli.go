@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/s3share/s3share/config"
+	"github.com/s3share/s3share/internal/sanitize"
 )
 
 // Exit codes.
@@ -159,7 +160,7 @@ func (c *call) unexpected(arg string) int {
 // flagError rewords the flag package's parse errors, naming long flags
 // with "--" as they are written.
 func flagError(err error) string {
-	msg := err.Error()
+	msg := sanitize.Text(err.Error()) // the flag as typed may hold anything
 	for _, p := range []struct{ prefix, format string }{
 		{"flag provided but not defined: -", "unknown flag %s"},
 		{"flag needs an argument: -", "flag %s needs a value"},

@@ -171,7 +171,7 @@ func runPresign(c *call, o *presignFlags, pos []string) int {
 		fmt.Fprintln(stderr, "s3share: warning: "+sanitize.Text(w))
 	}
 	if shared.Capped {
-		fmt.Fprintf(stderr, "s3share: warning: only the first %d objects were signed: one share signs at most %d\n", len(shared.Results), presign.MaxRecursive)
+		fmt.Fprintf(stderr, "s3share: warning: only the first %d objects under the prefixes were signed: one run signs at most that many; the rest were left out\n", presign.MaxRecursive)
 	}
 	if shared.RecordErr != nil {
 		fmt.Fprintln(stderr, "s3share: warning: links not recorded: "+sanitize.Text(shared.RecordErr.Error()))
