@@ -359,7 +359,8 @@ func (p *ledgerPanel) row(i int, showMade bool) string {
 	if active {
 		remain = presign.FormatDuration(r.Ends().Sub(p.now).Truncate(time.Second))
 	}
-	line := fit(remain, remainW) + fit(safe(r.Method), methodW+1)
+	// Each column keeps its gap, however long a (hostile) value is.
+	line := fit(remain, remainW) + fit(safe(r.Method), methodW) + " "
 	if showMade {
 		line += fit(r.Time.UTC().Format("2006-01-02 15:04"), madeW+2)
 	}

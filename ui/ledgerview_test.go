@@ -290,3 +290,33 @@ func TestLedgerViewSmallAndHostile(t *testing.T) {
 		}
 	}
 }
+
+// TestLedgerViewLongMethodKeepsItsColumn: a record's method, however long
+// (a hostile or broken ledger line), never runs into the path column.
+func TestLedgerViewLongMethodKeepsItsColumn(t *testing.T) {
+	now := time.Date(2026, 11, 27, 14, 0, 0, 0, time.UTC)
+	evil := ledgerRec("a.txt", now, now.Add(time.Hour))
+	evil.Method = "GETPUTPOSTDELETE"
+	path := writeLedger(t, evil)
+	m := openLedgerView(t, 120, 20, path, &testClock{t: now}, nativeOK())
+	lines := strings.Split(m.View(), "\n")
+	col := -1 // where the column after METHOD starts
+	for i, l := range lines {
+		if j := strings.Index(l, "METHOD"); j >= 0 {
+			rest := []rune(l[j+len("METHOD"):])
+			k := 0
+			for k < len(rest) && rest[k] == ' ' {
+				k++
+			}
+			col = len([]rune(l[:j])) + len("METHOD") + k
+			for _, row := range lines[i+1:] {
+				if r := []rune(row); strings.Contains(row, "s3://media/a.txt") && (len(r) <= col || r[col-1] != ' ') {
+					t.Fatalf("the method runs into the next column:\n%s\n%s", l, row)
+				}
+			}
+		}
+	}
+	if col < 0 {
+		t.Fatalf("no METHOD column:\n%s", m.View())
+	}
+}
