@@ -82,7 +82,6 @@ const OSC52WarnBytes = 4096
 const (
 	msgOff         = "clipboard off — link shown below"
 	msgUnavailable = "clipboard unavailable — link shown below"
-	msgRejected    = "not copied: the text holds control characters or invalid UTF-8 — link shown below"
 	mustAllow      = " — your terminal must allow it"
 )
 
@@ -239,7 +238,7 @@ func (c *chain) Copy(values ...string) Result {
 	}
 	text, err := Join(values)
 	if err != nil {
-		return nothing(msgRejected, err)
+		return nothing(err.Error()+" — link shown below", err)
 	}
 	if text == "" {
 		return nothing("nothing to copy", errors.New("nothing to copy"))
