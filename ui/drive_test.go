@@ -3,6 +3,7 @@ package ui
 import (
 	"net/url"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -66,12 +67,29 @@ func drainQuit(t *testing.T, m tea.Model, cmd tea.Cmd) (_ tea.Model, quit bool) 
 		case tea.BatchMsg:
 			queue = append(queue, msg...)
 		default:
+			if seq, ok := sequence(msg); ok {
+				queue = append(seq, queue...) // in order, before the rest
+				continue
+			}
 			var next tea.Cmd
 			m, next = m.Update(msg)
 			queue = append(queue, next)
 		}
 	}
 	return m, quit
+}
+
+// sequence unpacks tea.Sequence's message (an unexported []tea.Cmd).
+func sequence(msg tea.Msg) ([]tea.Cmd, bool) {
+	v := reflect.ValueOf(msg)
+	if v.Kind() != reflect.Slice || v.Type().Elem() != reflect.TypeOf(tea.Cmd(nil)) {
+		return nil, false
+	}
+	cmds := make([]tea.Cmd, v.Len())
+	for i := range cmds {
+		cmds[i] = v.Index(i).Interface().(tea.Cmd)
+	}
+	return cmds, true
 }
 
 func runCmd(c tea.Cmd) tea.Msg {
