@@ -97,6 +97,9 @@ type Store struct {
 	// (see s3model); zero means DefaultTimeout.
 	Timeout time.Duration
 	Creds   Credentials
+	// Renew, when not nil, renews Creds before they expire: use
+	// Renew.Current for credentials good for now.
+	Renew *Renewer
 }
 
 // Secure reports whether the endpoint speaks TLS.
@@ -179,6 +182,8 @@ type Config struct {
 	// Warnings are problems that do not stop s3share: readable secrets,
 	// TLS verification turned off, expired credentials, ignored sources.
 	Warnings []string
+	// Chain is every source of credentials looked at, in order.
+	Chain []ChainStep
 }
 
 // Source returns where the named setting came from, "" if there is none.

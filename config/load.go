@@ -454,19 +454,9 @@ func (r *resolver) settleCreds(c *Config, layers []*layer, sel selected) error {
 			}
 		}
 	}
-	var creds Credentials
-	for _, l := range order {
-		if l.creds == nil {
-			continue
-		}
-		cr, ok, err := l.creds()
-		if err != nil {
-			return err
-		}
-		if ok {
-			creds = cr
-			break
-		}
+	creds, err := r.walkChain(c, order)
+	if err != nil {
+		return err
 	}
 	if sel.explicit && r.env("AWS_ACCESS_KEY_ID") != "" && creds.Source != "" && !strings.HasPrefix(creds.Source, "env ") {
 		r.warn(fmt.Sprintf("AWS_ACCESS_KEY_ID is set but not used: %s %s has its own credentials (%s)", sel.via, sel.choice.Name, creds.Source))

@@ -92,6 +92,12 @@ func printConfig(w io.Writer, c *config.Config) {
 		}
 		fmt.Fprintf(tw, "  %s\t%s\t%s\n", s.Name, s.Value, src)
 	}
+	if len(c.Chain) > 0 {
+		fmt.Fprintln(tw, "credential chain:")
+		for i, st := range c.Chain {
+			fmt.Fprintf(tw, "  %d. %s\t%s\n", i+1, st.Name, sanitize.Text(chainOutcome(st)))
+		}
+	}
 	fmt.Fprintln(tw, "files:")
 	for _, f := range c.Files {
 		src := ""
@@ -189,4 +195,25 @@ func doctorHints(c *config.Config, bucket string, err error) []string {
 		hints = append(hints, "this machine's time is "+time.Now().UTC().Format(time.RFC3339)+"; signatures are refused when it is more than 15 minutes off")
 	}
 	return hints
+}
+
+// chainOutcome is one step of the credential chain as doctor shows it:
+// used (from where, until when), skipped and why, failed and why.
+func chainOutcome(st config.ChainStep) string {
+	out := st.Outcome
+	if st.Why != "" {
+		out += ": " + st.Why
+	}
+	if st.Outcome == "used" {
+		if st.Expires.IsZero() {
+			out += " (no expiry)"
+		} else {
+			out += " (expires " + st.Expires.UTC().Format(time.RFC3339)
+			if st.Renewed {
+				out += "; renewed before then"
+			}
+			out += ")"
+		}
+	}
+	return out
 }
