@@ -1,6 +1,7 @@
 package config
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -285,7 +286,6 @@ func (f *iniFile) holdsSecrets() bool {
 // unsupportedKeys name profile settings that need AWS services s3share
 // does not call (STS, SSO); such profiles get an error with a workaround.
 var unsupportedKeys = []struct{ key, what string }{
-	{"role_arn", "assume-role"},
 	{"web_identity_token_file", "web-identity"},
 	{"sso_session", "SSO"},
 	{"sso_start_url", "SSO"},
@@ -330,7 +330,11 @@ func (r *resolver) profileLayer(profile, via string) (*layer, error) {
 	if v := get(cs, "ca_bundle"); v != "" {
 		l.caBundle = value{v: r.ps.expand(v), src: src, where: a.config.where(sec, "ca_bundle")}
 	}
-	l.creds = func() (Credentials, bool, error) { return r.profileCreds(a, profile, nil) }
+	l.creds = func() (Credentials, bool, error) {
+		c, renew, ok, err := r.profileCredsFull(context.Background(), a, profile, nil)
+		l.renew = renew
+		return c, ok, err
+	}
 	return l, nil
 }
 
@@ -338,6 +342,30 @@ func (r *resolver) profileLayer(profile, via string) (*layer, error) {
 // the credentials file, then credential_process, then keys in the config
 // file, then source_profile. seen guards against source_profile loops.
 func (r *resolver) profileCreds(a *awsFiles, profile string, seen []string) (Credentials, bool, error) {
+	return r.profileCredsCtx(context.Background(), a, profile, seen)
+}
+
+func (r *resolver) profileCredsCtx(ctx context.Context, a *awsFiles, profile string, seen []string) (Credentials, bool, error) {
+	c, _, ok, err := r.profileCredsFull(ctx, a, profile, seen)
+	return c, ok, err
+}
+
+// profileCredsFull is profileCreds that also returns, for temporary
+// credentials it can fetch again by itself, the function that does.
+func (r *resolver) profileCredsFull(ctx context.Context, a *awsFiles, profile string, seen []string) (Credentials, func(context.Context) (Credentials, error), bool, error) {
+	if get(a.configProfile(profile), "role_arn") != "" {
+		c, renew, err := r.roleCredsOf(ctx, a, profile, seen)
+		if err != nil {
+			return Credentials{}, nil, false, err
+		}
+		return c, renew, true, nil
+	}
+	c, ok, err := r.profileKeys(a, profile, seen)
+	return c, nil, ok, err
+}
+
+// profileKeys finds the credentials of a profile without role_arn.
+func (r *resolver) profileKeys(a *awsFiles, profile string, seen []string) (Credentials, bool, error) {
 	sec := a.profileSection(profile)
 	cs, ks := a.configProfile(profile), a.credsProfile(profile)
 	for _, u := range unsupportedKeys {

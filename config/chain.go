@@ -344,6 +344,7 @@ func (r *resolver) walkChain(c *Config, order []*layer) (Credentials, error) {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
+	r.timeout = timeout
 	before, after := r.chain(timeout)
 	type step struct {
 		name  string
@@ -382,7 +383,16 @@ func (r *resolver) walkChain(c *Config, order []*layer) (Credentials, error) {
 				continue
 			}
 			found, used = cr, true
-			c.Chain = append(c.Chain, ChainStep{Name: s.name, Outcome: "used", Why: cr.Source, Expires: cr.Expires})
+			renew := s.layer.renew
+			c.Chain = append(c.Chain, ChainStep{Name: s.name, Outcome: "used", Why: cr.Source, Expires: cr.Expires,
+				Renewed: renew != nil && !cr.Expires.IsZero()})
+			if renew != nil && !cr.Expires.IsZero() {
+				c.Store.Renew = newRenewer(cr.Source, cr, func(ctx context.Context) (Credentials, error) {
+					ctx, cancel := context.WithTimeout(ctx, timeout)
+					defer cancel()
+					return renew(ctx)
+				}, r.now)
+			}
 			continue
 		}
 		fetch := func(ctx context.Context) (Credentials, bool, string, error) {

@@ -147,6 +147,9 @@ type Flags struct {
 	ConfigFile string
 	// Timeout is --timeout, a duration such as "30s"; "" means not given.
 	Timeout string
+	// MFACode is --mfa-code: the code of the MFA device a role profile's
+	// mfa_serial names.
+	MFACode string
 }
 
 // Env looks up an environment variable; os.Getenv in production. Load

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"context"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
@@ -26,7 +27,10 @@ type layer struct {
 	insecure, caBundle, publicBaseURL value
 	timeout                           value
 	creds                             func() (Credentials, bool, error)
-	selected                          bool // picked on the command line
+	// renew, set by creds, fetches temporary credentials again; nil
+	// when they cannot be (static keys, an MFA code good once).
+	renew    func(context.Context) (Credentials, error)
+	selected bool // picked on the command line
 }
 
 // resolver holds what Load has read so far.
@@ -35,6 +39,9 @@ type resolver struct {
 	env Env
 	ps  paths
 	now func() time.Time
+	// timeout bounds each request to a credential service; set before
+	// the credentials are looked for.
+	timeout time.Duration
 
 	file *tomlFile
 

@@ -199,6 +199,7 @@ type globalFlags struct {
 	caBundle   string
 	configFile string
 	timeout    string
+	mfaCode    string
 }
 
 // registerStore registers the flags that pick a store.
@@ -206,6 +207,7 @@ func (g *globalFlags) registerStore(fs *flag.FlagSet) {
 	fs.StringVar(&g.profile, "profile", "", "use the AWS profile `NAME` of ~/.aws/config and ~/.aws/credentials (env AWS_PROFILE)")
 	fs.StringVar(&g.alias, "alias", "", "use the alias `NAME` of the MinIO client, mc (~/.mc/config.json, or $MC_CONFIG_DIR)")
 	fs.StringVar(&g.storeName, "store", "", "use the [stores.`NAME`] table of s3share's config file")
+	fs.StringVar(&g.mfaCode, "mfa-code", "", "the `CODE` of the MFA device a role profile's mfa_serial names")
 }
 
 // registerConn registers the flags that say how to connect.
@@ -233,6 +235,7 @@ func (g *globalFlags) flags() (config.Flags, error) {
 		CABundle:   g.caBundle,
 		ConfigFile: g.configFile,
 		Timeout:    g.timeout,
+		MFACode:    g.mfaCode,
 	}
 	if g.pathStyle {
 		if f.Addressing != "" && f.Addressing != string(config.AddressingPath) {

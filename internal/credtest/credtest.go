@@ -11,6 +11,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"regexp"
 	"sync"
 	"testing"
 	"time"
@@ -26,9 +28,25 @@ type Keys struct {
 // Log records the requests a fake answered, one line each:
 // "METHOD /path", and for STS "ACTION RoleArn".
 type Log struct {
-	mu  sync.Mutex
-	got []string
+	mu    sync.Mutex
+	got   []string
+	calls []Call
 }
+
+// Call is one STS request: its form and the access key id that signed it.
+type Call struct {
+	Form  url.Values
+	KeyID string
+}
+
+// Calls returns the STS requests, in order.
+func (l *Log) Calls() []Call {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]Call(nil), l.calls...)
+}
+
+var keyIDRE = regexp.MustCompile(`Credential=([^/]+)/`)
 
 func (l *Log) add(s string) {
 	l.mu.Lock()
@@ -114,6 +132,9 @@ func Container(t testing.TB, k Keys, auth string) (*httptest.Server, *Log) {
 	return ts, log
 }
 
+// MFACode is the only MFA code the fake STS accepts.
+const MFACode = "123456"
+
 // STS starts an STS that answers AssumeRoleWithWebIdentity when the token
 // is webToken, and AssumeRole, with k. Refusals are STS's XML errors.
 func STS(t testing.TB, k Keys, webToken string) (*httptest.Server, *Log) {
@@ -122,10 +143,23 @@ func STS(t testing.TB, k Keys, webToken string) (*httptest.Server, *Log) {
 		_ = r.ParseForm()
 		action := r.Form.Get("Action")
 		log.add(action + " " + r.Form.Get("RoleArn"))
+		call := Call{Form: r.PostForm}
+		if m := keyIDRE.FindStringSubmatch(r.Header.Get("Authorization")); m != nil {
+			call.KeyID = m[1]
+		}
+		log.mu.Lock()
+		log.calls = append(log.calls, call)
+		log.mu.Unlock()
 		if action == "AssumeRoleWithWebIdentity" && r.Form.Get("WebIdentityToken") != webToken {
 			w.WriteHeader(http.StatusBadRequest)
 			io.WriteString(w, `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type>`+
 				`<Code>InvalidIdentityToken</Code><Message>bad token</Message></Error></ErrorResponse>`)
+			return
+		}
+		if r.Form.Get("SerialNumber") != "" && r.Form.Get("TokenCode") != MFACode {
+			w.WriteHeader(http.StatusForbidden)
+			io.WriteString(w, `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type>`+
+				`<Code>AccessDenied</Code><Message>MultiFactorAuthentication failed with invalid MFA one time pass code.</Message></Error></ErrorResponse>`)
 			return
 		}
 		fmt.Fprintf(w, `<%[1]sResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><%[1]sResult><Credentials>
