@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -287,9 +288,6 @@ func (f *iniFile) holdsSecrets() bool {
 // does not call (STS, SSO); such profiles get an error with a workaround.
 var unsupportedKeys = []struct{ key, what string }{
 	{"web_identity_token_file", "web-identity"},
-	{"sso_session", "SSO"},
-	{"sso_start_url", "SSO"},
-	{"sso_account_id", "SSO"},
 }
 
 // profileLayer reads the settings of profile. via says what selected it,
@@ -353,12 +351,31 @@ func (r *resolver) profileCredsCtx(ctx context.Context, a *awsFiles, profile str
 // profileCredsFull is profileCreds that also returns, for temporary
 // credentials it can fetch again by itself, the function that does.
 func (r *resolver) profileCredsFull(ctx context.Context, a *awsFiles, profile string, seen []string) (Credentials, func(context.Context) (Credentials, error), bool, error) {
-	if get(a.configProfile(profile), "role_arn") != "" {
+	cs := a.configProfile(profile)
+	if get(cs, "role_arn") != "" && get(cs, "web_identity_token_file") == "" {
 		c, renew, err := r.roleCredsOf(ctx, a, profile, seen)
 		if err != nil {
 			return Credentials{}, nil, false, err
 		}
 		return c, renew, true, nil
+	}
+	sp, ok, err := r.ssoOf(a, profile)
+	if err != nil {
+		return Credentials{}, nil, false, err
+	}
+	if ok {
+		client := credClient(r.credTimeout(), r.credTimeout())
+		source := "SSO of " + a.config.shown + " [" + a.profileSection(profile) + "], role " + sp.roleName + " in account " + sp.account
+		fetch := func(ctx context.Context) (Credentials, error) { return r.ssoCreds(ctx, client, sp, profile, source) }
+		c, err := fetch(ctx)
+		if err != nil {
+			return Credentials{}, nil, false, err
+		}
+		return c, fetch, true, nil
+	}
+	if get(cs, "login_session") != "" {
+		c, err := r.exportCredentials(a, profile)
+		return c, nil, err == nil, err
 	}
 	c, ok, err := r.profileKeys(a, profile, seen)
 	return c, nil, ok, err
@@ -428,4 +445,21 @@ func staticKeys(f *iniFile, sec *ini.Section, name string) (Credentials, bool, e
 		SessionToken:    get(sec, "aws_session_token"),
 		Source:          f.shown + " [" + name + "]",
 	}, true, nil
+}
+
+// exportCredentials reads a profile s3share cannot read by itself through
+// the AWS CLI: aws configure export-credentials --format process.
+func (r *resolver) exportCredentials(a *awsFiles, profile string) (Credentials, error) {
+	sec := a.profileSection(profile)
+	if _, err := exec.LookPath("aws"); err != nil {
+		return Credentials{}, fmt.Errorf("%s: profile %s uses login_session, which s3share reads through the AWS CLI: install it (aws on PATH), or export credentials and run again",
+			a.config.where(sec, "login_session"), profile)
+	}
+	cmd := "aws configure export-credentials --profile '" + strings.ReplaceAll(profile, "'", `'\''`) + "' --format process"
+	c, err := r.runProcess(cmd, profile, a.config.where(sec, "login_session")+" (through aws configure export-credentials)")
+	if err != nil {
+		return Credentials{}, err
+	}
+	c.Source = "aws configure export-credentials --profile " + profile
+	return c, nil
 }

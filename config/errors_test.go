@@ -103,7 +103,7 @@ func TestErrors(t *testing.T) {
 			name:  "SSO profile",
 			files: map[string]string{".aws/config": "[profile corp]\nsso_session = my-sso\nsso_account_id = 111122223333\n"},
 			flags: Flags{Profile: "corp"},
-			want:  []string{"~/.aws/config:2: [profile corp] sso_session: profile corp is an SSO profile, which s3share cannot use yet", `eval "$(aws configure export-credentials --profile corp --format env)"`},
+			want:  []string{"~/.aws/config:2: [profile corp] sso_session = my-sso: there is no [sso-session my-sso] section in ~/.aws/config: run aws configure sso --profile corp"},
 		},
 		{
 			name:  "assume-role profile",

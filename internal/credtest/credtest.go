@@ -170,3 +170,54 @@ func STS(t testing.TB, k Keys, webToken string) (*httptest.Server, *Log) {
 	t.Cleanup(ts.Close)
 	return ts, log
 }
+
+// SSO tokens of the fake portal: the access token the AWS CLI's cache
+// holds after a login, the one a refresh hands out, and the refresh token.
+const (
+	SSOAccessToken    = "SSOaccessTOKENvalue00000000000000000000016"
+	SSORefreshedToken = "SSOrefreshedTOKENvalue000000000000000000017"
+	SSORefreshToken   = "SSOrefreshTOKENvalue0000000000000000000018"
+	SSOClientSecret   = "SSOclientSECRETvalue0000000000000000000019"
+)
+
+// SSO starts an IAM Identity Center portal (GetRoleCredentials, for
+// account 111122223333 and role Share) and its OIDC token service
+// (CreateToken with a refresh token) on one loopback server; its URL goes
+// in AWS_ENDPOINT_URL_SSO and AWS_ENDPOINT_URL_SSO_OIDC.
+func SSO(t testing.TB, k Keys) (*httptest.Server, *Log) {
+	log := &Log{}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		log.add(r.Method + " " + r.URL.Path)
+		switch {
+		case r.Method == http.MethodPost && r.URL.Path == "/token":
+			var in map[string]string
+			if json.NewDecoder(r.Body).Decode(&in) != nil || in["grantType"] != "refresh_token" ||
+				in["refreshToken"] != SSORefreshToken || in["clientSecret"] != SSOClientSecret {
+				w.WriteHeader(http.StatusBadRequest)
+				io.WriteString(w, `{"error":"invalid_grant"}`)
+				return
+			}
+			json.NewEncoder(w).Encode(map[string]any{"accessToken": SSORefreshedToken, "expiresIn": 3600,
+				"refreshToken": SSORefreshToken, "tokenType": "Bearer"})
+		case r.Method == http.MethodGet && r.URL.Path == "/federation/credentials":
+			tok := r.Header.Get("X-Amz-Sso_bearer_token")
+			if tok != SSOAccessToken && tok != SSORefreshedToken {
+				w.WriteHeader(http.StatusUnauthorized)
+				io.WriteString(w, `{"message":"Session token not found or invalid"}`)
+				return
+			}
+			if r.URL.Query().Get("account_id") != "111122223333" || r.URL.Query().Get("role_name") != "Share" {
+				w.WriteHeader(http.StatusForbidden)
+				io.WriteString(w, `{"message":"No access"}`)
+				return
+			}
+			json.NewEncoder(w).Encode(map[string]any{"roleCredentials": map[string]any{
+				"accessKeyId": k.AccessKey, "secretAccessKey": k.SecretKey, "sessionToken": k.SessionToken,
+				"expiration": time.Now().Add(k.TTL).UnixMilli()}})
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(ts.Close)
+	return ts, log
+}
