@@ -15,6 +15,7 @@
 package config
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/url"
@@ -100,6 +101,27 @@ type Store struct {
 	// Renew, when not nil, renews Creds before they expire: use
 	// Renew.Current for credentials good for now.
 	Renew *Renewer
+	// SignWith, when not nil, is the identity links are signed with
+	// instead of Creds (a store's sign_with).
+	SignWith *SignWith
+	// SignedWith names the identity Creds belong to when they were put
+	// there from SignWith for signing ("profile:share-bot"); "" otherwise.
+	SignedWith string
+}
+
+// SignWith is a separate identity for signing links.
+type SignWith struct {
+	Name  string // "profile:share-bot", "alias:NAME" or "store:NAME"
+	Creds Credentials
+	Renew *Renewer // nil unless Creds are temporary and can be renewed
+}
+
+// Current returns the signing credentials good for now.
+func (s *SignWith) Current(ctx context.Context) (Credentials, error) {
+	if s.Renew == nil {
+		return s.Creds, nil
+	}
+	return s.Renew.Current(ctx)
 }
 
 // Secure reports whether the endpoint speaks TLS.

@@ -39,6 +39,8 @@ type resolver struct {
 	env Env
 	ps  paths
 	now func() time.Time
+	// nested is set when resolving a store's sign_with.
+	nested bool
 	// timeout bounds each request to a credential service; set before
 	// the credentials are looked for.
 	timeout time.Duration
@@ -89,7 +91,11 @@ func (r *resolver) mc() (*mcFile, error) {
 // config when an alias is. A profile's credential_process runs only when
 // its credentials are the ones used.
 func Load(f Flags, env Env) (*Config, error) {
-	r := newResolver(f, env)
+	return newResolver(f, env).load()
+}
+
+func (r *resolver) load() (*Config, error) {
+	f, env := r.f, r.env
 	file, err := loadTOML(r.ps, f, env)
 	if err != nil {
 		return nil, err
@@ -119,6 +125,9 @@ func Load(f Flags, env Env) (*Config, error) {
 		return nil, err
 	}
 	if err := r.settleCreds(c, layers, sel); err != nil {
+		return nil, err
+	}
+	if err := r.settleSignWith(c, sel, env); err != nil {
 		return nil, err
 	}
 	c.Prefs = r.file.prefs()

@@ -73,6 +73,16 @@ func (c *Client) SigningStore(ctx context.Context, bucket string) (config.Store,
 		}
 		st.Creds = cr
 	}
+	if sw := st.SignWith; sw != nil {
+		// Links are signed with the store's separate signing identity.
+		ctx, cancel := c.bounded(ctx)
+		defer cancel()
+		cr, err := sw.Current(ctx)
+		if err != nil && !cr.Expires.After(time.Now()) {
+			return config.Store{}, fmt.Errorf("renew the signing credentials of sign_with %s: %v", sw.Name, err)
+		}
+		st.Creds, st.SignedWith = cr, sw.Name
+	}
 	return st, nil
 }
 
