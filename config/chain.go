@@ -27,6 +27,16 @@ type ChainStep struct {
 	Renewed bool      // the credentials are fetched again before they expire
 }
 
+// ChainError is a failure to find credentials, with the chain walked
+// up to it, for doctor.
+type ChainError struct {
+	Chain []ChainStep
+	Err   error
+}
+
+func (e *ChainError) Error() string { return e.Err.Error() }
+func (e *ChainError) Unwrap() error { return e.Err }
+
 // chainSource is a step of the AWS credential chain that s3share walks
 // after its own sources: it fetches credentials over the network, and can
 // fetch them again when they near their expiry.
@@ -376,7 +386,7 @@ func (r *resolver) walkChain(c *Config, order []*layer) (Credentials, error) {
 			cr, ok, err := s.layer.creds()
 			if err != nil {
 				c.Chain = append(c.Chain, ChainStep{Name: s.name, Outcome: "failed", Why: err.Error()})
-				return Credentials{}, err
+				return Credentials{}, &ChainError{Chain: c.Chain, Err: err}
 			}
 			if !ok || cr.Anonymous() {
 				c.Chain = append(c.Chain, ChainStep{Name: s.name, Outcome: "skipped", Why: "no credentials"})
@@ -407,7 +417,7 @@ func (r *resolver) walkChain(c *Config, order []*layer) (Credentials, error) {
 			continue
 		case err != nil:
 			c.Chain = append(c.Chain, ChainStep{Name: s.name, Outcome: "failed", Why: err.Error()})
-			return Credentials{}, err
+			return Credentials{}, &ChainError{Chain: c.Chain, Err: err}
 		case !ok:
 			c.Chain = append(c.Chain, ChainStep{Name: s.name, Outcome: "skipped", Why: why})
 			continue

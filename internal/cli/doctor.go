@@ -58,6 +58,10 @@ func runDoctor(cl *call, pos []string) int {
 	c, err := cl.g.load()
 	if err != nil {
 		fmt.Fprintln(stdout, "configuration: FAILED")
+		var ce *config.ChainError
+		if errors.As(err, &ce) {
+			printChain(stdout, ce.Chain)
+		}
 		return fail(stderr, err)
 	}
 	printConfig(stdout, c)
@@ -92,12 +96,8 @@ func printConfig(w io.Writer, c *config.Config) {
 		}
 		fmt.Fprintf(tw, "  %s\t%s\t%s\n", s.Name, s.Value, src)
 	}
-	if len(c.Chain) > 0 {
-		fmt.Fprintln(tw, "credential chain:")
-		for i, st := range c.Chain {
-			fmt.Fprintf(tw, "  %d. %s\t%s\n", i+1, st.Name, sanitize.Text(chainOutcome(st)))
-		}
-	}
+	tw.Flush()
+	printChain(w, c.Chain)
 	fmt.Fprintln(tw, "files:")
 	for _, f := range c.Files {
 		src := ""
@@ -216,4 +216,17 @@ func chainOutcome(st config.ChainStep) string {
 		}
 	}
 	return out
+}
+
+// printChain prints the credential chain Load walked, one step a line.
+func printChain(w io.Writer, chain []config.ChainStep) {
+	if len(chain) == 0 {
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "credential chain:")
+	for i, st := range chain {
+		fmt.Fprintf(tw, "  %d. %s\t%s\n", i+1, st.Name, sanitize.Text(chainOutcome(st)))
+	}
+	tw.Flush()
 }

@@ -27,11 +27,13 @@ const (
 // times and loopback ports made stable.
 func chainSection(out string) string {
 	i := strings.Index(out, "credential chain:")
-	j := strings.Index(out, "files:")
-	if i < 0 || j < i {
+	if i < 0 {
 		return ""
 	}
-	s := out[i:j]
+	s := out[i:]
+	if j := strings.Index(s, "files:"); j >= 0 {
+		s = s[:j]
+	}
 	s = regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ`).ReplaceAllString(s, "TIME")
 	s = regexp.MustCompile(`127\.0\.0\.1:\d+`).ReplaceAllString(s, "127.0.0.1:PORT")
 	return s
@@ -51,32 +53,51 @@ func TestDoctorCredentialChain(t *testing.T) {
 	imds, _ := credtest.IMDS(t, k)
 	ecs, _ := credtest.Container(t, k, chainAuth)
 	sts, _ := credtest.STS(t, k, chainWebToken)
+	sso, _ := credtest.SSO(t, k)
+	ssoCfg := "[profile corp]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Share\n" +
+		"[sso-session corp]\nsso_start_url = https://example.awsapps.com/start\nsso_region = eu-west-1\n"
+	// ~/.aws/sso/cache/ + sha1("corp") + .json
+	const ssoCache = ".aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json"
+	validToken := `{"accessToken": "` + credtest.SSOAccessToken + `", "expiresAt": "` + time.Now().Add(time.Hour).UTC().Format(time.RFC3339) + `"}`
+	roleCfg := "[profile base]\n[profile admin]\nrole_arn = arn:aws:iam::123456789012:role/admin\nsource_profile = base\n" +
+		"[profile twice]\nrole_arn = arn:aws:iam::123456789012:role/second\nsource_profile = admin\n"
+	roleCreds := "[base]\naws_access_key_id = AKIABASE\naws_secret_access_key = " + chainSecretKey + "\n"
 
 	tests := []struct {
-		name string
-		vars func(string) map[string]string
-		ok   bool
+		name  string
+		vars  func(string) map[string]string
+		ok    bool
+		files map[string]string
+		args  []string
 	}{
+		{name: "assume-role", vars: func(string) map[string]string { return map[string]string{"AWS_ENDPOINT_URL_STS": sts.URL} },
+			ok: true, files: map[string]string{".aws/config": roleCfg, ".aws/credentials": roleCreds}, args: []string{"--profile", "admin"}},
+		{name: "assume-role-chained", vars: func(string) map[string]string { return map[string]string{"AWS_ENDPOINT_URL_STS": sts.URL} },
+			ok: true, files: map[string]string{".aws/config": roleCfg, ".aws/credentials": roleCreds}, args: []string{"--profile", "twice"}},
+		{name: "sso", vars: func(string) map[string]string { return map[string]string{"AWS_ENDPOINT_URL_SSO": sso.URL} },
+			ok: true, files: map[string]string{".aws/config": ssoCfg, ssoCache: validToken}, args: []string{"--profile", "corp"}},
+		{name: "sso-expired", vars: func(string) map[string]string { return map[string]string{"AWS_ENDPOINT_URL_SSO": sso.URL} },
+			ok: false, files: map[string]string{".aws/config": ssoCfg}, args: []string{"--profile", "corp"}},
 		{"imds", func(string) map[string]string {
 			return map[string]string{"AWS_EC2_METADATA_DISABLED": "", "AWS_EC2_METADATA_SERVICE_ENDPOINT": imds.URL}
-		}, true},
+		}, true, nil, nil},
 		{"imds-disabled", func(string) map[string]string {
 			return map[string]string{"AWS_EC2_METADATA_SERVICE_ENDPOINT": imds.URL}
-		}, false},
+		}, false, nil, nil},
 		{"imds-unreachable", func(string) map[string]string {
 			return map[string]string{"AWS_EC2_METADATA_DISABLED": "", "AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:1"}
-		}, false},
+		}, false, nil, nil},
 		{"container", func(string) map[string]string {
 			return map[string]string{"AWS_CONTAINER_CREDENTIALS_FULL_URI": ecs.URL + "/v2/credentials",
 				"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": "~/auth"}
-		}, true},
+		}, true, nil, nil},
 		{"web-identity", func(string) map[string]string {
 			return map[string]string{"AWS_ENDPOINT_URL_STS": sts.URL, "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/web",
 				"AWS_WEB_IDENTITY_TOKEN_FILE": "~/web"}
-		}, true},
+		}, true, nil, nil},
 		{"environment", func(string) map[string]string {
 			return map[string]string{"AWS_ACCESS_KEY_ID": srv.AccessKey, "AWS_SECRET_ACCESS_KEY": srv.SecretKey, "AWS_SESSION_TOKEN": srv.SessionToken}
-		}, true},
+		}, true, nil, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -87,12 +108,21 @@ func TestDoctorCredentialChain(t *testing.T) {
 					vars[k] = ""
 				}
 			}
-			doctorHome(t, map[string]string{"auth": chainAuth + "\n", "web": chainWebToken}, vars)
-			code, out, errOut := runDoctorCmd(t, []string{chainSecretKey, chainSession, chainAuth, chainWebToken, credtest.IMDSToken})
+			files := map[string]string{"auth": chainAuth + "\n", "web": chainWebToken}
+			for k, v := range tt.files {
+				files[k] = v
+			}
+			vars["AWS_CONFIG_FILE"], vars["AWS_SHARED_CREDENTIALS_FILE"] = "", ""
+			doctorHome(t, files, vars)
+			code, out, errOut := runDoctorCmd(t, []string{chainSecretKey, chainSession, chainAuth, chainWebToken, credtest.IMDSToken,
+				credtest.SSOAccessToken, credtest.SSORefreshToken, credtest.SSOClientSecret}, tt.args...)
 			if (code == 0) != tt.ok {
 				t.Fatalf("doctor exit %d, want ok %v:\n%s\n%s", code, tt.ok, out, errOut)
 			}
 			got := chainSection(out)
+			if !tt.ok && errOut != "" {
+				got += "error: " + errOut
+			}
 			path := filepath.Join("testdata", "doctor-chain-"+tt.name+".golden")
 			if *updateGolden {
 				if err := os.MkdirAll("testdata", 0o755); err != nil {
