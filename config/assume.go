@@ -99,8 +99,7 @@ func (r *resolver) roleProfile(a *awsFiles, profile string) (assumeRole, error) 
 	if ar.mfaSerial != "" {
 		ar.mfaCode = strings.TrimSpace(r.f.MFACode)
 		if ar.mfaCode == "" {
-			return assumeRole{}, fmt.Errorf("%s: profile %s needs an MFA code: run again with --mfa-code CODE (the 6 digits your device shows for %s)",
-				a.config.where(sec, "mfa_serial"), profile, ar.mfaSerial)
+			return assumeRole{}, &MFACodeNeeded{Profile: profile, Serial: ar.mfaSerial, where: a.config.where(sec, "mfa_serial")}
 		}
 		if !mfaCodeRE.MatchString(ar.mfaCode) {
 			return assumeRole{}, errors.New("--mfa-code: want the 6 digits your MFA device shows")
@@ -288,4 +287,16 @@ func (r *resolver) roleCredsOf(ctx context.Context, a *awsFiles, profile string,
 		return c, nil, nil
 	}
 	return c, fetch, nil
+}
+
+// MFACodeNeeded is the error of a role profile with mfa_serial when no
+// code was given: the command line may ask for one and load again.
+type MFACodeNeeded struct {
+	Profile, Serial string
+	where           string
+}
+
+func (e *MFACodeNeeded) Error() string {
+	return fmt.Sprintf("%s: profile %s needs an MFA code: run again with --mfa-code CODE (the 6 digits your device shows for %s)",
+		e.where, e.Profile, e.Serial)
 }
