@@ -286,9 +286,7 @@ func (f *iniFile) holdsSecrets() bool {
 
 // unsupportedKeys name profile settings that need AWS services s3share
 // does not call (STS, SSO); such profiles get an error with a workaround.
-var unsupportedKeys = []struct{ key, what string }{
-	{"web_identity_token_file", "web-identity"},
-}
+var unsupportedKeys = []struct{ key, what string }{}
 
 // profileLayer reads the settings of profile. via says what selected it,
 // for errors ("--profile", "env AWS_PROFILE", "~/.config/…:3: [stores.x] profile").
@@ -352,7 +350,27 @@ func (r *resolver) profileCredsCtx(ctx context.Context, a *awsFiles, profile str
 // credentials it can fetch again by itself, the function that does.
 func (r *resolver) profileCredsFull(ctx context.Context, a *awsFiles, profile string, seen []string) (Credentials, func(context.Context) (Credentials, error), bool, error) {
 	cs := a.configProfile(profile)
-	if get(cs, "role_arn") != "" && get(cs, "web_identity_token_file") == "" {
+	if file := get(cs, "web_identity_token_file"); file != "" {
+		sec := a.profileSection(profile)
+		role := get(cs, "role_arn")
+		if role == "" {
+			return Credentials{}, nil, false, fmt.Errorf("%s: profile %s has web_identity_token_file but no role_arn: add the role to assume",
+				a.config.where(sec, "web_identity_token_file"), profile)
+		}
+		endpoint, _ := r.stsFor(a, profile)
+		client := credClient(r.credTimeout(), r.credTimeout())
+		fetch := func(ctx context.Context) (Credentials, error) {
+			c, err := assumeWebIdentity(ctx, client, r.ps.expand(file), role, endpoint, a.config.where(sec, "web_identity_token_file"))
+			c.Source = "web identity " + role + " of " + a.config.shown + " [" + sec + "]"
+			return c, err
+		}
+		c, err := fetch(ctx)
+		if err != nil {
+			return Credentials{}, nil, false, err
+		}
+		return c, fetch, true, nil
+	}
+	if get(cs, "role_arn") != "" {
 		c, renew, err := r.roleCredsOf(ctx, a, profile, seen)
 		if err != nil {
 			return Credentials{}, nil, false, err

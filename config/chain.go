@@ -127,8 +127,19 @@ func (r *resolver) webIdentity(ctx context.Context, client *http.Client) (Creden
 	case role == "":
 		return Credentials{}, false, "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not", nil
 	}
-	file = r.ps.expand(file)
 	endpoint, _ := r.stsEndpoint(r.env("AWS_REGION"))
+	c, err := assumeWebIdentity(ctx, client, r.ps.expand(file), role, endpoint, "AWS_WEB_IDENTITY_TOKEN_FILE")
+	if err != nil {
+		return Credentials{}, false, "", err
+	}
+	c.Source = "web identity " + role
+	return c, true, "", nil
+}
+
+// assumeWebIdentity exchanges the token in file for role at the STS
+// endpoint, with minio-go's STSWebIdentity provider. what names the
+// token file's setting for errors.
+func assumeWebIdentity(ctx context.Context, client *http.Client, file, role, endpoint, what string) (Credentials, error) {
 	p := &credentials.STSWebIdentity{
 		Client:      client,
 		STSEndpoint: endpoint,
@@ -136,17 +147,17 @@ func (r *resolver) webIdentity(ctx context.Context, client *http.Client) (Creden
 		GetWebIDTokenExpiry: func() (*credentials.WebIdentityToken, error) {
 			b, err := os.ReadFile(file)
 			if err != nil {
-				return nil, fmt.Errorf("AWS_WEB_IDENTITY_TOKEN_FILE: %s", describeFSError(err))
+				return nil, fmt.Errorf("%s: %s", what, describeFSError(err))
 			}
 			return &credentials.WebIdentityToken{Token: strings.TrimSpace(string(b))}, nil
 		},
 	}
 	v, err := p.RetrieveWithCredContext(&credentials.CredContext{Client: client, Context: ctx})
 	if err != nil {
-		return Credentials{}, false, "", fmt.Errorf("AssumeRoleWithWebIdentity for %s at %s: %s", role, endpoint, stsError(err))
+		return Credentials{}, fmt.Errorf("AssumeRoleWithWebIdentity for %s at %s: %s", role, endpoint, stsError(err))
 	}
 	return Credentials{AccessKeyID: v.AccessKeyID, SecretAccessKey: v.SecretAccessKey, SessionToken: v.SessionToken,
-		Expires: v.Expiration, Source: "web identity " + role}, true, "", nil
+		Expires: v.Expiration}, nil
 }
 
 // stsError shortens an error of minio-go's STS providers to one line.

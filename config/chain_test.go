@@ -225,6 +225,20 @@ func TestWebIdentityCredentials(t *testing.T) {
 	checkNoSecrets(t, chainOf(c)+fmt.Sprint(c.Settings, c.Warnings))
 	useStore(t, c.Store)
 
+	// The profile form: web_identity_token_file and role_arn.
+	penv := baseEnv(t, srv)
+	penv["AWS_ENDPOINT_URL_STS"] = sts.URL
+	write(t, penv["HOME"], map[string]string{"web-token": webToken,
+		".aws/config": "[profile k8s]\nrole_arn = arn:aws:iam::123456789012:role/pod\nweb_identity_token_file = ~/web-token\n"})
+	pc, err := config.Load(config.Flags{Profile: "k8s"}, envOf(penv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pc.Store.Creds.Source != "web identity arn:aws:iam::123456789012:role/pod of ~/.aws/config [profile k8s]" || pc.Store.Renew == nil {
+		t.Fatalf("profile form: creds from %q", pc.Store.Creds.Source)
+	}
+	useStore(t, pc.Store)
+
 	// A refused token fails Load with STS's code, never the token.
 	write(t, env["HOME"], map[string]string{"web-token": "wrong"})
 	_, err = config.Load(config.Flags{}, envOf(env))
