@@ -172,8 +172,8 @@ func (ar assumeRole) assume(ctx context.Context, client *http.Client, src Creden
 	return Credentials{AccessKeyID: c.AccessKey, SecretAccessKey: c.SecretKey, SessionToken: c.SessionToken, Expires: c.Expiration}, nil
 }
 
-// credClientTimeout is the timeout for credential services: --timeout
-// when given, else DefaultTimeout.
+// credTimeout bounds each request to a credential service: the store's
+// timeout, else DefaultTimeout.
 func (r *resolver) credTimeout() time.Duration {
 	if r.timeout > 0 {
 		return r.timeout

@@ -284,10 +284,6 @@ func (f *iniFile) holdsSecrets() bool {
 	return false
 }
 
-// unsupportedKeys name profile settings that need AWS services s3share
-// does not call (STS, SSO); such profiles get an error with a workaround.
-var unsupportedKeys = []struct{ key, what string }{}
-
 // profileLayer reads the settings of profile. via says what selected it,
 // for errors ("--profile", "env AWS_PROFILE", "~/.config/…:3: [stores.x] profile").
 func (r *resolver) profileLayer(profile, via string) (*layer, error) {
@@ -403,13 +399,6 @@ func (r *resolver) profileCredsFull(ctx context.Context, a *awsFiles, profile st
 func (r *resolver) profileKeys(a *awsFiles, profile string, seen []string) (Credentials, bool, error) {
 	sec := a.profileSection(profile)
 	cs, ks := a.configProfile(profile), a.credsProfile(profile)
-	for _, u := range unsupportedKeys {
-		if get(cs, u.key) != "" {
-			return Credentials{}, false, fmt.Errorf("%s: profile %s is an %s profile, which s3share cannot use yet; "+
-				"export its temporary credentials and run again: eval \"$(aws configure export-credentials --profile %s --format env)\"",
-				a.config.where(sec, u.key), profile, u.what, profile)
-		}
-	}
 	if c, ok, err := staticKeys(a.creds, ks, profile); ok || err != nil {
 		return c, ok, err
 	}

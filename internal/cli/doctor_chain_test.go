@@ -60,7 +60,9 @@ func TestDoctorCredentialChain(t *testing.T) {
 	const ssoCache = ".aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json"
 	validToken := `{"accessToken": "` + credtest.SSOAccessToken + `", "expiresAt": "` + time.Now().Add(time.Hour).UTC().Format(time.RFC3339) + `"}`
 	roleCfg := "[profile base]\n[profile admin]\nrole_arn = arn:aws:iam::123456789012:role/admin\nsource_profile = base\n" +
-		"[profile twice]\nrole_arn = arn:aws:iam::123456789012:role/second\nsource_profile = admin\n"
+		"[profile twice]\nrole_arn = arn:aws:iam::123456789012:role/second\nsource_profile = admin\n" +
+		"[profile mfa]\nrole_arn = arn:aws:iam::123456789012:role/mfa\nsource_profile = base\nmfa_serial = arn:aws:iam::123456789012:mfa/me\n" +
+		"[profile env-role]\nrole_arn = arn:aws:iam::123456789012:role/env\ncredential_source = Environment\n"
 	roleCreds := "[base]\naws_access_key_id = AKIABASE\naws_secret_access_key = " + chainSecretKey + "\n"
 
 	tests := []struct {
@@ -74,6 +76,16 @@ func TestDoctorCredentialChain(t *testing.T) {
 			ok: true, files: map[string]string{".aws/config": roleCfg, ".aws/credentials": roleCreds}, args: []string{"--profile", "admin"}},
 		{name: "assume-role-chained", vars: func(string) map[string]string { return map[string]string{"AWS_ENDPOINT_URL_STS": sts.URL} },
 			ok: true, files: map[string]string{".aws/config": roleCfg, ".aws/credentials": roleCreds}, args: []string{"--profile", "twice"}},
+		{name: "assume-role-mfa", vars: func(string) map[string]string { return map[string]string{"AWS_ENDPOINT_URL_STS": sts.URL} },
+			ok: true, files: map[string]string{".aws/config": roleCfg, ".aws/credentials": roleCreds}, args: []string{"--profile", "mfa", "--mfa-code", credtest.MFACode}},
+		{name: "assume-role-environment", vars: func(string) map[string]string {
+			return map[string]string{"AWS_ENDPOINT_URL_STS": sts.URL, "AWS_ACCESS_KEY_ID": "AKIAENV", "AWS_SECRET_ACCESS_KEY": chainSecretKey}
+		}, ok: true, files: map[string]string{".aws/config": roleCfg}, args: []string{"--profile", "env-role"}},
+		{name: "export-credentials", vars: func(string) map[string]string { return map[string]string{"PATH": "~/bin:" + os.Getenv("PATH")} },
+			ok: true, files: map[string]string{".aws/config": "[profile signin]\nlogin_session = arn:aws:iam::111122223333:user/me\n",
+				"bin/aws": "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"" + srv.AccessKey + "\", \"SecretAccessKey\": \"" + srv.SecretKey +
+					"\", \"SessionToken\": \"" + srv.SessionToken + "\", \"Expiration\": \"" + time.Now().Add(time.Hour).UTC().Format(time.RFC3339) + "\"}'\n"},
+			args: []string{"--profile", "signin"}},
 		{name: "sso", vars: func(string) map[string]string { return map[string]string{"AWS_ENDPOINT_URL_SSO": sso.URL} },
 			ok: true, files: map[string]string{".aws/config": ssoCfg, ssoCache: validToken}, args: []string{"--profile", "corp"}},
 		{name: "sso-expired", vars: func(string) map[string]string { return map[string]string{"AWS_ENDPOINT_URL_SSO": sso.URL} },
@@ -113,7 +125,13 @@ func TestDoctorCredentialChain(t *testing.T) {
 				files[k] = v
 			}
 			vars["AWS_CONFIG_FILE"], vars["AWS_SHARED_CREDENTIALS_FILE"] = "", ""
-			doctorHome(t, files, vars)
+			home := doctorHome(t, files, vars)
+			if p, ok := vars["PATH"]; ok {
+				t.Setenv("PATH", strings.ReplaceAll(p, "~", home))
+				if err := os.Chmod(filepath.Join(home, "bin", "aws"), 0o700); err != nil {
+					t.Fatal(err)
+				}
+			}
 			code, out, errOut := runDoctorCmd(t, []string{chainSecretKey, chainSession, chainAuth, chainWebToken, credtest.IMDSToken,
 				credtest.SSOAccessToken, credtest.SSORefreshToken, credtest.SSOClientSecret}, tt.args...)
 			if (code == 0) != tt.ok {
