@@ -66,7 +66,7 @@ func credClient(timeout, connect time.Duration) *http.Client {
 		}
 	}
 	tr := &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
+		Proxy:                 metadataNoProxy,
 		DialContext:           d.DialContext,
 		TLSHandshakeTimeout:   timeout,
 		ResponseHeaderTimeout: timeout,
@@ -77,6 +77,17 @@ func credClient(timeout, connect time.Duration) *http.Client {
 		tr.Proxy = nil
 	}
 	return &http.Client{Transport: tr, Timeout: timeout}
+}
+
+// metadataNoProxy is http.ProxyFromEnvironment except for the instance
+// and container metadata addresses, which only answer on the machine's
+// own link, as the AWS SDKs do.
+func metadataNoProxy(req *http.Request) (*url.URL, error) {
+	host := req.URL.Hostname()
+	if ip := net.ParseIP(host); ip != nil && (ip.IsLinkLocalUnicast() || ip.IsLoopback() || host == "fd00:ec2::254" || host == "fd00:ec2::23") {
+		return nil, nil
+	}
+	return http.ProxyFromEnvironment(req)
 }
 
 // chain returns the network sources of the AWS credential chain, in the

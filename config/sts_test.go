@@ -1,6 +1,9 @@
 package config
 
-import "testing"
+import (
+	"net/http"
+	"testing"
+)
 
 func TestSTSEndpoint(t *testing.T) {
 	tests := []struct {
@@ -30,5 +33,17 @@ func TestSTSEndpoint(t *testing.T) {
 				t.Errorf("STS %s (%s), want %s (%s)", ep, region, tt.want, tt.region)
 			}
 		})
+	}
+}
+
+func TestMetadataNoProxy(t *testing.T) {
+	t.Setenv("HTTP_PROXY", "http://proxy.invalid:3128")
+	t.Setenv("NO_PROXY", "")
+	for host, direct := range map[string]bool{"169.254.169.254": true, "169.254.170.2": true, "[fd00:ec2::254]": true} {
+		req, _ := http.NewRequest("GET", "http://"+host+"/", nil)
+		u, err := metadataNoProxy(req)
+		if err != nil || (u == nil) != direct {
+			t.Errorf("%s: proxy %v, %v", host, u, err)
+		}
 	}
 }
