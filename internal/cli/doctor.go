@@ -211,6 +211,8 @@ func chainOutcome(st config.ChainStep) string {
 			out += " (expires " + st.Expires.UTC().Format(time.RFC3339)
 			if st.Renewed {
 				out += "; renewed before then"
+			} else {
+				out += "; not renewed: requests and links stop working then"
 			}
 			out += ")"
 		}
