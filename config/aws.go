@@ -1,8 +1,10 @@
 package config
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -282,16 +284,6 @@ func (f *iniFile) holdsSecrets() bool {
 	return false
 }
 
-// unsupportedKeys name profile settings that need AWS services s3share
-// does not call (STS, SSO); such profiles get an error with a workaround.
-var unsupportedKeys = []struct{ key, what string }{
-	{"role_arn", "assume-role"},
-	{"web_identity_token_file", "web-identity"},
-	{"sso_session", "SSO"},
-	{"sso_start_url", "SSO"},
-	{"sso_account_id", "SSO"},
-}
-
 // profileLayer reads the settings of profile. via says what selected it,
 // for errors ("--profile", "env AWS_PROFILE", "~/.config/…:3: [stores.x] profile").
 func (r *resolver) profileLayer(profile, via string) (*layer, error) {
@@ -330,7 +322,11 @@ func (r *resolver) profileLayer(profile, via string) (*layer, error) {
 	if v := get(cs, "ca_bundle"); v != "" {
 		l.caBundle = value{v: r.ps.expand(v), src: src, where: a.config.where(sec, "ca_bundle")}
 	}
-	l.creds = func() (Credentials, bool, error) { return r.profileCreds(a, profile, nil) }
+	l.creds = func() (Credentials, bool, error) {
+		c, renew, ok, err := r.profileCredsFull(context.Background(), a, profile, nil)
+		l.renew = renew
+		return c, ok, err
+	}
 	return l, nil
 }
 
@@ -338,15 +334,71 @@ func (r *resolver) profileLayer(profile, via string) (*layer, error) {
 // the credentials file, then credential_process, then keys in the config
 // file, then source_profile. seen guards against source_profile loops.
 func (r *resolver) profileCreds(a *awsFiles, profile string, seen []string) (Credentials, bool, error) {
+	return r.profileCredsCtx(context.Background(), a, profile, seen)
+}
+
+func (r *resolver) profileCredsCtx(ctx context.Context, a *awsFiles, profile string, seen []string) (Credentials, bool, error) {
+	c, _, ok, err := r.profileCredsFull(ctx, a, profile, seen)
+	return c, ok, err
+}
+
+// profileCredsFull is profileCreds that also returns, for temporary
+// credentials it can fetch again by itself, the function that does.
+func (r *resolver) profileCredsFull(ctx context.Context, a *awsFiles, profile string, seen []string) (Credentials, func(context.Context) (Credentials, error), bool, error) {
+	cs := a.configProfile(profile)
+	if file := get(cs, "web_identity_token_file"); file != "" {
+		sec := a.profileSection(profile)
+		role := get(cs, "role_arn")
+		if role == "" {
+			return Credentials{}, nil, false, fmt.Errorf("%s: profile %s has web_identity_token_file but no role_arn: add the role to assume",
+				a.config.where(sec, "web_identity_token_file"), profile)
+		}
+		endpoint, _ := r.stsFor(a, profile)
+		client := credClient(r.credTimeout(), r.credTimeout())
+		fetch := func(ctx context.Context) (Credentials, error) {
+			c, err := assumeWebIdentity(ctx, client, r.ps.expand(file), role, endpoint, a.config.where(sec, "web_identity_token_file"))
+			c.Source = "web identity " + role + " of " + a.config.shown + " [" + sec + "]"
+			return c, err
+		}
+		c, err := fetch(ctx)
+		if err != nil {
+			return Credentials{}, nil, false, err
+		}
+		return c, fetch, true, nil
+	}
+	if get(cs, "role_arn") != "" {
+		c, renew, err := r.roleCredsOf(ctx, a, profile, seen)
+		if err != nil {
+			return Credentials{}, nil, false, err
+		}
+		return c, renew, true, nil
+	}
+	sp, ok, err := r.ssoOf(a, profile)
+	if err != nil {
+		return Credentials{}, nil, false, err
+	}
+	if ok {
+		client := credClient(r.credTimeout(), r.credTimeout())
+		source := "SSO of " + a.config.shown + " [" + a.profileSection(profile) + "], role " + sp.roleName + " in account " + sp.account
+		fetch := func(ctx context.Context) (Credentials, error) { return r.ssoCreds(ctx, client, sp, profile, source) }
+		c, err := fetch(ctx)
+		if err != nil {
+			return Credentials{}, nil, false, err
+		}
+		return c, fetch, true, nil
+	}
+	if get(cs, "login_session") != "" {
+		c, err := r.exportCredentials(a, profile)
+		return c, nil, err == nil, err
+	}
+	c, ok, err := r.profileKeys(a, profile, seen)
+	return c, nil, ok, err
+}
+
+// profileKeys finds the credentials of a profile without role_arn.
+func (r *resolver) profileKeys(a *awsFiles, profile string, seen []string) (Credentials, bool, error) {
 	sec := a.profileSection(profile)
 	cs, ks := a.configProfile(profile), a.credsProfile(profile)
-	for _, u := range unsupportedKeys {
-		if get(cs, u.key) != "" {
-			return Credentials{}, false, fmt.Errorf("%s: profile %s is an %s profile, which s3share cannot use yet; "+
-				"export its temporary credentials and run again: eval \"$(aws configure export-credentials --profile %s --format env)\"",
-				a.config.where(sec, u.key), profile, u.what, profile)
-		}
-	}
 	if c, ok, err := staticKeys(a.creds, ks, profile); ok || err != nil {
 		return c, ok, err
 	}
@@ -400,4 +452,21 @@ func staticKeys(f *iniFile, sec *ini.Section, name string) (Credentials, bool, e
 		SessionToken:    get(sec, "aws_session_token"),
 		Source:          f.shown + " [" + name + "]",
 	}, true, nil
+}
+
+// exportCredentials reads a profile s3share cannot read by itself through
+// the AWS CLI: aws configure export-credentials --format process.
+func (r *resolver) exportCredentials(a *awsFiles, profile string) (Credentials, error) {
+	sec := a.profileSection(profile)
+	if _, err := exec.LookPath("aws"); err != nil {
+		return Credentials{}, fmt.Errorf("%s: profile %s uses login_session, which s3share reads through the AWS CLI: install it (aws on PATH), or export credentials and run again",
+			a.config.where(sec, "login_session"), profile)
+	}
+	cmd := "aws configure export-credentials --profile '" + strings.ReplaceAll(profile, "'", `'\''`) + "' --format process"
+	c, err := r.runProcess(cmd, profile, a.config.where(sec, "login_session")+" (through aws configure export-credentials)")
+	if err != nil {
+		return Credentials{}, err
+	}
+	c.Source = "aws configure export-credentials --profile " + profile
+	return c, nil
 }

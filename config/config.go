@@ -15,6 +15,7 @@
 package config
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/url"
@@ -97,6 +98,30 @@ type Store struct {
 	// (see s3model); zero means DefaultTimeout.
 	Timeout time.Duration
 	Creds   Credentials
+	// Renew, when not nil, renews Creds before they expire: use
+	// Renew.Current for credentials good for now.
+	Renew *Renewer
+	// SignWith, when not nil, is the identity links are signed with
+	// instead of Creds (a store's sign_with).
+	SignWith *SignWith
+	// SignedWith names the identity Creds belong to when they were put
+	// there from SignWith for signing ("profile:share-bot"); "" otherwise.
+	SignedWith string
+}
+
+// SignWith is a separate identity for signing links.
+type SignWith struct {
+	Name  string // "profile:share-bot", "alias:NAME" or "store:NAME"
+	Creds Credentials
+	Renew *Renewer // nil unless Creds are temporary and can be renewed
+}
+
+// Current returns the signing credentials good for now.
+func (s *SignWith) Current(ctx context.Context) (Credentials, error) {
+	if s.Renew == nil {
+		return s.Creds, nil
+	}
+	return s.Renew.Current(ctx)
 }
 
 // Secure reports whether the endpoint speaks TLS.
@@ -144,6 +169,9 @@ type Flags struct {
 	ConfigFile string
 	// Timeout is --timeout, a duration such as "30s"; "" means not given.
 	Timeout string
+	// MFACode is --mfa-code: the code of the MFA device a role profile's
+	// mfa_serial names.
+	MFACode string
 }
 
 // Env looks up an environment variable; os.Getenv in production. Load
@@ -179,6 +207,8 @@ type Config struct {
 	// Warnings are problems that do not stop s3share: readable secrets,
 	// TLS verification turned off, expired credentials, ignored sources.
 	Warnings []string
+	// Chain is every source of credentials looked at, in order.
+	Chain []ChainStep
 }
 
 // Source returns where the named setting came from, "" if there is none.

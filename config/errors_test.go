@@ -103,13 +103,32 @@ func TestErrors(t *testing.T) {
 			name:  "SSO profile",
 			files: map[string]string{".aws/config": "[profile corp]\nsso_session = my-sso\nsso_account_id = 111122223333\n"},
 			flags: Flags{Profile: "corp"},
-			want:  []string{"~/.aws/config:2: [profile corp] sso_session: profile corp is an SSO profile, which s3share cannot use yet", `eval "$(aws configure export-credentials --profile corp --format env)"`},
+			want:  []string{"~/.aws/config:2: [profile corp] sso_session = my-sso: there is no [sso-session my-sso] section in ~/.aws/config: run aws configure sso --profile corp"},
 		},
 		{
 			name:  "assume-role profile",
 			files: map[string]string{".aws/config": "[profile base]\n[profile admin]\nrole_arn = arn:aws:iam::123456789012:role/admin\nsource_profile = base\n"},
 			flags: Flags{Profile: "admin"},
-			want:  []string{"~/.aws/config:3: [profile admin] role_arn: profile admin is an assume-role profile", "--profile admin --format env"},
+			want:  []string{"~/.aws/config:4: [profile admin] source_profile = base: profile base has no credentials"},
+		},
+		{
+			name:  "assume-role profile with no source",
+			files: map[string]string{".aws/config": "[profile admin]\nrole_arn = arn:aws:iam::123456789012:role/admin\n"},
+			flags: Flags{Profile: "admin"},
+			want:  []string{"~/.aws/config:2: [profile admin] role_arn: profile admin has role_arn but neither source_profile nor credential_source"},
+		},
+		{
+			name:  "assume-role profile with an unknown credential_source",
+			files: map[string]string{".aws/config": "[profile admin]\nrole_arn = arn:aws:iam::123456789012:role/admin\ncredential_source = Ec2\n"},
+			flags: Flags{Profile: "admin"},
+			want:  []string{"~/.aws/config:3: [profile admin] credential_source = Ec2: want Environment, Ec2InstanceMetadata or EcsContainer"},
+		},
+		{
+			name: "assume-role profile with mfa_serial and no code",
+			files: map[string]string{".aws/config": "[profile admin]\nrole_arn = arn:aws:iam::123456789012:role/admin\nsource_profile = admin\n" +
+				"mfa_serial = arn:aws:iam::123456789012:mfa/me\naws_access_key_id = AKIAX\naws_secret_access_key = " + configSecret + "\n"},
+			flags: Flags{Profile: "admin"},
+			want:  []string{"~/.aws/config:4: [profile admin] mfa_serial: profile admin needs an MFA code: run again with --mfa-code CODE"},
 		},
 		{
 			name:  "SSO profile is not a problem when the environment has credentials",

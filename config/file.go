@@ -37,6 +37,9 @@ type fileStore struct {
 	AccessKeyID     string         `toml:"access_key_id"`
 	SecretAccessKey string         `toml:"secret_access_key"`
 	SessionToken    string         `toml:"session_token"`
+	// SignWith names another identity to sign links with:
+	// "profile:NAME", "alias:NAME" or "store:NAME".
+	SignWith string `toml:"sign_with"`
 }
 
 type fileUI struct {

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"context"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
@@ -26,7 +27,10 @@ type layer struct {
 	insecure, caBundle, publicBaseURL value
 	timeout                           value
 	creds                             func() (Credentials, bool, error)
-	selected                          bool // picked on the command line
+	// renew, set by creds, fetches temporary credentials again; nil
+	// when they cannot be (static keys, an MFA code good once).
+	renew    func(context.Context) (Credentials, error)
+	selected bool // picked on the command line
 }
 
 // resolver holds what Load has read so far.
@@ -35,6 +39,11 @@ type resolver struct {
 	env Env
 	ps  paths
 	now func() time.Time
+	// nested is set when resolving a store's sign_with.
+	nested bool
+	// timeout bounds each request to a credential service; set before
+	// the credentials are looked for.
+	timeout time.Duration
 
 	file *tomlFile
 
@@ -82,7 +91,11 @@ func (r *resolver) mc() (*mcFile, error) {
 // config when an alias is. A profile's credential_process runs only when
 // its credentials are the ones used.
 func Load(f Flags, env Env) (*Config, error) {
-	r := newResolver(f, env)
+	return newResolver(f, env).load()
+}
+
+func (r *resolver) load() (*Config, error) {
+	f, env := r.f, r.env
 	file, err := loadTOML(r.ps, f, env)
 	if err != nil {
 		return nil, err
@@ -112,6 +125,9 @@ func Load(f Flags, env Env) (*Config, error) {
 		return nil, err
 	}
 	if err := r.settleCreds(c, layers, sel); err != nil {
+		return nil, err
+	}
+	if err := r.settleSignWith(c, sel, env); err != nil {
 		return nil, err
 	}
 	c.Prefs = r.file.prefs()
@@ -454,19 +470,9 @@ func (r *resolver) settleCreds(c *Config, layers []*layer, sel selected) error {
 			}
 		}
 	}
-	var creds Credentials
-	for _, l := range order {
-		if l.creds == nil {
-			continue
-		}
-		cr, ok, err := l.creds()
-		if err != nil {
-			return err
-		}
-		if ok {
-			creds = cr
-			break
-		}
+	creds, err := r.walkChain(c, order)
+	if err != nil {
+		return err
 	}
 	if sel.explicit && r.env("AWS_ACCESS_KEY_ID") != "" && creds.Source != "" && !strings.HasPrefix(creds.Source, "env ") {
 		r.warn(fmt.Sprintf("AWS_ACCESS_KEY_ID is set but not used: %s %s has its own credentials (%s)", sel.via, sel.choice.Name, creds.Source))

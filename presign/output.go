@@ -20,10 +20,14 @@ type jsonResult struct {
 	EffectiveExpiresAt time.Time         `json:"effective_expires_at"`
 	Headers            map[string]string `json:"headers"`
 	Fields             []Field           `json:"fields"`
+	Identity           string            `json:"identity,omitempty"`
+	SignedWith         string            `json:"signed_with,omitempty"`
 }
 
 // MarshalJSON gives {url, method, bucket, key, expires_at,
-// effective_expires_at, headers, fields}: headers is an object (empty
+// effective_expires_at, headers, fields, identity, signed_with}: identity
+// is the access key id that signed the link, signed_with the store's
+// sign_with when it did (omitted otherwise); headers is an object (empty
 // when nothing must be sent), fields an ordered array of {name, value}
 // (empty unless POST).
 func (r Result) MarshalJSON() ([]byte, error) {
@@ -36,6 +40,8 @@ func (r Result) MarshalJSON() ([]byte, error) {
 		EffectiveExpiresAt: r.EffectiveExpiresAt.UTC(),
 		Headers:            r.Headers,
 		Fields:             r.Fields,
+		Identity:           r.Identity,
+		SignedWith:         r.SignedWith,
 	}
 	if j.Headers == nil {
 		j.Headers = map[string]string{}

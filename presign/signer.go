@@ -97,6 +97,10 @@ type Result struct {
 	EffectiveExpiresAt time.Time
 	// Warning is set when the link ends earlier than asked.
 	Warning string
+	// Identity is the access key id that signed the link, and SignedWith
+	// the store's sign_with it came from ("" for the store's own).
+	Identity   string
+	SignedWith string
 	// Headers (PUT) must be sent exactly as given.
 	Headers map[string]string
 	// Fields (POST) are sent as multipart form fields in this order, then
@@ -267,12 +271,14 @@ func (s *Signer) SignAt(req Request, now time.Time) (Result, error) {
 		return Result{}, err
 	}
 	res := Result{
-		Method:    req.Method,
-		Bucket:    req.Bucket,
-		Key:       req.Key,
-		Prefix:    req.KeyIsPrefix,
-		SignedAt:  t,
-		ExpiresAt: t.Add(d),
+		Method:     req.Method,
+		Bucket:     req.Bucket,
+		Key:        req.Key,
+		Prefix:     req.KeyIsPrefix,
+		SignedAt:   t,
+		ExpiresAt:  t.Add(d),
+		Identity:   s.accessKey,
+		SignedWith: s.store.SignedWith,
 	}
 	res.EffectiveExpiresAt = res.ExpiresAt
 	if !s.credsExpires.IsZero() {

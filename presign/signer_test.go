@@ -442,7 +442,7 @@ func TestResultJSONAndCurl(t *testing.T) {
 	if err := json.Unmarshal(raw, &m); err != nil {
 		t.Fatal(err)
 	}
-	if len(m) != 8 || m["url"] != get.URL || m["method"] != "GET" || m["key"] != "dir/it's.txt" ||
+	if len(m) != 9 || m["identity"] == "" || m["url"] != get.URL || m["method"] != "GET" || m["key"] != "dir/it's.txt" ||
 		m["expires_at"] != "2026-01-01T01:00:00Z" || m["effective_expires_at"] != "2026-01-01T01:00:00Z" {
 		t.Errorf("JSON = %s", raw)
 	}

@@ -39,7 +39,9 @@ func New(store config.Store) (*Client, error) {
 		return nil, err
 	}
 	var creds *credentials.Credentials
-	if store.Creds.Anonymous() {
+	if store.Renew != nil {
+		creds = credentials.New(&renewing{r: store.Renew, timeout: timeout})
+	} else if store.Creds.Anonymous() {
 		creds = credentials.NewStatic("", "", "", credentials.SignatureAnonymous)
 	} else {
 		creds = credentials.NewStaticV4(store.Creds.AccessKeyID, store.Creds.SecretAccessKey, store.Creds.SessionToken)

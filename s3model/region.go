@@ -2,7 +2,9 @@ package s3model
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/s3utils"
@@ -60,6 +62,27 @@ func (c *Client) SigningStore(ctx context.Context, bucket string) (config.Store,
 	}
 	st := c.store
 	st.Region, st.RegionFromUser = region, true
+	if st.Renew != nil {
+		// Links are signed with credentials good for now, renewed
+		// when the ones the store started with are near their end.
+		ctx, cancel := c.bounded(ctx)
+		defer cancel()
+		cr, err := st.Renew.Current(ctx)
+		if err != nil && !cr.Expires.After(time.Now()) {
+			return config.Store{}, fmt.Errorf("renew the credentials from %s: %v", st.Renew.Source(), err)
+		}
+		st.Creds = cr
+	}
+	if sw := st.SignWith; sw != nil {
+		// Links are signed with the store's separate signing identity.
+		ctx, cancel := c.bounded(ctx)
+		defer cancel()
+		cr, err := sw.Current(ctx)
+		if err != nil && !cr.Expires.After(time.Now()) {
+			return config.Store{}, fmt.Errorf("renew the signing credentials of sign_with %s: %v", sw.Name, err)
+		}
+		st.Creds, st.SignedWith = cr, sw.Name
+	}
 	return st, nil
 }
 

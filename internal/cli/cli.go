@@ -11,6 +11,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/charmbracelet/x/term"
+
 	"github.com/s3share/s3share/config"
 	"github.com/s3share/s3share/internal/sanitize"
 )
@@ -199,6 +201,7 @@ type globalFlags struct {
 	caBundle   string
 	configFile string
 	timeout    string
+	mfaCode    string
 }
 
 // registerStore registers the flags that pick a store.
@@ -206,6 +209,7 @@ func (g *globalFlags) registerStore(fs *flag.FlagSet) {
 	fs.StringVar(&g.profile, "profile", "", "use the AWS profile `NAME` of ~/.aws/config and ~/.aws/credentials (env AWS_PROFILE)")
 	fs.StringVar(&g.alias, "alias", "", "use the alias `NAME` of the MinIO client, mc (~/.mc/config.json, or $MC_CONFIG_DIR)")
 	fs.StringVar(&g.storeName, "store", "", "use the [stores.`NAME`] table of s3share's config file")
+	fs.StringVar(&g.mfaCode, "mfa-code", "", "the `CODE` of the MFA device a role profile's mfa_serial names")
 }
 
 // registerConn registers the flags that say how to connect.
@@ -233,6 +237,7 @@ func (g *globalFlags) flags() (config.Flags, error) {
 		CABundle:   g.caBundle,
 		ConfigFile: g.configFile,
 		Timeout:    g.timeout,
+		MFACode:    g.mfaCode,
 	}
 	if g.pathStyle {
 		if f.Addressing != "" && f.Addressing != string(config.AddressingPath) {
@@ -249,7 +254,47 @@ func (g *globalFlags) load() (*config.Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	return config.Load(f, os.Getenv)
+	c, err := config.Load(f, os.Getenv)
+	var mfa *config.MFACodeNeeded
+	if errors.As(err, &mfa) && f.MFACode == "" && term.IsTerminal(os.Stdin.Fd()) {
+		// At a terminal, ask for the code instead of failing, as the AWS CLI does.
+		var out io.Writer = os.Stderr
+		if tty, terr := os.OpenFile("/dev/tty", os.O_WRONLY, 0); terr == nil {
+			defer tty.Close()
+			out = tty // stderr may go to a file; the question is for the person at the terminal
+		}
+		code, perr := promptLine(os.Stdin, out, "MFA code for "+mfa.Serial+": ")
+		if perr != nil {
+			return nil, err
+		}
+		g.mfaCode, f.MFACode = code, code
+		return config.Load(f, os.Getenv)
+	}
+	return c, err
+}
+
+// promptLine writes prompt to w and reads one line from r, byte by byte
+// so that nothing after the line is consumed.
+func promptLine(r io.Reader, w io.Writer, prompt string) (string, error) {
+	fmt.Fprint(w, prompt)
+	var line []byte
+	b := make([]byte, 1)
+	for len(line) < 64 {
+		n, err := r.Read(b)
+		if n == 1 {
+			if b[0] == '\n' || b[0] == '\r' {
+				break
+			}
+			line = append(line, b[0])
+		}
+		if err != nil {
+			if len(line) == 0 {
+				return "", err
+			}
+			break
+		}
+	}
+	return strings.TrimSpace(string(line)), nil
 }
 
 // warn prints the configuration's warnings (TLS checks off, readable

@@ -58,6 +58,10 @@ func runDoctor(cl *call, pos []string) int {
 	c, err := cl.g.load()
 	if err != nil {
 		fmt.Fprintln(stdout, "configuration: FAILED")
+		var ce *config.ChainError
+		if errors.As(err, &ce) {
+			printChain(stdout, ce.Chain)
+		}
 		return fail(stderr, err)
 	}
 	printConfig(stdout, c)
@@ -92,6 +96,8 @@ func printConfig(w io.Writer, c *config.Config) {
 		}
 		fmt.Fprintf(tw, "  %s\t%s\t%s\n", s.Name, s.Value, src)
 	}
+	tw.Flush()
+	printChain(w, c.Chain)
 	fmt.Fprintln(tw, "files:")
 	for _, f := range c.Files {
 		src := ""
@@ -189,4 +195,40 @@ func doctorHints(c *config.Config, bucket string, err error) []string {
 		hints = append(hints, "this machine's time is "+time.Now().UTC().Format(time.RFC3339)+"; signatures are refused when it is more than 15 minutes off")
 	}
 	return hints
+}
+
+// chainOutcome is one step of the credential chain as doctor shows it:
+// used (from where, until when), skipped and why, failed and why.
+func chainOutcome(st config.ChainStep) string {
+	out := st.Outcome
+	if st.Why != "" {
+		out += ": " + st.Why
+	}
+	if st.Outcome == "used" {
+		if st.Expires.IsZero() {
+			out += " (no expiry)"
+		} else {
+			out += " (expires " + st.Expires.UTC().Format(time.RFC3339)
+			if st.Renewed {
+				out += "; renewed before then"
+			} else {
+				out += "; not renewed: requests and links stop working then"
+			}
+			out += ")"
+		}
+	}
+	return out
+}
+
+// printChain prints the credential chain Load walked, one step a line.
+func printChain(w io.Writer, chain []config.ChainStep) {
+	if len(chain) == 0 {
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "credential chain:")
+	for i, st := range chain {
+		fmt.Fprintf(tw, "  %d. %s\t%s\n", i+1, st.Name, sanitize.Text(chainOutcome(st)))
+	}
+	tw.Flush()
 }

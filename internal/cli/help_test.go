@@ -86,6 +86,9 @@ func TestCLIConventions(t *testing.T) {
 	bin := buildS3share(t)
 	home := t.TempDir()
 	env := []string{"HOME=" + home, "PATH=" + os.Getenv("PATH"), "XDG_CONFIG_HOME=" + home, "XDG_STATE_HOME=" + home}
+	for k, v := range closedServices {
+		env = append(env, k+"="+v)
+	}
 	run := func(args ...string) (int, string, string) {
 		t.Helper()
 		cmd := exec.Command(bin, args...)

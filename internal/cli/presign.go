@@ -104,7 +104,7 @@ func runPresign(c *call, o *presignFlags, pos []string) int {
 		return fail(stderr, fmt.Errorf("presign: %w", err))
 	}
 	st := cfg.Store
-	if st.Creds.Anonymous() {
+	if st.Creds.Anonymous() && st.SignWith == nil {
 		return fail(stderr, errors.New("presign: no credentials to sign with: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or pick a store with --profile, --alias or --store"))
 	}
 	client, err := s3model.New(st)

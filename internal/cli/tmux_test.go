@@ -74,6 +74,9 @@ func startTmux(t *testing.T, bin string, args []string, o tmuxOptions) *tmuxSess
 		"AWS_CA_BUNDLE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "MC_CONFIG_DIR"} {
 		env = append(env, k+"=")
 	}
+	for k, v := range closedServices {
+		env = append(env, k+"="+v)
+	}
 	for _, e := range append(env, o.env...) {
 		tmuxArgs = append(tmuxArgs, "-e", e)
 	}

@@ -37,6 +37,7 @@ const (
 // streaming upload is verified against it later.
 type authInfo struct {
 	presigned bool
+	secret    string // the secret key of the access key that signed
 	amzDate   string // X-Amz-Date as sent
 	scope     string // date/region/s3/aws4_request
 	scopeDate time.Time
@@ -143,7 +144,8 @@ func (s *Server) verifyHeaderAuth(r *http.Request, q url.Values, globalOp bool) 
 	if t.Format(scopeDateFormat) != cred.date {
 		return nil, errMalformedAuth("Invalid credential date. Date is not the same as X-Amz-Date.")
 	}
-	if cred.accessKey != s.AccessKey {
+	secret, ok := s.secretOf(cred.accessKey)
+	if !ok {
 		return nil, errInvalidAccessKey(cred.accessKey)
 	}
 	now := s.now()
@@ -164,7 +166,7 @@ func (s *Server) verifyHeaderAuth(r *http.Request, q url.Values, globalOp bool) 
 	if e := s.checkToken(r.Header.Get("X-Amz-Security-Token"), cred.accessKey); e != nil {
 		return nil, e
 	}
-	a := &authInfo{amzDate: amzDate, scope: cred.scope(), scopeDate: cred.scopeDate, region: cred.region, payload: payload}
+	a := &authInfo{secret: secret, amzDate: amzDate, scope: cred.scope(), scopeDate: cred.scopeDate, region: cred.region, payload: payload}
 	if e := s.verifySignature(r, q, a, cred.accessKey, signedHeaders, sig, ""); e != nil {
 		return nil, e
 	}
@@ -212,7 +214,8 @@ func (s *Server) verifyQueryAuth(r *http.Request, q url.Values, globalOp bool) (
 	case expires > maxPresignExpiry:
 		return nil, errQueryAuth("X-Amz-Expires must be less than a week (in seconds) that is 604800")
 	}
-	if cred.accessKey != s.AccessKey {
+	secret, ok := s.secretOf(cred.accessKey)
+	if !ok {
 		return nil, errInvalidAccessKey(cred.accessKey)
 	}
 	now := s.now()
@@ -239,7 +242,7 @@ func (s *Server) verifyQueryAuth(r *http.Request, q url.Values, globalOp bool) (
 	if e := s.checkToken(q.Get("X-Amz-Security-Token"), cred.accessKey); e != nil {
 		return nil, e
 	}
-	a := &authInfo{presigned: true, amzDate: amzDate, scope: cred.scope(), scopeDate: cred.scopeDate, region: cred.region, payload: payload}
+	a := &authInfo{secret: secret, presigned: true, amzDate: amzDate, scope: cred.scope(), scopeDate: cred.scopeDate, region: cred.region, payload: payload}
 	if e := s.verifySignature(r, q, a, cred.accessKey, q.Get("X-Amz-SignedHeaders"), q.Get("X-Amz-Signature"), "X-Amz-Signature"); e != nil {
 		return nil, e
 	}
@@ -248,12 +251,16 @@ func (s *Server) verifyQueryAuth(r *http.Request, q url.Values, globalOp bool) (
 
 // checkToken compares a session token with the one the server expects.
 func (s *Server) checkToken(token, accessKey string) *s3Error {
+	want := s.SessionToken
+	if accessKey != s.AccessKey {
+		want = "" // the extra keys are long-lived
+	}
 	switch {
-	case s.SessionToken == "" && token == "":
+	case want == "" && token == "":
 		return nil
-	case s.SessionToken != "" && token == "":
+	case want != "" && token == "":
 		return errInvalidAccessKey(accessKey)
-	case subtleEqual(token, s.SessionToken):
+	case want != "" && subtleEqual(token, want):
 		return nil
 	default:
 		return newError(http.StatusBadRequest, "InvalidToken", "The provided token is malformed or otherwise invalid.")
@@ -342,7 +349,7 @@ func spacedHex(s string) string {
 
 // sign is hex(HMAC(signingKey(secret, scope date, region, "s3"), sts)).
 func (s *Server) sign(sts string, a *authInfo) string {
-	return signer.PostPresignSignatureV4(sts, a.scopeDate, s.SecretKey, a.region)
+	return signer.PostPresignSignatureV4(sts, a.scopeDate, a.secret, a.region)
 }
 
 func stringToSign(amzDate, scope, canonical string) string {
@@ -608,4 +615,14 @@ func readLine(br *bufio.Reader) (string, error) {
 			return string(b), nil
 		}
 	}
+}
+
+// secretOf returns the secret key of accessKey, the endpoint's own or
+// one of its extra keys.
+func (s *Server) secretOf(accessKey string) (string, bool) {
+	if accessKey == s.AccessKey {
+		return s.SecretKey, true
+	}
+	secret, ok := s.extraKeys[accessKey]
+	return secret, ok
 }

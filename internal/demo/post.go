@@ -84,13 +84,14 @@ func (s *Server) postObject(w http.ResponseWriter, r *http.Request, bucketName s
 	if _, err := time.Parse(amzDateFormat, f["x-amz-date"]); err != nil {
 		return errPostField(`Bucket POST must contain a field named 'x-amz-date' in the ISO8601 Long Format "yyyyMMdd'T'HHmmss'Z'".`, "x-amz-date")
 	}
-	if cred.accessKey != s.AccessKey {
+	secret, ok := s.secretOf(cred.accessKey)
+	if !ok {
 		return errInvalidAccessKey(cred.accessKey)
 	}
 	if e := s.checkToken(f["x-amz-security-token"], cred.accessKey); e != nil {
 		return e
 	}
-	want := signer.PostPresignSignatureV4(policyB64, cred.scopeDate, s.SecretKey, cred.region)
+	want := signer.PostPresignSignatureV4(policyB64, cred.scopeDate, secret, cred.region)
 	if !subtleEqual(want, sig) {
 		return newError(http.StatusForbidden, "SignatureDoesNotMatch",
 			"The request signature we calculated does not match the signature you provided. Check your key and signing method.",

@@ -32,14 +32,17 @@ const (
 
 // Options configures Start. Zero values pick the defaults.
 type Options struct {
-	Addr         string           // listen address; default "127.0.0.1:0" (random port)
-	Region       string           // default "us-east-1"
-	AccessKey    string           // default DefaultAccessKey
-	SecretKey    string           // default DefaultSecretKey
-	SessionToken string           // when set, every request must carry this X-Amz-Security-Token
-	NoSeed       bool             // start with no buckets
-	PageDelay    time.Duration    // artificial delay before each list page (shows streaming in the UI)
-	Now          func() time.Time // server clock; default time.Now (tests shift it)
+	Addr         string // listen address; default "127.0.0.1:0" (random port)
+	Region       string // default "us-east-1"
+	AccessKey    string // default DefaultAccessKey
+	SecretKey    string // default DefaultSecretKey
+	SessionToken string // when set, every request must carry this X-Amz-Security-Token
+	// ExtraKeys are more access keys (id → secret) the endpoint accepts,
+	// long-lived ones: requests signed with them carry no session token.
+	ExtraKeys map[string]string
+	NoSeed    bool             // start with no buckets
+	PageDelay time.Duration    // artificial delay before each list page (shows streaming in the UI)
+	Now       func() time.Time // server clock; default time.Now (tests shift it)
 }
 
 // Server is a running demo endpoint. Its exported fields describe it and
@@ -52,6 +55,7 @@ type Server struct {
 	SessionToken string
 
 	pageDelay time.Duration
+	extraKeys map[string]string
 	clock     func() time.Time
 
 	mu      sync.RWMutex
@@ -100,6 +104,7 @@ func newServer(opts Options) (*Server, error) {
 		AccessKey:    opts.AccessKey,
 		SecretKey:    opts.SecretKey,
 		SessionToken: opts.SessionToken,
+		extraKeys:    opts.ExtraKeys,
 		pageDelay:    opts.PageDelay,
 		clock:        opts.Now,
 		buckets:      make(map[string]*bucket),

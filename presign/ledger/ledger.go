@@ -53,6 +53,8 @@ type Record struct {
 	// Identity is the access key id that signed the link (never the
 	// secret): rotating or disabling it is what stops the link early.
 	Identity string `json:"identity,omitempty"`
+	// SignedWith is the store's sign_with that signed the link, when one did.
+	SignedWith string `json:"signed_with,omitempty"`
 	// Batch ties the records of one share (a recursive or marked batch)
 	// together.
 	Batch string `json:"batch,omitempty"`
@@ -108,6 +110,9 @@ func Recorder(path string, o Origin) func([]presign.Result, map[string]string) e
 		for i, r := range results {
 			recs[i] = FromResult(r, o.Host, options)
 			recs[i].StoreName, recs[i].Identity, recs[i].Batch = o.StoreName, o.Identity, batch
+			if r.Identity != "" {
+				recs[i].Identity, recs[i].SignedWith = r.Identity, r.SignedWith
+			}
 		}
 		return l.Append(recs...)
 	}
