@@ -97,6 +97,9 @@ type Store struct {
 	// (see s3model); zero means DefaultTimeout.
 	Timeout time.Duration
 	Creds   Credentials
+	// Color is the store's label colour in the TUI (a [stores.NAME]
+	// color: a name, an ANSI number or #RRGGBB); "" for the default.
+	Color string
 }
 
 // Secure reports whether the endpoint speaks TLS.

@@ -20,6 +20,7 @@ import (
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/s3share/s3share/config"
 	"github.com/s3share/s3share/internal/clip"
@@ -187,12 +188,13 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		cmd := m.broadcast(msg) // the picker that asked stops waiting
 		if msg.err != nil {
-			return m, tea.Batch(cmd, m.setStatus(msg.choice.String()+": "+msg.err.Error(), true))
+			return m, tea.Batch(cmd, m.setStatus("not switched to "+msg.choice.String()+": "+msg.err.Error(), true))
 		}
 		// A new store: a new browser at its bucket list. The old one's
 		// listing is cancelled and its late pages are dropped with it.
 		m.browser.stop()
-		m.s.client = msg.client
+		m.s.setClient(msg.client)
+		m.s.current = msg.choice
 		m.browser = newBrowser(m.s, Location{})
 		m.stack = nil
 		m.layout()
@@ -203,6 +205,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(m.browser.start(), m.setStatus(text, len(msg.warnings) > 0))
 
 	case tea.MouseMsg:
+		msg.Y -= headerHeight // the panes start under the context header
 		return m, m.toFocused(msg)
 
 	case tea.KeyMsg:
@@ -320,8 +323,12 @@ func (m *Model) footerHeight() int {
 	return 1
 }
 
-// paneHeight is what is left for the panes after the status line and footer.
-func (m *Model) paneHeight() int { return max(0, m.height-1-m.footerHeight()) }
+// headerHeight is the context header's: one line on every screen.
+const headerHeight = 1
+
+// paneHeight is what is left for the panes after the context header,
+// the status line and the footer.
+func (m *Model) paneHeight() int { return max(0, m.height-headerHeight-1-m.footerHeight()) }
 
 // layout gives the panes their sizes.
 func (m *Model) layout() {
@@ -341,6 +348,8 @@ func (m Model) View() string {
 		return fit("terminal too small", max(0, m.width))
 	}
 	var s strings.Builder
+	s.WriteString(m.contextHeader())
+	s.WriteByte('\n')
 	switch {
 	case m.showHelp:
 		s.WriteString(m.helpScreen())
@@ -354,6 +363,44 @@ func (m Model) View() string {
 		s.WriteString(cut(m.help.View(m.focused()), m.width))
 	}
 	return s.String()
+}
+
+// contextHeader says where the user is on every screen: the store's name
+// (in its colour), the location, the filter, and the endpoint's host and
+// region on the right.
+func (m Model) contextHeader() string {
+	st, info, w := m.s.styles, m.s.store, m.width
+	name := info.name
+	switch {
+	case m.s.client == nil:
+		name = "no store"
+	case name == "":
+		name = "default"
+	}
+	label := m.s.label.Render(" " + fit(safe(name), min(ansi.StringWidth(safe(name)), w/4)) + " ")
+	where := safe(m.browser.loc.String())
+	if f := m.browser.filter.Value(); f != "" {
+		where += "  filter " + safe(f)
+	}
+	right := info.host
+	if info.region != "" {
+		right += " · " + info.region
+	}
+	right = safe(right)
+	lw := ansi.StringWidth(label)
+	if ansi.StringWidth(right) > (w-lw)/2 {
+		right = safe(info.host) // narrow: the host alone
+	}
+	rw := min(ansi.StringWidth(right), max(0, (w-lw)/2))
+	mid := w - lw - 1 - rw - 1
+	if rw == 0 {
+		mid = w - lw - 1
+	}
+	line := label + " " + st.Crumb.Render(fit(where, max(0, mid)))
+	if rw > 0 {
+		line += " " + st.Dim.Render(fit(right, rw))
+	}
+	return cut(line, w)
 }
 
 // helpScreen is the full help, in the pane's place and size.

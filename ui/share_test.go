@@ -706,7 +706,7 @@ func offlineClient(t *testing.T) *s3model.Client {
 	t.Helper()
 	u, _ := url.Parse("http://127.0.0.1:9")
 	c, err := s3model.New(config.Store{
-		Endpoint: u, Region: "eu-central-1", RegionFromUser: true, Addressing: config.AddressingPath,
+		Name: "prod", Color: "red", Endpoint: u, Region: "eu-central-1", RegionFromUser: true, Addressing: config.AddressingPath,
 		Creds: config.Credentials{AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"},
 	})
 	if err != nil {
@@ -735,7 +735,7 @@ func offlineShare(t *testing.T, w, h int, prefs config.Prefs, targets ...ShareTa
 	return m, cb
 }
 
-var goldenSizes = [][2]int{{80, 24}, {120, 40}}
+var goldenSizes = [][2]int{{80, 24}, {120, 40}, {40, 10}}
 
 func eachSize(t *testing.T, f func(t *testing.T, w, h int)) {
 	for _, s := range goldenSizes {
