@@ -403,17 +403,6 @@ func (m Model) contextHeader() string {
 	return cut(line, w)
 }
 
-// helpScreen is the full help, in the pane's place and size.
-func (m Model) helpScreen() string {
-	full := m.help
-	full.ShowAll = true
-	lines := append([]string{m.s.styles.Title.Render("s3share — keys")}, strings.Split(full.View(m.focused()), "\n")...)
-	if m.banner != "" || m.s.banner != "" {
-		lines = append(lines, "", safe(oneLine(m.s.banner)))
-	}
-	return block(lines, m.width, m.paneHeight())
-}
-
 // block pads or cuts lines to exactly w×h cells.
 func block(lines []string, w, h int) string {
 	var s strings.Builder

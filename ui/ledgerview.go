@@ -427,7 +427,7 @@ func (p *ledgerPanel) messageLine() string {
 func (p *ledgerPanel) ShortHelp() []key.Binding {
 	k := p.keys
 	if p.filter.Typing() {
-		return []key.Binding{k.Form.Submit, k.App.Close}
+		return filterHelp(&k)
 	}
 	return []key.Binding{k.Nav.Up, k.Nav.Down, withHelp(k.Form.Submit, "copy again"), k.Share.Delete, k.Browse.Filter, k.App.Close}
 }

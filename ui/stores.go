@@ -246,7 +246,7 @@ func (p *storePicker) View() string {
 func (p *storePicker) ShortHelp() []key.Binding {
 	k := p.s.keys
 	if p.filter.Typing() {
-		return []key.Binding{k.Form.Submit, k.App.Close}
+		return filterHelp(&k)
 	}
 	return []key.Binding{k.Nav.Up, k.Nav.Down, k.Browse.Open, k.Browse.Filter, k.App.Close}
 }
