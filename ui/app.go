@@ -13,6 +13,7 @@
 package ui
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -345,7 +346,7 @@ func (m Model) View() string {
 		if m.height <= 0 {
 			return "" // no line to draw on
 		}
-		return fit("terminal too small", max(0, m.width))
+		return fit(fmt.Sprintf("terminal too small: need %d×%d", minWidth, minHeight), max(0, m.width))
 	}
 	var s strings.Builder
 	s.WriteString(m.contextHeader())

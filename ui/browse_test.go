@@ -317,3 +317,55 @@ func TestStreamingListing(t *testing.T) {
 		}
 	})
 }
+
+// Keys that do nothing where they are pressed say why, in one line.
+func TestIdleKeysSayWhy(t *testing.T) {
+	m := memModel(t) // media/docs/: old/, notes.txt, report.pdf
+	statusOf := func(m tea.Model) string {
+		lines := strings.Split(m.View(), "\n")
+		return strings.TrimSpace(lines[len(lines)-2])
+	}
+	m = press(t, m, " ") // on old/
+	if got := statusOf(m); !strings.HasPrefix(got, "only objects can be marked") {
+		t.Errorf("space on a prefix: status %q", got)
+	}
+	m = press(t, m, "down", "enter") // notes.txt, details already shown
+	if got := statusOf(m); !strings.HasPrefix(got, "an object does not open") {
+		t.Errorf("enter on an object: status %q", got)
+	}
+	small := send(t, m, tea.WindowSizeMsg{Width: 39, Height: 9})
+	if got := small.View(); !strings.HasPrefix(got, "terminal too small: need 40×10") {
+		t.Errorf("too small: %q", got)
+	}
+}
+
+// A long key is shown whole in the details, wrapped to their width.
+func TestDetailsFitTheirPane(t *testing.T) {
+	for _, w := range []int{80, 120} {
+		m := offline(t, Location{Bucket: "bkt", Prefix: "data/"}, w, 40, fixedEntries())
+		m, _ = m.Update(keyMsg("down"))
+		m, _ = m.Update(keyMsg("down"))
+		v := m.View()
+		checkFits(t, v, w, 40)
+		if !strings.Contains(strings.ReplaceAll(v, " ", ""), "data/a-very-long-file-name-that-needs-to-be-cut-in-the-middle-of-it-to-fit.csv") &&
+			!strings.Contains(flatDetails(v), "data/a-very-long-file-name-that-needs-to-be-cut-in-the-middle-of-it-to-fit.csv") {
+			t.Errorf("%d: the key is not whole in the details:\n%s", w, v)
+		}
+		if strings.Contains(v, "UT…") {
+			t.Errorf("%d: a detail line is cut:\n%s", w, v)
+		}
+	}
+}
+
+// flatDetails joins the right-hand pane's lines (after │), or the lines
+// under the list, without their padding.
+func flatDetails(v string) string {
+	var b strings.Builder
+	for _, l := range strings.Split(v, "\n") {
+		if _, r, ok := strings.Cut(l, "│"); ok {
+			l = r
+		}
+		b.WriteString(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(l), "Key")))
+	}
+	return b.String()
+}

@@ -554,6 +554,12 @@ func (b *browser) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Browse.Refresh):
 		return b.refresh()
 	case key.Matches(msg, k.Browse.Mark):
+		if e, ok := b.selected(); ok && e.IsPrefix {
+			return status("only objects can be marked: s on a prefix shares everything under it", false)
+		}
+		if b.loc.Bucket == "" {
+			return status("only objects can be marked: open a bucket first", false)
+		}
 		if e, ok := b.selected(); ok && !e.IsPrefix {
 			id := b.idAt(b.sel.cursor)
 			if b.marks[id] {
@@ -725,9 +731,12 @@ func (b *browser) enter() tea.Cmd {
 	}
 	e, _ := b.selected()
 	if !e.IsPrefix {
-		b.showDetails = true
-		b.lastSel = ""
-		return nil
+		if !b.showDetails {
+			b.showDetails = true
+			b.lastSel = ""
+			return nil
+		}
+		return status("an object does not open: s shares it, y copies its s3:// URI", false)
 	}
 	return b.open(Location{Bucket: b.loc.Bucket, Prefix: b.loc.Prefix + e.Name}, "")
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/s3share/s3share/s3model"
 )
@@ -249,7 +250,7 @@ func (b *browser) detailLines(w int) []string {
 	e, _ := b.selected()
 	full := b.loc.Prefix + e.Name
 	if e.IsPrefix {
-		lines := []string{label("Prefix", "s3://"+b.loc.Bucket+"/"+full)}
+		lines := wrapLabel(b.st, "Prefix", "s3://"+b.loc.Bucket+"/"+full, w)
 		if l, ok := b.cache[Location{Bucket: b.loc.Bucket, Prefix: full}]; ok {
 			lines = append(lines, label("Holds", plural(l.NumObjects(), "object", "objects")+" · "+plural(l.NumPrefixes(), "prefix", "prefixes")))
 		} else {
@@ -257,11 +258,14 @@ func (b *browser) detailLines(w int) []string {
 		}
 		return lines
 	}
-	lines := []string{
-		label("Key", full),
-		label("Size", fmt.Sprintf("%s (%s bytes)", humanSize(e.Size), groupThousands64(e.Size))),
-		label("Modified", e.ModTime().Local().Format("2006-01-02 15:04:05 MST")+"  ("+e.ModTime().UTC().Format("15:04:05 UTC")+")"),
+	modified := e.ModTime().Local().Format("2006-01-02 15:04:05 MST")
+	if _, off := e.ModTime().Local().Zone(); off != 0 {
+		modified += " (" + e.ModTime().UTC().Format("15:04 UTC") + ")"
 	}
+	lines := wrapLabel(b.st, "Key", full, w)
+	lines = append(lines,
+		label("Size", fmt.Sprintf("%s (%s bytes)", humanSize(e.Size), groupThousands64(e.Size))),
+		label("Modified", modified))
 	ds, ok := b.details[b.loc.Bucket+"/"+full]
 	switch {
 	case !ok || ds.loading:
@@ -334,3 +338,20 @@ func (b *browser) FullHelp() [][]key.Binding {
 }
 
 func groupThousands64(n int64) string { return groupThousands(int(n)) }
+
+// wrapLabel is a labelled detail line whose value is wrapped, under
+// itself, to fit w cells (a long key is shown whole).
+func wrapLabel(st *Styles, k, v string, w int) []string {
+	const lw = 9
+	vw := max(1, w-lw)
+	parts := strings.Split(ansi.Hardwrap(safe(v), vw, false), "\n")
+	lines := make([]string, len(parts))
+	for i, p := range parts {
+		if i == 0 {
+			lines[i] = st.Dim.Render(fmt.Sprintf("%-9s", k)) + p
+		} else {
+			lines[i] = strings.Repeat(" ", lw) + p
+		}
+	}
+	return lines
+}

@@ -158,7 +158,7 @@ func TestLedgerViewLifecycle(t *testing.T) {
 	if got := cb.last(t); got != a.URL {
 		t.Errorf("copied %q, want a's link", got)
 	}
-	if !strings.Contains(m.View(), "link copied (native)") {
+	if !strings.Contains(m.View(), "link copied · clipboard") {
 		t.Errorf("copy not reported:\n%s", m.View())
 	}
 

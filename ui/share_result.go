@@ -89,11 +89,8 @@ func clipReport(what string, r clip.Result) (line string, failed bool) {
 		}
 		return msg, true
 	}
-	msg := r.Message
-	if msg == "" {
-		msg = "copied"
-	}
-	return what + " " + msg, false
+	r.Warning = "" // the panel shows it on a line of its own
+	return what + " " + copiedLine(r), false
 }
 
 // curlLines are the curl commands of the results.

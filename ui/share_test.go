@@ -220,7 +220,7 @@ func TestShareGetOneDay(t *testing.T) {
 	if !strings.Contains(flat(v), link) {
 		t.Errorf("the link is not on screen as plain text:\n%s", v)
 	}
-	if !strings.Contains(v, "link copied (native)") {
+	if !strings.Contains(v, "link copied · clipboard") {
 		t.Errorf("clipboard report missing:\n%s", v)
 	}
 	if got := env.printed(); len(got) != 1 || got[0] != link {
@@ -310,7 +310,7 @@ func TestSharePutSignsContentType(t *testing.T) {
 	if got := env.clip.last(t); !strings.HasPrefix(got, "curl -X PUT -H 'Content-Type: image/png'") {
 		t.Errorf("c copied %q, want the curl line", got)
 	}
-	if v := m.View(); !strings.Contains(v, "curl line copied (native)") {
+	if v := m.View(); !strings.Contains(v, "curl line copied · clipboard") {
 		t.Errorf("curl copy not reported:\n%s", v)
 	}
 
@@ -511,7 +511,7 @@ func TestShareClipboardReports(t *testing.T) {
 		m, env := startShare(t, c, Location{Bucket: bucket}, 120, 24, Options{Clipboard: cb})
 		m = press(t, m, "s", "enter")
 		v := m.View()
-		if !strings.Contains(v, "link sent to the terminal via OSC 52 — your terminal must allow it") {
+		if !strings.Contains(v, "link copied · OSC 52 (if the terminal allows it)") {
 			t.Errorf("OSC 52 not reported:\n%s", v)
 		}
 		link := ledgerRecords(t, env.ledger)[0].URL
@@ -549,7 +549,7 @@ func TestShareBatchThreeLinksAndExport(t *testing.T) {
 	if len(lines) != 3 {
 		t.Fatalf("copied %d lines, want 3: %q", len(lines), lines)
 	}
-	if !strings.Contains(v, "3 links made") || !strings.Contains(v, "3 links copied (native)") {
+	if !strings.Contains(v, "3 links made") || !strings.Contains(v, "3 links copied · clipboard") {
 		t.Errorf("batch result header:\n%s", v)
 	}
 	for i, link := range lines {
@@ -946,7 +946,7 @@ func TestShareLedgerFailureIsReported(t *testing.T) {
 	if !strings.Contains(v, "! not recorded in the share ledger:") {
 		t.Errorf("ledger failure not reported:\n%s", v)
 	}
-	if !strings.Contains(flat(v), cb.last(t)) || !strings.Contains(v, "link copied (native)") {
+	if !strings.Contains(flat(v), cb.last(t)) || !strings.Contains(v, "link copied · clipboard") {
 		t.Errorf("the link is not shown and copied despite the ledger failure:\n%s", v)
 	}
 }

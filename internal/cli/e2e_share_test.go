@@ -78,9 +78,9 @@ func TestE2EShareInTmux(t *testing.T) {
 			}
 			s.key("Enter")
 			screen := s.waitFor("the copy report", func(sc string) bool {
-				return strings.Contains(sc, "link copied to tmux buffer") || strings.Contains(sc, "clipboard unavailable")
+				return strings.Contains(sc, "link copied · tmux") || strings.Contains(sc, "clipboard unavailable")
 			})
-			if !strings.Contains(strings.Join(strings.Fields(screen), " "), "via OSC 52 — your terminal must allow it") {
+			if !strings.Contains(screen, "link copied · tmux + OSC 52 (if the terminal allows it)") {
 				t.Errorf("the report does not say OSC 52 was used:\n%s", screen)
 			}
 
