@@ -26,7 +26,7 @@ func browserHelp(k *keymap.KeyMap) []helpGroup {
 		{"move", []key.Binding{n.Up, n.Down, n.PageUp, n.PageDown, n.Top, n.Bottom}},
 		{"browse", []key.Binding{b.Open, b.Back, b.Filter, b.GoTo, b.Sort, b.Reverse, b.Refresh, b.Details, b.Versions}},
 		{"mark", []key.Binding{b.Mark, b.MarkAll}},
-		{"share", []key.Binding{s.Share, s.CopyURI, s.CopyURL, s.Ledger}},
+		{"share", []key.Binding{s.Share, s.Upload, s.CopyURI, s.CopyURL, s.Ledger}},
 		{"app", []key.Binding{a.Stores, withHelp(a.Close, "close panel/clear filter"), a.Help, a.Quit}},
 		{"forms", []key.Binding{f.Next, f.Prev, f.Left, f.Right, f.Submit}},
 		{"results", []key.Binding{s.CopyCurl, s.Export, s.Delete}},

@@ -20,6 +20,7 @@ const (
 	remainW = 12 // "6d23h59m59s"
 	methodW = 6
 	madeW   = 16 // "2026-11-28 14:05"
+	storeW  = 14 // the STORE column's most cells ("prod · s3.examp…")
 )
 
 // ledgerPanel shows the share ledger: the active links first, their
@@ -180,20 +181,25 @@ func (p *ledgerPanel) countActive() int {
 	return n
 }
 
-// sort puts the active links first and the newest first in each group,
-// keeping the cursor on its record.
+// storeW is the STORE column's width: wider on wide screens, none on
+// narrow ones (the selected link's details still name it).
+func (p *ledgerPanel) storeW() int {
+	switch {
+	case p.width >= 110:
+		return 2 * storeW
+	case p.width >= 60:
+		return storeW
+	}
+	return 0
+}
+
+// sort orders the records as s3share shares does (ledger.Compare: the
+// active links first, soonest to expire first), keeping the cursor on
+// its record.
 func (p *ledgerPanel) sort() {
 	sel, ok := p.selected()
 	now := p.now
-	slices.SortStableFunc(p.recs, func(a, b ledger.Record) int {
-		if aa, ba := a.Active(now), b.Active(now); aa != ba {
-			if aa {
-				return -1
-			}
-			return 1
-		}
-		return b.Time.Compare(a.Time)
-	})
+	slices.SortStableFunc(p.recs, func(a, b ledger.Record) int { return ledger.Compare(a, b, now) })
 	p.nActive = p.countActive()
 	if ok {
 		p.refilter()
@@ -300,10 +306,13 @@ func (p *ledgerPanel) View() string {
 		return ""
 	}
 	lines := []string{p.titleLine()}
-	showMade := w >= 70
+	showMade := w >= 100
 	hdr := "  " + fit("REMAINING", remainW) + fit("METHOD", methodW+1)
 	if showMade {
 		hdr += fit("MADE (UTC)", madeW+2)
+	}
+	if sw := p.storeW(); sw > 0 {
+		hdr += fit("STORE", sw+2)
 	}
 	lines = append(lines, p.st.Dim.Render(cut(hdr+"LINK", w)))
 	lh := p.listHeight()
@@ -364,6 +373,9 @@ func (p *ledgerPanel) row(i int, showMade bool) string {
 	if showMade {
 		line += fit(r.Time.UTC().Format("2006-01-02 15:04"), madeW+2)
 	}
+	if sw := p.storeW(); sw > 0 {
+		line += fit(safe(r.StoreLabel()), sw) + "  "
+	}
 	where := r.S3Path()
 	if r.Prefix {
 		where += "*"
@@ -373,7 +385,7 @@ func (p *ledgerPanel) row(i int, showMade bool) string {
 		lead = "> "
 	}
 	line = lead + line
-	line += fit(safe(where), max(1, w-len(line)))
+	line += fit(safe(where), max(1, w-ansi.StringWidth(line)))
 	line = cut(line, w)
 	switch {
 	case i == p.sel.cursor:

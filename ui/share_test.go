@@ -299,15 +299,21 @@ func TestSharePutSignsContentType(t *testing.T) {
 	if !strings.Contains(v, "[PUT]") || !strings.Contains(v, "image/png") {
 		t.Fatalf("PUT form without the prefilled Content-Type:\n%s", v)
 	}
+	// pic.png exists: enter looks (HEAD) and warns before signing.
+	m = press(t, m, "enter")
+	v = m.View()
+	if !strings.Contains(v, "s3://"+bucket+"/pic.png exists (3 B): an upload replaces it — enter signs anyway") || len(env.clip.all()) != 0 {
+		t.Fatalf("a PUT onto an existing key does not warn before signing:\n%s", v)
+	}
 	m = press(t, m, "enter")
 	v = m.View()
 	checkFits(t, v, 120, 40)
 	link := env.clip.last(t)
-	if !strings.Contains(flat(v), "curl -X PUT -H 'Content-Type: image/png' --upload-file pic.png '"+link+"'") {
+	if !strings.Contains(flat(v), "curl -f -X PUT -H 'Content-Type: image/png' --upload-file pic.png '"+link+"'") {
 		t.Errorf("curl line wrong or missing:\n%s", v)
 	}
 	m = press(t, m, "c")
-	if got := env.clip.last(t); !strings.HasPrefix(got, "curl -X PUT -H 'Content-Type: image/png'") {
+	if got := env.clip.last(t); !strings.HasPrefix(got, "curl -f -X PUT -H 'Content-Type: image/png'") {
 		t.Errorf("c copied %q, want the curl line", got)
 	}
 	if v := m.View(); !strings.Contains(v, "curl line copied · clipboard") {
@@ -382,6 +388,13 @@ func TestSharePostPrefixPolicy(t *testing.T) {
 	}
 	if v := flat(m.View()); !strings.Contains(v, "--form-string 'key=inbox/${filename}'") {
 		t.Errorf("curl line missing:\n%s", m.View())
+	}
+	// What is copied is the ready curl command, not the bare URL.
+	if got := env.clip.last(t); got != r.Curl(presign.CurlFile(r)) || !strings.HasPrefix(got, "curl -f --form-string") {
+		t.Errorf("POST copied %q, want the curl command", got)
+	}
+	if v := m.View(); !strings.Contains(v, "curl command copied · clipboard") {
+		t.Errorf("the copy is not reported:\n%s", v)
 	}
 }
 
@@ -790,7 +803,9 @@ func TestGoldenShareResultGET(t *testing.T) {
 func TestGoldenShareResultPUT(t *testing.T) {
 	eachSize(t, func(t *testing.T, w, h int) {
 		m, _ := offlineShare(t, w, h, config.Prefs{}, photo)
-		m = press(t, m, "right", "enter")
+		m = press(t, m, "right")
+		m, _ = m.Update(keyMsg("enter")) // the HEAD, answered here: no such key
+		m = send(t, m, headCheckedMsg{id: sharePanelOf(t, m).ID(), bucket: photo.Bucket, key: photo.Key})
 		requireGolden(t, m, w, h)
 	})
 }
@@ -972,7 +987,7 @@ func TestShareSignsTheStoresBytes(t *testing.T) {
 		t.Fatalf("key field shows %q, want the escaped key", shown)
 	}
 	ct := p.value(fieldContentType)
-	m = press(t, m, "enter")
+	m = press(t, m, "enter", "enter") // the key exists: the second enter signs
 	req, _ := http.NewRequest(http.MethodPut, env.clip.last(t), strings.NewReader("replaced"))
 	req.Header.Set("Content-Type", ct)
 	resp, err := http.DefaultClient.Do(req)
@@ -1047,7 +1062,7 @@ func FuzzKeyFieldRoundTrip(f *testing.F) {
 		if key == "" || strings.HasSuffix(key, "/") {
 			return // a prefix: the share form takes no key then
 		}
-		p := newSharePanel(s, []ShareTarget{{Bucket: "b", Key: key, VersionID: version}})
+		p := newSharePanel(s, []ShareTarget{{Bucket: "b", Key: key}})
 		if shown := p.inputs[fieldKey].Value(); shown != safe(key) {
 			t.Fatalf("the key field shows %q, want %q", shown, safe(key))
 		}
@@ -1055,7 +1070,10 @@ func FuzzKeyFieldRoundTrip(f *testing.F) {
 		if got := p.shareTargets()[0].Key; got != key {
 			t.Fatalf("PUT signs key %q, want %q", got, key)
 		}
-		p.method = 0 // GET
+		p = newSharePanel(s, []ShareTarget{{Bucket: "b", Key: key, VersionID: version}})
+		if version != "" && len(p.methods) != 1 {
+			t.Fatalf("a version offers %v, want GET only", p.methods)
+		}
 		if got := p.form().VersionID; got != version {
 			t.Fatalf("GET signs version %q, want %q", got, version)
 		}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -133,4 +134,42 @@ func TestQInFilterDoesNotQuit(t *testing.T) {
 	tm.escape("the go-to field", "go to:")
 	tm.key("q")
 	tm.waitExit()
+}
+
+// TestDemoKeepsItsOwnLedger makes a link in the demo and finds it in the
+// demo's own ledger (H), while the user's ledger file stays byte for byte
+// as it was.
+func TestDemoKeepsItsOwnLedger(t *testing.T) {
+	bin := buildS3share(t)
+	port := freeTCPPort(t)
+	home := t.TempDir()
+	userLedger := filepath.Join(home, "s3share", "shares.jsonl")
+	if err := os.MkdirAll(filepath.Dir(userLedger), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	before := []byte(`{"not":"touched"}` + "\n")
+	if err := os.WriteFile(userLedger, before, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	vars := map[string]string{"XDG_STATE_HOME": home, "XDG_CONFIG_HOME": home}
+	tm := startTmux(t, bin, []string{"demo", "--addr", "127.0.0.1:" + port, "--clipboard", "off"},
+		tmuxOptions{dir: home, env: envList(vars)})
+	tm.open("demo-docs/")
+	tm.waitText("README.md listed", "README.md")
+	tm.selectRow("README.md")
+	tm.key("s")
+	tm.waitText("the share panel", "Share s3://demo-docs/README.md")
+	tm.key("Enter")
+	tm.waitText("the link", "link made")
+	tm.key("Escape")
+	tm.waitFor("the panel closed", func(sc string) bool { return !strings.Contains(sc, "link made") })
+	tm.key("H")
+	tm.waitText("the demo's ledger lists the link", "s3://demo-docs/README.md")
+	tm.key("Escape")
+	tm.key("q")
+	tm.waitExit()
+	after, err := os.ReadFile(userLedger)
+	if err != nil || string(after) != string(before) {
+		t.Fatalf("the user's ledger changed: %q (%v)", after, err)
+	}
 }
