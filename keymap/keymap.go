@@ -23,7 +23,7 @@ type Browse struct {
 
 // Share makes and copies links.
 type Share struct {
-	Share, Upload, CopyURI, CopyURL, Ledger, CopyCurl, Export, Delete key.Binding
+	Share, Upload, CopyURI, CopyURL, Ledger, CopyCurl, Export, Print, Delete key.Binding
 }
 
 // App is global.
@@ -80,6 +80,7 @@ func Default() KeyMap {
 			Ledger:   b("H", "share ledger", "H"),
 			CopyCurl: b("c", "copy curl line", "c"),
 			Export:   b("e", "export links", "e"),
+			Print:    b("w", "print links whole", "w"),
 			Delete:   b("d", "forget entry", "d"),
 		},
 		App: App{
@@ -108,7 +109,7 @@ func (k *KeyMap) bindings() map[string]*key.Binding {
 		"sort": &k.Browse.Sort, "reverse": &k.Browse.Reverse, "details": &k.Browse.Details,
 		"versions": &k.Browse.Versions, "refresh": &k.Browse.Refresh, "mark": &k.Browse.Mark, "mark_all": &k.Browse.MarkAll,
 		"share": &k.Share.Share, "upload": &k.Share.Upload, "copy_uri": &k.Share.CopyURI, "copy_url": &k.Share.CopyURL, "ledger": &k.Share.Ledger,
-		"copy_curl": &k.Share.CopyCurl, "export": &k.Share.Export, "delete": &k.Share.Delete,
+		"copy_curl": &k.Share.CopyCurl, "export": &k.Share.Export, "print_links": &k.Share.Print, "delete": &k.Share.Delete,
 		"help": &k.App.Help, "quit": &k.App.Quit, "close": &k.App.Close, "stores": &k.App.Stores,
 	}
 }

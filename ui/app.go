@@ -15,6 +15,7 @@ package ui
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -124,6 +125,9 @@ func New(opts Options) Model {
 		browser: newBrowser(s, opts.Start),
 		help:    h,
 		banner:  opts.Banner,
+	}
+	if t := opts.Prefs.Theme; !validTheme(t) {
+		m.banner = strings.TrimPrefix(m.banner+" · ", " · ") + "[ui] theme " + strconv.Quote(t) + " is not known: want " + strings.Join(Themes, ", ")
 	}
 	// Init has a value receiver and cannot keep state, so the first load
 	// is started here and only its command is handed out by Init.

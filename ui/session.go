@@ -84,7 +84,7 @@ func (s *session) setClient(c Store) {
 
 // newSession builds the session of a UI from its options.
 func newSession(opts Options) *session {
-	st := NewStyles()
+	st := NewStyles(opts.Prefs.Theme)
 	s := &session{
 		client:     opts.Client,
 		clock:      opts.Now,

@@ -726,7 +726,7 @@ func (p *sharePanel) ShortHelp() []key.Binding {
 	case stageExportConfirm:
 		return []key.Binding{confirmYes, confirmNo}
 	}
-	return []key.Binding{withHelp(k.Form.Submit, "copy again"), k.Share.CopyCurl, k.Share.Export, k.Nav.Down, k.App.Close}
+	return []key.Binding{withHelp(k.Form.Submit, "copy again"), k.Share.CopyCurl, k.Share.Print, k.Share.Export, k.App.Close}
 }
 
 // FullHelp is the help screen's columns.
@@ -734,7 +734,7 @@ func (p *sharePanel) FullHelp() [][]key.Binding {
 	k := p.keys
 	return [][]key.Binding{
 		{k.Form.Next, k.Form.Prev, k.Form.Left, k.Form.Right, pickKeys, k.Form.Submit, k.App.Close},
-		{k.Share.CopyCurl, k.Share.Export, k.Nav.Up, k.Nav.Down, k.Nav.PageUp, k.Nav.PageDown},
+		{k.Share.CopyCurl, k.Share.Export, k.Share.Print, k.Nav.Up, k.Nav.Down, k.Nav.PageUp, k.Nav.PageDown},
 	}
 }
 

@@ -134,6 +134,15 @@ func (p *sharePanel) resultKey(msg tea.KeyMsg) tea.Cmd {
 		return p.copy(what, p.curlLines())
 	case key.Matches(msg, k.Share.Export):
 		p.startExport()
+	case key.Matches(msg, k.Share.Print):
+		urls := make([]string, len(p.results))
+		for i, r := range p.results {
+			urls[i] = r.URL
+			if r.Method == presign.POST {
+				urls[i] = r.Curl(presign.CurlFile(r))
+			}
+		}
+		return printCmd(urls)
 	case key.Matches(msg, k.Nav.Up):
 		p.scroll(-1)
 	case key.Matches(msg, k.Nav.Down):

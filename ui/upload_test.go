@@ -11,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/minio/minio-go/v7"
 
+	"github.com/s3share/s3share/config"
 	"github.com/s3share/s3share/internal/s3test"
 	"github.com/s3share/s3share/keymap"
 )
@@ -114,4 +115,27 @@ func TestBigBatchAsksFirst(t *testing.T) {
 	if n := len(ledgerRecords(t, ledgerPath)); n != askAbove+1 {
 		t.Errorf("%d ledger records, want %d", n, askAbove+1)
 	}
+}
+
+func TestGoldenUploadForm(t *testing.T) {
+	eachSize(t, func(t *testing.T, w, h int) {
+		m, _ := offlineShare(t, w, h, config.Prefs{}, ShareTarget{Bucket: "media", Key: "inbox/", IsPrefix: true, Upload: true})
+		m = press(t, m, "tab", "tab", "r", "e", "p", "o", "r", "t", ".", "p", "d", "f")
+		requireGolden(t, m, w, h)
+	})
+}
+
+func TestGoldenBigBatchQuestion(t *testing.T) {
+	var keys []string
+	for i := range askAbove + 500 {
+		keys = append(keys, fmt.Sprintf("big/%04d.txt", i))
+	}
+	eachSize(t, func(t *testing.T, w, h int) {
+		var m tea.Model = New(Options{Client: newMemStore(map[string][]string{"media": keys}), Start: Location{Bucket: "media"},
+			Keys: keymap.Default(), Clipboard: nativeOK(), LedgerPath: filepath.Join(t.TempDir(), "shares.jsonl")})
+		m = send(t, m, tea.WindowSizeMsg{Width: w, Height: h})
+		m = drain(t, m, m.Init())
+		m = press(t, m, "s", "enter")
+		requireGolden(t, m, w, h)
+	})
 }

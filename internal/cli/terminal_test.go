@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -172,4 +173,54 @@ func TestDemoKeepsItsOwnLedger(t *testing.T) {
 	if err != nil || string(after) != string(before) {
 		t.Fatalf("the user's ledger changed: %q (%v)", after, err)
 	}
+}
+
+// TestPrintLinksWhole presses w on a share result: the link is printed
+// in the normal screen, whole on one line of capture-pane -J, and works;
+// any key returns to the TUI as it was.
+func TestPrintLinksWhole(t *testing.T) {
+	bin := buildS3share(t)
+	port := freeTCPPort(t)
+	home := t.TempDir()
+	vars := map[string]string{"XDG_STATE_HOME": home, "XDG_CONFIG_HOME": home}
+	tm := startTmux(t, bin, []string{"demo", "--addr", "127.0.0.1:" + port, "--clipboard", "off"},
+		tmuxOptions{dir: home, env: envList(vars)})
+	tm.open("demo-docs/")
+	tm.waitText("README.md listed", "README.md")
+	tm.selectRow("README.md")
+	tm.key("s")
+	tm.waitText("the share panel", "Share s3://demo-docs/README.md")
+	tm.key("Enter")
+	tm.waitText("the link", "link made")
+	tm.key("w")
+	tm.waitText("the printed link", "press any key to return")
+	joined, err := tm.tmux("capture-pane", "-p", "-J", "-t", tmuxTarget)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prefix := "http://127.0.0.1:" + port + "/demo-docs/README.md?"
+	var link string
+	for _, l := range strings.Split(joined, "\n") {
+		if l = strings.TrimSpace(l); strings.HasPrefix(l, prefix) {
+			link = l
+		}
+	}
+	if !strings.Contains(link, "X-Amz-Signature=") || len(link) < 200 {
+		t.Fatalf("no whole link on one line of capture-pane -J:\n%s", joined)
+	}
+	resp, err := http.Get(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("the printed link: %d", resp.StatusCode)
+	}
+	tm.key("x") // any key
+	tm.waitFor("back in the TUI", func(sc string) bool {
+		return strings.Contains(sc, "link made") && !strings.Contains(sc, "press any key to return")
+	})
+	tm.key("Escape")
+	tm.key("q")
+	tm.waitExit()
 }
