@@ -171,7 +171,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 	case pushPanelMsg:
 		m.stack = append(slices.Clip(m.stack), msg.panel)
-		msg.panel.SetSize(m.width, m.paneHeight())
+		_, _, w, h := m.panelInner()
+		msg.panel.SetSize(w, h)
 		return m, msg.init
 
 	case popPanelMsg:
@@ -211,6 +212,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 	case tea.MouseMsg:
 		msg.Y -= headerHeight // the panes start under the context header
+		if len(m.stack) > 0 {
+			x, y, _, _ := m.panelInner() // and a panel inside its frame
+			msg.X, msg.Y = msg.X-x, msg.Y-y
+		}
 		return m, m.toFocused(msg)
 
 	case tea.KeyMsg:
@@ -339,9 +344,76 @@ func (m *Model) paneHeight() int { return max(0, m.height-headerHeight-1-m.foote
 func (m *Model) layout() {
 	m.help.Width = m.width
 	m.browser.SetSize(m.width, m.paneHeight())
+	_, _, w, h := m.panelInner()
 	for _, p := range m.stack {
-		p.SetSize(m.width, m.paneHeight())
+		p.SetSize(w, h)
 	}
+}
+
+// panelBox is where a panel's frame sits in the pane area: the full
+// width, with a line of the browser left above and below it on taller
+// screens.
+func (m *Model) panelBox() (y, w, h int) {
+	ph := m.paneHeight()
+	if ph >= 16 {
+		return 1, m.width, ph - 2
+	}
+	return 0, m.width, ph
+}
+
+// framedMinHeight is the pane height from which panels get a frame; on
+// smaller screens the frame's lines go to the panel.
+const framedMinHeight = 12
+
+// panelInner is the panel's own area inside its frame: its offset in
+// the pane area and its size.
+func (m *Model) panelInner() (x, y, w, h int) {
+	if m.paneHeight() < framedMinHeight {
+		return 0, 0, m.width, m.paneHeight()
+	}
+	by, bw, bh := m.panelBox()
+	return 1, by + 1, max(0, bw-2), max(0, bh-2)
+}
+
+// framed draws the top panel in a titled frame over the browser, which
+// shows dimmed around it.
+func (m Model) framed(p panel) string {
+	st := m.s.styles
+	ph := m.paneHeight()
+	bg := strings.Split(m.browser.View(), "\n")
+	by, bw, bh := m.panelBox()
+	inner := strings.Split(p.View(), "\n")
+	title := "panel"
+	if t, ok := p.(titled); ok {
+		title = t.helpTitle()
+	}
+	iw := max(0, bw-2)
+	var s strings.Builder
+	for y := 0; y < ph; y++ {
+		if y > 0 {
+			s.WriteByte('\n')
+		}
+		switch {
+		case y < by || y >= by+bh:
+			line := ""
+			if y < len(bg) {
+				line = ansi.Strip(bg[y])
+			}
+			s.WriteString(st.Dim.Render(cut(line, m.width)))
+		case y == by:
+			t := cut(" "+title+" ", min(iw, ansi.StringWidth(title)+2))
+			s.WriteString(st.Dim.Render("╭") + st.Title.Render(t) + st.Dim.Render(strings.Repeat("─", max(0, iw-ansi.StringWidth(t)))+"╮"))
+		case y == by+bh-1:
+			s.WriteString(st.Dim.Render("╰" + strings.Repeat("─", iw) + "╯"))
+		default:
+			line := ""
+			if i := y - by - 1; i < len(inner) {
+				line = inner[i]
+			}
+			s.WriteString(st.Dim.Render("│") + cut(line, iw) + st.Dim.Render("│"))
+		}
+	}
+	return s.String()
 }
 
 // View draws the screen.
@@ -358,6 +430,8 @@ func (m Model) View() string {
 	switch {
 	case m.showHelp:
 		s.WriteString(m.helpScreen())
+	case len(m.stack) > 0 && m.paneHeight() >= framedMinHeight:
+		s.WriteString(m.framed(m.stack[len(m.stack)-1]))
 	default:
 		s.WriteString(m.focused().View())
 	}

@@ -139,7 +139,12 @@ func (m Model) helpScreen() string {
 	return block(lines, m.width, m.paneHeight())
 }
 
-func (p *sharePanel) helpTitle() string    { return "share" }
-func (p *ledgerPanel) helpTitle() string   { return "ledger" }
+func (p *sharePanel) helpTitle() string {
+	if p.kind == kindUpload {
+		return "upload link"
+	}
+	return "share"
+}
+func (p *ledgerPanel) helpTitle() string   { return "share ledger" }
 func (p *versionsPanel) helpTitle() string { return "versions" }
-func (p *storePicker) helpTitle() string   { return "stores" }
+func (p *storePicker) helpTitle() string   { return "switch store" }

@@ -143,6 +143,7 @@ func sharePanelOf(t *testing.T, m tea.Model) *sharePanel {
 func flat(view string) string {
 	var b strings.Builder
 	for _, l := range strings.Split(view, "\n") {
+		l = strings.TrimSuffix(strings.TrimPrefix(l, "│"), "│") // a panel's frame
 		b.WriteString(strings.TrimRight(l, " "))
 	}
 	return b.String()
