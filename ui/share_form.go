@@ -106,6 +106,9 @@ type sharePanel struct {
 	// key exists (or could not be checked) and enter signs anyway.
 	checked  string
 	formWarn string
+	// about says what is shared (size, type; count and total for a
+	// batch), worked out once when the panel opens.
+	about string
 	// asked holds a big batch's links while the user is asked whether to
 	// make them: nothing is shown, copied or recorded before y.
 	asked  *linksSignedMsg
@@ -201,9 +204,31 @@ func newSharePanel(s *session, targets []ShareTarget) *sharePanel {
 	for _, in := range p.inputs {
 		in.CursorEnd()
 	}
+	p.about = aboutTargets(p.kind, targets)
 	p.focus = fieldMethod
 	p.validate(s.now())
 	return p
+}
+
+// aboutTargets sums up what a share panel is opened on: an object's size
+// and type (from its name), a batch's total size.
+func aboutTargets(kind shareKind, targets []ShareTarget) string {
+	switch kind {
+	case kindObject:
+		t := targets[0]
+		parts := []string{humanSize(t.Size)}
+		if ty := presign.TypeOf(t.Key); ty != "" {
+			parts = append(parts, ty)
+		}
+		return strings.Join(parts, " · ")
+	case kindBatch:
+		var total int64
+		for _, t := range targets {
+			total += t.Size
+		}
+		return humanSize(total) + " in all"
+	}
+	return ""
 }
 
 func (p *sharePanel) methodNow() presign.Method { return p.methods[p.method] }
@@ -580,7 +605,7 @@ func (p *sharePanel) title() string {
 	t := p.targets[0]
 	switch p.kind {
 	case kindBatch:
-		return "Share " + plural(len(p.targets), "marked object", "marked objects") + " in " + safe("s3://"+t.Bucket+"/"+t.Key[:strings.LastIndex(t.Key, "/")+1])
+		return "Share " + plural(len(p.targets), "marked object", "marked objects") + " in " + safe("s3://"+t.Bucket+"/"+t.Key[:strings.LastIndex(t.Key, "/")+1]) + " · " + p.about
 	case kindPrefix:
 		return "Share " + safe("s3://"+t.Bucket+"/"+t.Key)
 	case kindUpload:
@@ -589,6 +614,9 @@ func (p *sharePanel) title() string {
 	s := "Share " + safe("s3://"+t.Bucket+"/"+t.Key)
 	if t.VersionID != "" {
 		s += " · version " + safe(t.VersionID)
+	}
+	if p.about != "" {
+		s += " · " + p.about
 	}
 	return s
 }

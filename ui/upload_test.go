@@ -139,3 +139,17 @@ func TestGoldenBigBatchQuestion(t *testing.T) {
 		requireGolden(t, m, w, h)
 	})
 }
+
+// The share panel says what it shares: an object's size and type, a
+// batch's count and total size.
+func TestShareSaysWhatItShares(t *testing.T) {
+	s := newSession(Options{Keys: keymap.Default()})
+	one := newSharePanel(s, []ShareTarget{{Bucket: "b", Key: "d/report.pdf", Size: 2_345_678}})
+	if got := one.title(); got != "Share s3://b/d/report.pdf · 2.3 MB · application/pdf" {
+		t.Errorf("object title %q", got)
+	}
+	batch := newSharePanel(s, []ShareTarget{{Bucket: "b", Key: "d/a.txt", Size: 1000}, {Bucket: "b", Key: "d/b.txt", Size: 2000}})
+	if got := batch.title(); got != "Share 2 marked objects in s3://b/d/ · 3.0 kB in all" {
+		t.Errorf("batch title %q", got)
+	}
+}
