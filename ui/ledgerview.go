@@ -27,12 +27,15 @@ const (
 // remaining time counting down, then the expired ones, greyed.
 type ledgerPanel struct {
 	panelBase
-	keys      keymap.KeyMap
-	st        *Styles
-	path      string
-	clipboard clip.Clipboard
-	clock     func() time.Time
-	now       time.Time
+	// confirming is set while d waits for y: forgetting a link cannot be
+	// undone (and does not revoke it).
+	confirming bool
+	keys       keymap.KeyMap
+	st         *Styles
+	path       string
+	clipboard  clip.Clipboard
+	clock      func() time.Time
+	now        time.Time
 
 	loaded  bool
 	err     error
@@ -93,7 +96,7 @@ func (p *ledgerPanel) tick() tea.Cmd {
 }
 
 // Typing reports whether the filter has the keyboard.
-func (p *ledgerPanel) Typing() bool { return p.filter.Typing() }
+func (p *ledgerPanel) Typing() bool { return p.filter.Typing() || p.confirming }
 
 // SetSize gives the panel its size.
 func (p *ledgerPanel) SetSize(w, h int) {
@@ -156,6 +159,14 @@ func (p *ledgerPanel) Update(msg tea.Msg) tea.Cmd {
 
 func (p *ledgerPanel) key(msg tea.KeyMsg) tea.Cmd {
 	k := p.keys
+	if p.confirming {
+		p.confirming = false
+		if key.Matches(msg, batchYes) {
+			return p.removeSelected()
+		}
+		p.msg, p.msgErr = "kept in the ledger", false
+		return nil
+	}
 	if p.sel.navigate(msg) {
 		return nil
 	}
@@ -165,7 +176,10 @@ func (p *ledgerPanel) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Form.Submit):
 		return p.copySelected()
 	case key.Matches(msg, k.Share.Delete):
-		return p.removeSelected()
+		if r, ok := p.selected(); ok {
+			p.confirming = true
+			p.msg, p.msgErr = "forget "+r.S3Path()+"? y forgets (it still works until it expires)", false
+		}
 	}
 	return nil
 }
@@ -425,6 +439,8 @@ func (p *ledgerPanel) detailLines(h int) []string {
 func (p *ledgerPanel) messageLine() string {
 	w := p.width
 	switch {
+	case p.confirming:
+		return p.st.Warn.Render(cut(safe(oneLine(p.msg)), w))
 	case p.msg != "" && p.msgErr:
 		return p.st.Error.Render(cut(safe(oneLine(p.msg)), w))
 	case p.msg != "":
@@ -440,6 +456,9 @@ func (p *ledgerPanel) ShortHelp() []key.Binding {
 	k := p.keys
 	if p.filter.Typing() {
 		return filterHelp(&k)
+	}
+	if p.confirming {
+		return []key.Binding{withHelp(batchYes, "forget"), key.NewBinding(key.WithKeys("n"), key.WithHelp("other keys", "keep"))}
 	}
 	return []key.Binding{k.Nav.Up, k.Nav.Down, withHelp(k.Form.Submit, "copy again"), k.Share.Delete, k.Browse.Filter, k.App.Close}
 }
