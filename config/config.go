@@ -107,6 +107,9 @@ type Store struct {
 	// SignedWith names the identity Creds belong to when they were put
 	// there from SignWith for signing ("profile:share-bot"); "" otherwise.
 	SignedWith string
+	// Color is the store's label colour in the TUI (a [stores.NAME]
+	// color: a name, an ANSI number or #RRGGBB); "" for the default.
+	Color string
 }
 
 // SignWith is a separate identity for signing links.

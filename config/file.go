@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -39,7 +40,8 @@ type fileStore struct {
 	SessionToken    string         `toml:"session_token"`
 	// SignWith names another identity to sign links with:
 	// "profile:NAME", "alias:NAME" or "store:NAME".
-	SignWith string `toml:"sign_with"`
+	SignWith string    `toml:"sign_with"`
+	Color    tomlColor `toml:"color"`
 }
 
 type fileUI struct {
@@ -108,6 +110,38 @@ func (d *tomlDisposition) UnmarshalText(b []byte) error {
 		return nil
 	}
 	return fmt.Errorf("disposition %q: want inline or attachment", sanitize.Bounded(b))
+}
+
+// tomlColor is a store's label colour: a colour name, an ANSI number
+// (0-255) or #RRGGBB.
+type tomlColor string
+
+func (c *tomlColor) UnmarshalText(b []byte) error {
+	v := strings.ToLower(strings.TrimSpace(string(b)))
+	if !ValidColor(v) {
+		return fmt.Errorf("color %q: want a name (%s), a number 0-255 or #RRGGBB", sanitize.Bounded(b), strings.Join(ColorNames, ", "))
+	}
+	*c = tomlColor(v)
+	return nil
+}
+
+// ColorNames are the colour names a store's color may be.
+var ColorNames = []string{"black", "red", "green", "yellow", "blue", "magenta", "cyan", "white"}
+
+// ValidColor reports whether v (lower case) is a colour name, an ANSI
+// number 0-255 or #RRGGBB.
+func ValidColor(v string) bool {
+	if slices.Contains(ColorNames, v) {
+		return true
+	}
+	if n, err := strconv.Atoi(v); err == nil {
+		return n >= 0 && n <= 255 && v == strconv.Itoa(n)
+	}
+	if len(v) == 7 && v[0] == '#' {
+		_, err := strconv.ParseUint(v[1:], 16, 32)
+		return err == nil
+	}
+	return false
 }
 
 type tomlClipboard ClipboardMode
@@ -206,7 +240,7 @@ func loadTOML(ps paths, f Flags, env Env) (*tomlFile, error) {
 		known := "default_store, [stores.NAME], [ui] and [keys]"
 		switch {
 		case len(k) > 1 && k[0] == "stores":
-			known = "endpoint, region, addressing, profile, alias, public_base_url, insecure, ca_bundle, timeout, access_key_id, secret_access_key and session_token"
+			known = "endpoint, region, addressing, profile, alias, public_base_url, insecure, ca_bundle, timeout, access_key_id, secret_access_key, session_token and color"
 		case len(k) > 1 && k[0] == "ui":
 			known = "default_expiry, expiry_presets, default_disposition, theme and clipboard"
 		}

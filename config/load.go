@@ -115,6 +115,9 @@ func (r *resolver) load() (*Config, error) {
 	if c.Store.Name == "" {
 		c.Store.Name = "default"
 	}
+	if sel.choice.Kind == KindStore {
+		c.Store.Color = string(r.file.cfg.Stores[sel.choice.Name].Color)
+	}
 	storeValue, storeSrc := "default", "default"
 	if sel.choice.Kind != "" {
 		storeValue, storeSrc = sel.choice.String(), sel.via

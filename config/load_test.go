@@ -601,3 +601,34 @@ func settingValue(c *Config, name string) string {
 	}
 	return ""
 }
+
+func TestStoreColor(t *testing.T) {
+	files := map[string]string{".config/s3share/config.toml": `[stores.prod]
+endpoint = "http://127.0.0.1:9400"
+color = "Red"
+
+[stores.dev]
+endpoint = "http://127.0.0.1:9401"
+`}
+	dir := home(t, files)
+	c, err := Load(Flags{Store: "prod"}, envFor(dir, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Store.Color != "red" {
+		t.Errorf("prod color = %q, want red", c.Store.Color)
+	}
+	if c, err = Load(Flags{Store: "dev"}, envFor(dir, nil)); err != nil || c.Store.Color != "" {
+		t.Errorf("dev color = %q, %v; want none", c.Store.Color, err)
+	}
+	for _, ok := range []string{"red", "9", "255", "#ff0000"} {
+		if !ValidColor(ok) {
+			t.Errorf("ValidColor(%q) = false", ok)
+		}
+	}
+	bad := map[string]string{".config/s3share/config.toml": "[stores.prod]\nendpoint = \"http://127.0.0.1:9400\"\ncolor = \"reddish\"\n"}
+	_, err = Load(Flags{Store: "prod"}, envFor(home(t, bad), nil))
+	if err == nil || !strings.Contains(err.Error(), "config.toml:3") || !strings.Contains(err.Error(), `color "reddish"`) {
+		t.Errorf("bad colour: err = %v, want it named with its line", err)
+	}
+}

@@ -23,7 +23,7 @@ type Browse struct {
 
 // Share makes and copies links.
 type Share struct {
-	Share, CopyURI, CopyURL, Ledger, CopyCurl, Export, Delete key.Binding
+	Share, Upload, CopyURI, CopyURL, Ledger, CopyCurl, Export, Print, Delete key.Binding
 }
 
 // App is global.
@@ -74,11 +74,13 @@ func Default() KeyMap {
 		},
 		Share: Share{
 			Share:    b("s", "share", "s"),
+			Upload:   b("u", "upload link here", "u"),
 			CopyURI:  b("y", "copy s3:// URI", "y"),
 			CopyURL:  b("Y", "copy object URL", "Y"),
 			Ledger:   b("H", "share ledger", "H"),
 			CopyCurl: b("c", "copy curl line", "c"),
 			Export:   b("e", "export links", "e"),
+			Print:    b("w", "print links whole", "w"),
 			Delete:   b("d", "forget entry", "d"),
 		},
 		App: App{
@@ -106,8 +108,8 @@ func (k *KeyMap) bindings() map[string]*key.Binding {
 		"open": &k.Browse.Open, "back": &k.Browse.Back, "filter": &k.Browse.Filter, "goto": &k.Browse.GoTo,
 		"sort": &k.Browse.Sort, "reverse": &k.Browse.Reverse, "details": &k.Browse.Details,
 		"versions": &k.Browse.Versions, "refresh": &k.Browse.Refresh, "mark": &k.Browse.Mark, "mark_all": &k.Browse.MarkAll,
-		"share": &k.Share.Share, "copy_uri": &k.Share.CopyURI, "copy_url": &k.Share.CopyURL, "ledger": &k.Share.Ledger,
-		"copy_curl": &k.Share.CopyCurl, "export": &k.Share.Export, "delete": &k.Share.Delete,
+		"share": &k.Share.Share, "upload": &k.Share.Upload, "copy_uri": &k.Share.CopyURI, "copy_url": &k.Share.CopyURL, "ledger": &k.Share.Ledger,
+		"copy_curl": &k.Share.CopyCurl, "export": &k.Share.Export, "print_links": &k.Share.Print, "delete": &k.Share.Delete,
 		"help": &k.App.Help, "quit": &k.App.Quit, "close": &k.App.Close, "stores": &k.App.Stores,
 	}
 }
@@ -127,7 +129,7 @@ func Actions() []string {
 // of them may not have the same key.
 var browseActions = []string{
 	"up", "down", "page_up", "page_down", "top", "bottom", "open", "back", "filter", "goto", "sort",
-	"reverse", "details", "versions", "refresh", "mark", "mark_all", "share", "copy_uri", "copy_url",
+	"reverse", "details", "versions", "refresh", "mark", "mark_all", "share", "upload", "copy_uri", "copy_url",
 	"ledger", "help", "quit", "stores",
 }
 

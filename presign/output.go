@@ -65,15 +65,15 @@ func (r Result) MarshalJSON() ([]byte, error) {
 // the local file to upload (PUT, POST) or to save to (GET); "" puts a
 // FILE placeholder for uploads and the key's base name for downloads.
 //
-//	GET:  curl -o NAME 'URL'
-//	PUT:  curl -X PUT -H 'Content-Type: …' --upload-file FILE 'URL'
-//	POST: curl --form-string 'key=…' … -F 'file=@FILE' 'URL'
+//	GET:  curl -f -o NAME 'URL'
+//	PUT:  curl -f -X PUT -H 'Content-Type: …' --upload-file FILE 'URL'
+//	POST: curl -f --form-string 'key=…' … -F 'file=@FILE' 'URL'
 //
 // POST fields use --form-string, curl's -F for literal text, so a value
 // starting with '@' or '<', or holding ';type=', is sent as it is.
 func (r Result) Curl(file string) string {
 	var b strings.Builder
-	b.WriteString("curl")
+	b.WriteString("curl -f") // -f: an error answer fails the command instead of being saved
 	switch r.Method {
 	case PUT:
 		if file == "" {

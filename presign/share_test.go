@@ -197,7 +197,7 @@ func TestEncodeAndExport(t *testing.T) {
 	rs := []presign.Result{{URL: "http://h/b/=cmd", Method: presign.GET, Bucket: "b", Key: "=cmd", ExpiresAt: now, EffectiveExpiresAt: now}}
 	for f, want := range map[presign.Format]string{
 		presign.FormatURL:  "http://h/b/=cmd\n",
-		presign.FormatCurl: "curl -o =cmd 'http://h/b/=cmd'\n",
+		presign.FormatCurl: "curl -f -o =cmd 'http://h/b/=cmd'\n",
 		presign.FormatCSV:  "GET,b,'=cmd,http://h/b/=cmd,2026-11-29T12:00:00Z",
 		presign.FormatJSON: `"key": "=cmd"`,
 	} {

@@ -452,12 +452,12 @@ func TestResultJSONAndCurl(t *testing.T) {
 	if f, ok := m["fields"].([]any); !ok || len(f) != 0 {
 		t.Errorf("fields = %v, want []", m["fields"])
 	}
-	if got, want := get.Curl(""), `curl -o 'it'\''s.txt' '`+get.URL+`'`; got != want {
+	if got, want := get.Curl(""), `curl -f -o 'it'\''s.txt' '`+get.URL+`'`; got != want {
 		t.Errorf("GET curl:\n got  %s\n want %s", got, want)
 	}
 
 	put, _ := s.SignAt(Request{Method: PUT, Bucket: "b", Key: "p.jpg", ContentType: "image/jpeg"}, now)
-	if got, want := put.Curl(""), `curl -X PUT -H 'Content-Type: image/jpeg' --upload-file FILE '`+put.URL+`'`; got != want {
+	if got, want := put.Curl(""), `curl -f -X PUT -H 'Content-Type: image/jpeg' --upload-file FILE '`+put.URL+`'`; got != want {
 		t.Errorf("PUT curl:\n got  %s\n want %s", got, want)
 	}
 	if put.Headers["Content-Type"] != "image/jpeg" || !strings.Contains(put.URL, "X-Amz-SignedHeaders=content-type%3Bhost&") {
@@ -466,7 +466,7 @@ func TestResultJSONAndCurl(t *testing.T) {
 
 	post, _ := s.SignAt(Request{Method: POST, Bucket: "b", Key: "up/", KeyIsPrefix: true, MaxSize: 10}, now)
 	c := post.Curl("my file;1.txt")
-	if !strings.HasPrefix(c, `curl --form-string 'key=up/${filename}' --form-string 'x-amz-algorithm=AWS4-HMAC-SHA256'`) ||
+	if !strings.HasPrefix(c, `curl -f --form-string 'key=up/${filename}' --form-string 'x-amz-algorithm=AWS4-HMAC-SHA256'`) ||
 		!strings.HasSuffix(c, ` -F 'file=@"my file;1.txt"' 'http://127.0.0.1:9000/b'`) {
 		t.Errorf("POST curl = %s", c)
 	}

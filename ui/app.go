@@ -13,13 +13,16 @@
 package ui
 
 import (
+	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/s3share/s3share/config"
 	"github.com/s3share/s3share/internal/clip"
@@ -123,6 +126,9 @@ func New(opts Options) Model {
 		help:    h,
 		banner:  opts.Banner,
 	}
+	if t := opts.Prefs.Theme; !validTheme(t) {
+		m.banner = strings.TrimPrefix(m.banner+" · ", " · ") + "[ui] theme " + strconv.Quote(t) + " is not known: want " + strings.Join(Themes, ", ")
+	}
 	// Init has a value receiver and cannot keep state, so the first load
 	// is started here and only its command is handed out by Init.
 	m.initCmd = m.browser.start()
@@ -165,7 +171,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 	case pushPanelMsg:
 		m.stack = append(slices.Clip(m.stack), msg.panel)
-		msg.panel.SetSize(m.width, m.paneHeight())
+		_, _, w, h := m.panelInner()
+		msg.panel.SetSize(w, h)
 		return m, msg.init
 
 	case popPanelMsg:
@@ -187,12 +194,13 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		cmd := m.broadcast(msg) // the picker that asked stops waiting
 		if msg.err != nil {
-			return m, tea.Batch(cmd, m.setStatus(msg.choice.String()+": "+msg.err.Error(), true))
+			return m, tea.Batch(cmd, m.setStatus("not switched to "+msg.choice.String()+": "+msg.err.Error(), true))
 		}
 		// A new store: a new browser at its bucket list. The old one's
 		// listing is cancelled and its late pages are dropped with it.
 		m.browser.stop()
-		m.s.client = msg.client
+		m.s.setClient(msg.client)
+		m.s.current = msg.choice
 		m.browser = newBrowser(m.s, Location{})
 		m.stack = nil
 		m.layout()
@@ -203,6 +211,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(m.browser.start(), m.setStatus(text, len(msg.warnings) > 0))
 
 	case tea.MouseMsg:
+		msg.Y -= headerHeight // the panes start under the context header
+		if len(m.stack) > 0 {
+			x, y, _, _ := m.panelInner() // and a panel inside its frame
+			msg.X, msg.Y = msg.X-x, msg.Y-y
+		}
 		return m, m.toFocused(msg)
 
 	case tea.KeyMsg:
@@ -320,16 +333,87 @@ func (m *Model) footerHeight() int {
 	return 1
 }
 
-// paneHeight is what is left for the panes after the status line and footer.
-func (m *Model) paneHeight() int { return max(0, m.height-1-m.footerHeight()) }
+// headerHeight is the context header's: one line on every screen.
+const headerHeight = 1
+
+// paneHeight is what is left for the panes after the context header,
+// the status line and the footer.
+func (m *Model) paneHeight() int { return max(0, m.height-headerHeight-1-m.footerHeight()) }
 
 // layout gives the panes their sizes.
 func (m *Model) layout() {
 	m.help.Width = m.width
 	m.browser.SetSize(m.width, m.paneHeight())
+	_, _, w, h := m.panelInner()
 	for _, p := range m.stack {
-		p.SetSize(m.width, m.paneHeight())
+		p.SetSize(w, h)
 	}
+}
+
+// panelBox is where a panel's frame sits in the pane area: the full
+// width, with a line of the browser left above and below it on taller
+// screens.
+func (m *Model) panelBox() (y, w, h int) {
+	ph := m.paneHeight()
+	if ph >= 16 {
+		return 1, m.width, ph - 2
+	}
+	return 0, m.width, ph
+}
+
+// framedMinHeight is the pane height from which panels get a frame; on
+// smaller screens the frame's lines go to the panel.
+const framedMinHeight = 12
+
+// panelInner is the panel's own area inside its frame: its offset in
+// the pane area and its size.
+func (m *Model) panelInner() (x, y, w, h int) {
+	if m.paneHeight() < framedMinHeight {
+		return 0, 0, m.width, m.paneHeight()
+	}
+	by, bw, bh := m.panelBox()
+	return 1, by + 1, max(0, bw-2), max(0, bh-2)
+}
+
+// framed draws the top panel in a titled frame over the browser, which
+// shows dimmed around it.
+func (m Model) framed(p panel) string {
+	st := m.s.styles
+	ph := m.paneHeight()
+	bg := strings.Split(m.browser.View(), "\n")
+	by, bw, bh := m.panelBox()
+	inner := strings.Split(p.View(), "\n")
+	title := "panel"
+	if t, ok := p.(titled); ok {
+		title = t.helpTitle()
+	}
+	iw := max(0, bw-2)
+	var s strings.Builder
+	for y := 0; y < ph; y++ {
+		if y > 0 {
+			s.WriteByte('\n')
+		}
+		switch {
+		case y < by || y >= by+bh:
+			line := ""
+			if y < len(bg) {
+				line = ansi.Strip(bg[y])
+			}
+			s.WriteString(st.Dim.Render(cut(line, m.width)))
+		case y == by:
+			t := cut(" "+title+" ", min(iw, ansi.StringWidth(title)+2))
+			s.WriteString(st.Dim.Render("╭") + st.Title.Render(t) + st.Dim.Render(strings.Repeat("─", max(0, iw-ansi.StringWidth(t)))+"╮"))
+		case y == by+bh-1:
+			s.WriteString(st.Dim.Render("╰" + strings.Repeat("─", iw) + "╯"))
+		default:
+			line := ""
+			if i := y - by - 1; i < len(inner) {
+				line = inner[i]
+			}
+			s.WriteString(st.Dim.Render("│") + cut(line, iw) + st.Dim.Render("│"))
+		}
+	}
+	return s.String()
 }
 
 // View draws the screen.
@@ -338,12 +422,16 @@ func (m Model) View() string {
 		if m.height <= 0 {
 			return "" // no line to draw on
 		}
-		return fit("terminal too small", max(0, m.width))
+		return fit(fmt.Sprintf("terminal too small: need %d×%d", minWidth, minHeight), max(0, m.width))
 	}
 	var s strings.Builder
+	s.WriteString(m.contextHeader())
+	s.WriteByte('\n')
 	switch {
 	case m.showHelp:
 		s.WriteString(m.helpScreen())
+	case len(m.stack) > 0 && m.paneHeight() >= framedMinHeight:
+		s.WriteString(m.framed(m.stack[len(m.stack)-1]))
 	default:
 		s.WriteString(m.focused().View())
 	}
@@ -356,15 +444,42 @@ func (m Model) View() string {
 	return s.String()
 }
 
-// helpScreen is the full help, in the pane's place and size.
-func (m Model) helpScreen() string {
-	full := m.help
-	full.ShowAll = true
-	lines := append([]string{m.s.styles.Title.Render("s3share — keys")}, strings.Split(full.View(m.focused()), "\n")...)
-	if m.banner != "" || m.s.banner != "" {
-		lines = append(lines, "", safe(oneLine(m.s.banner)))
+// contextHeader says where the user is on every screen: the store's name
+// (in its colour), the location, the filter, and the endpoint's host and
+// region on the right.
+func (m Model) contextHeader() string {
+	st, info, w := m.s.styles, m.s.store, m.width
+	name := info.name
+	switch {
+	case m.s.client == nil:
+		name = "no store"
+	case name == "":
+		name = "default"
 	}
-	return block(lines, m.width, m.paneHeight())
+	label := m.s.label.Render(" " + fit(safe(name), min(ansi.StringWidth(safe(name)), w/4)) + " ")
+	where := safe(m.browser.loc.String())
+	if f := m.browser.filter.Value(); f != "" {
+		where += "  filter " + safe(f)
+	}
+	right := info.host
+	if info.region != "" {
+		right += " · " + info.region
+	}
+	right = safe(right)
+	lw := ansi.StringWidth(label)
+	if ansi.StringWidth(right) > (w-lw)/2 {
+		right = safe(info.host) // narrow: the host alone
+	}
+	rw := min(ansi.StringWidth(right), max(0, (w-lw)/2))
+	mid := w - lw - 1 - rw - 1
+	if rw == 0 {
+		mid = w - lw - 1
+	}
+	line := label + " " + st.Crumb.Render(fit(where, max(0, mid)))
+	if rw > 0 {
+		line += " " + st.Dim.Render(fit(right, rw))
+	}
+	return cut(line, w)
 }
 
 // block pads or cuts lines to exactly w×h cells.

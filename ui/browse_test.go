@@ -42,7 +42,7 @@ func fixedEntries() []s3model.Entry {
 }
 
 func TestGoldenBrowse(t *testing.T) {
-	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+	for _, size := range goldenSizes {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
 			m := offline(t, Location{Bucket: "bkt", Prefix: "data/"}, size[0], size[1], fixedEntries())
 			m, _ = m.Update(keyMsg("down"))
@@ -106,7 +106,7 @@ func rawControl(s string) string {
 // rowNames returns the names on the list rows of a view, in order.
 func rowNames(v string) []string {
 	var out []string
-	for _, l := range strings.Split(v, "\n")[1:] {
+	for _, l := range strings.Split(v, "\n")[2:] { // the context header, the headings
 		if len(l) < 4 || (l[:2] != "  " && l[:2] != "> ") || (l[2:4] != "  " && l[2:4] != "* ") {
 			break
 		}
@@ -139,7 +139,7 @@ func TestFilterSortGoTo(t *testing.T) {
 	if got := strings.Join(rowNames(m.View()), " "); got != "small.log big.log" {
 		t.Fatalf("filter+size = %q", got)
 	}
-	if !strings.Contains(m.View(), "filter LOG · by size ↑") {
+	if lines := strings.Split(m.View(), "\n"); !strings.Contains(lines[0], "d/  filter LOG") || !strings.Contains(lines[1], "SIZE ↑") {
 		t.Errorf("header does not say filter and sort:\n%s", m.View())
 	}
 	m = press(t, m, "O")
@@ -316,4 +316,56 @@ func TestStreamingListing(t *testing.T) {
 			}
 		}
 	})
+}
+
+// Keys that do nothing where they are pressed say why, in one line.
+func TestIdleKeysSayWhy(t *testing.T) {
+	m := memModel(t) // media/docs/: old/, notes.txt, report.pdf
+	statusOf := func(m tea.Model) string {
+		lines := strings.Split(m.View(), "\n")
+		return strings.TrimSpace(lines[len(lines)-2])
+	}
+	m = press(t, m, " ") // on old/
+	if got := statusOf(m); !strings.HasPrefix(got, "only objects can be marked") {
+		t.Errorf("space on a prefix: status %q", got)
+	}
+	m = press(t, m, "down", "enter") // notes.txt, details already shown
+	if got := statusOf(m); !strings.HasPrefix(got, "an object does not open") {
+		t.Errorf("enter on an object: status %q", got)
+	}
+	small := send(t, m, tea.WindowSizeMsg{Width: 39, Height: 9})
+	if got := small.View(); !strings.HasPrefix(got, "terminal too small: need 40×10") {
+		t.Errorf("too small: %q", got)
+	}
+}
+
+// A long key is shown whole in the details, wrapped to their width.
+func TestDetailsFitTheirPane(t *testing.T) {
+	for _, w := range []int{80, 120} {
+		m := offline(t, Location{Bucket: "bkt", Prefix: "data/"}, w, 40, fixedEntries())
+		m, _ = m.Update(keyMsg("down"))
+		m, _ = m.Update(keyMsg("down"))
+		v := m.View()
+		checkFits(t, v, w, 40)
+		if !strings.Contains(strings.ReplaceAll(v, " ", ""), "data/a-very-long-file-name-that-needs-to-be-cut-in-the-middle-of-it-to-fit.csv") &&
+			!strings.Contains(flatDetails(v), "data/a-very-long-file-name-that-needs-to-be-cut-in-the-middle-of-it-to-fit.csv") {
+			t.Errorf("%d: the key is not whole in the details:\n%s", w, v)
+		}
+		if strings.Contains(v, "UT…") {
+			t.Errorf("%d: a detail line is cut:\n%s", w, v)
+		}
+	}
+}
+
+// flatDetails joins the right-hand pane's lines (after │), or the lines
+// under the list, without their padding.
+func flatDetails(v string) string {
+	var b strings.Builder
+	for _, l := range strings.Split(v, "\n") {
+		if _, r, ok := strings.Cut(l, "│"); ok {
+			l = r
+		}
+		b.WriteString(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(l), "Key")))
+	}
+	return b.String()
 }

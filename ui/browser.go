@@ -55,6 +55,9 @@ type ShareTarget struct {
 	IsPrefix  bool
 	VersionID string
 	Size      int64
+	// Upload makes the target a place to upload to: Key is the prefix
+	// the new key starts with, and only PUT and POST are offered.
+	Upload bool
 }
 
 type loadState int
@@ -554,6 +557,12 @@ func (b *browser) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Browse.Refresh):
 		return b.refresh()
 	case key.Matches(msg, k.Browse.Mark):
+		if e, ok := b.selected(); ok && e.IsPrefix {
+			return status("only objects can be marked: s on a prefix shares everything under it", false)
+		}
+		if b.loc.Bucket == "" {
+			return status("only objects can be marked: open a bucket first", false)
+		}
 		if e, ok := b.selected(); ok && !e.IsPrefix {
 			id := b.idAt(b.sel.cursor)
 			if b.marks[id] {
@@ -567,6 +576,8 @@ func (b *browser) key(msg tea.KeyMsg) tea.Cmd {
 		b.markAll()
 	case key.Matches(msg, k.Share.Share):
 		return b.share()
+	case key.Matches(msg, k.Share.Upload):
+		return b.upload()
 	case key.Matches(msg, k.Share.CopyURI):
 		if t, ok := b.target(); ok {
 			uri := "s3://" + t.Bucket + "/" + t.Key
@@ -656,9 +667,23 @@ func (b *browser) share() tea.Cmd {
 		targets = []ShareTarget{t}
 	}
 	if len(targets) == 0 {
-		return status("nothing to share here: pick an object or a prefix", true)
+		// A bucket row, or an empty bucket or prefix: an upload link.
+		return b.upload()
 	}
 	return openShare(b.s, targets)
+}
+
+// upload opens the share panel for an upload link into the bucket under
+// the cursor (on the bucket list) or into the current location.
+func (b *browser) upload() tea.Cmd {
+	t := ShareTarget{Bucket: b.loc.Bucket, Key: b.loc.Prefix, IsPrefix: true, Upload: true}
+	if b.loc.Bucket == "" {
+		if b.rowCount() == 0 {
+			return status("no bucket to upload to: open one with :", true)
+		}
+		t.Bucket, t.Key = b.bucket(b.sel.cursor).Name, ""
+	}
+	return openShare(b.s, []ShareTarget{t})
 }
 
 // versions lists the versions of the object under the cursor.
@@ -725,9 +750,12 @@ func (b *browser) enter() tea.Cmd {
 	}
 	e, _ := b.selected()
 	if !e.IsPrefix {
-		b.showDetails = true
-		b.lastSel = ""
-		return nil
+		if !b.showDetails {
+			b.showDetails = true
+			b.lastSel = ""
+			return nil
+		}
+		return status("an object does not open: s shares it, y copies its s3:// URI", false)
 	}
 	return b.open(Location{Bucket: b.loc.Bucket, Prefix: b.loc.Prefix + e.Name}, "")
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/s3share/s3share/s3model"
 )
@@ -12,9 +13,10 @@ import (
 // Column widths of a row: mark, name, size and date, with the smaller
 // ones dropped on narrow terminals.
 const (
-	sizeW    = 9
-	dateW    = 16
-	detailsH = 9 // lines of the details box under the list on narrow screens
+	sizeW      = 9
+	dateShortW = 16 // 2006-01-02 15:04
+	dateLongW  = 19 // 2006-01-02 15:04:05
+	detailsH   = 9  // lines of the details box under the list on narrow screens
 )
 
 // detailsVisible reports whether the details box is on screen.
@@ -75,7 +77,8 @@ func (b *browser) View() string {
 	return b.header() + "\n" + strings.Join(rows, "\n")
 }
 
-// header is the breadcrumb, or the field being typed into.
+// header is the column headings, or the field being typed into. (The
+// location and filter are in the root's context header.)
 func (b *browser) header() string {
 	switch {
 	case b.filter.Typing():
@@ -83,20 +86,35 @@ func (b *browser) header() string {
 	case b.goingTo:
 		return cut(b.st.Title.Render("go to:")+" "+b.goTo.View(), b.width)
 	}
-	crumb := safe(b.loc.String())
-	var tags []string
-	if f := b.filter.Value(); f != "" {
-		tags = append(tags, "filter "+safe(f))
+	w := b.listWidth()
+	nameW, showSize, showDate, dw := columns(w)
+	name, size, date := "NAME", "SIZE", "MODIFIED"
+	if b.loc.Bucket == "" {
+		name, size, date = "BUCKET", "", "CREATED"
+	} else {
+		arrow := " ↑"
+		if b.desc {
+			arrow = " ↓"
+		}
+		switch {
+		case b.sortKey == s3model.BySize && showSize:
+			size += arrow
+		case b.sortKey == s3model.ByTime && showDate:
+			date += arrow
+		case b.sortKey == s3model.ByName:
+			name += arrow
+		default: // the sorted column is not on screen
+			name += " (by " + b.sortLabel() + ")"
+		}
 	}
-	if b.sortKey != s3model.ByName || b.desc {
-		tags = append(tags, "by "+b.sortLabel())
+	line := "    " + fit(name, nameW)
+	if showSize {
+		line += "  " + fitRight(size, sizeW)
 	}
-	right := strings.Join(tags, " · ")
-	rw := min(len([]rune(right)), b.width/2)
-	if right == "" || b.width < 40 {
-		return b.st.Crumb.Render(fit(crumb, b.width))
+	if showDate {
+		line += "  " + fit(date, dw)
 	}
-	return b.st.Crumb.Render(fit(crumb, b.width-rw-1)) + " " + b.st.Warn.Render(fit(right, rw))
+	return b.st.Heading.Render(cut(line, w)) + strings.Repeat(" ", b.width-w)
 }
 
 func (b *browser) sortLabel() string {
@@ -150,30 +168,36 @@ func (b *browser) emptyLines(w int) []string {
 	return lines
 }
 
-// columns lays out a row of width w.
-func columns(w int) (nameW int, showSize, showDate bool) {
+// columns lays out a row of width w: the name's width, whether size and
+// date are shown, and the date's width (with seconds on wide lists).
+func columns(w int) (nameW int, showSize, showDate bool, dateW int) {
 	nameW = w - 4 // cursor and mark
 	if w >= 30 {
 		showSize = true
 		nameW -= sizeW + 2
 	}
+	dateW = dateShortW
+	if w >= 100 {
+		dateW = dateLongW
+	}
 	if w >= 60 {
 		showDate = true
 		nameW -= dateW + 2
 	}
-	return max(1, nameW), showSize, showDate
+	return max(1, nameW), showSize, showDate, dateW
 }
 
 // row renders row i to exactly w cells.
 func (b *browser) row(i, w int) string {
-	nameW, showSize, showDate := columns(w)
+	nameW, showSize, showDate, dateW := columns(w)
+	layout := "2006-01-02 15:04:05"[:dateW]
 	var name, size, date string
 	isDir, marked := false, false
 	if b.loc.Bucket == "" {
 		bk := b.bucket(i)
 		name, isDir = bk.Name+"/", true
 		if !bk.Created.IsZero() {
-			date = bk.Created.Local().Format("2006-01-02 15:04")
+			date = bk.Created.Local().Format(layout)
 		}
 	} else {
 		id := b.idAt(i)
@@ -181,11 +205,15 @@ func (b *browser) row(i, w int) string {
 		name, isDir, marked = e.Name, e.IsPrefix, b.marks[id]
 		if !e.IsPrefix {
 			size = humanSize(e.Size)
-			date = e.ModTime().Local().Format("2006-01-02 15:04")
+			date = e.ModTime().Local().Format(layout)
 		}
 	}
 	line := fit(safe(name), nameW)
-	if isDir {
+	switch {
+	case i == b.sel.cursor: // the Selected style below covers the row
+	case marked:
+		line = b.st.Marked.Render(line)
+	case isDir:
 		line = b.st.Prefix.Render(line)
 	}
 	if showSize {
@@ -222,7 +250,7 @@ func (b *browser) detailLines(w int) []string {
 	e, _ := b.selected()
 	full := b.loc.Prefix + e.Name
 	if e.IsPrefix {
-		lines := []string{label("Prefix", "s3://"+b.loc.Bucket+"/"+full)}
+		lines := wrapLabel(b.st, "Prefix", "s3://"+b.loc.Bucket+"/"+full, w)
 		if l, ok := b.cache[Location{Bucket: b.loc.Bucket, Prefix: full}]; ok {
 			lines = append(lines, label("Holds", plural(l.NumObjects(), "object", "objects")+" · "+plural(l.NumPrefixes(), "prefix", "prefixes")))
 		} else {
@@ -230,11 +258,14 @@ func (b *browser) detailLines(w int) []string {
 		}
 		return lines
 	}
-	lines := []string{
-		label("Key", full),
-		label("Size", fmt.Sprintf("%s (%s bytes)", humanSize(e.Size), groupThousands64(e.Size))),
-		label("Modified", e.ModTime().Local().Format("2006-01-02 15:04:05 MST")+"  ("+e.ModTime().UTC().Format("15:04:05 UTC")+")"),
+	modified := e.ModTime().Local().Format("2006-01-02 15:04:05 MST")
+	if _, off := e.ModTime().Local().Zone(); off != 0 {
+		modified += " (" + e.ModTime().UTC().Format("15:04 UTC") + ")"
 	}
+	lines := wrapLabel(b.st, "Key", full, w)
+	lines = append(lines,
+		label("Size", fmt.Sprintf("%s (%s bytes)", humanSize(e.Size), groupThousands64(e.Size))),
+		label("Modified", modified))
 	ds, ok := b.details[b.loc.Bucket+"/"+full]
 	switch {
 	case !ok || ds.loading:
@@ -307,3 +338,20 @@ func (b *browser) FullHelp() [][]key.Binding {
 }
 
 func groupThousands64(n int64) string { return groupThousands(int(n)) }
+
+// wrapLabel is a labelled detail line whose value is wrapped, under
+// itself, to fit w cells (a long key is shown whole).
+func wrapLabel(st *Styles, k, v string, w int) []string {
+	const lw = 9
+	vw := max(1, w-lw)
+	parts := strings.Split(ansi.Hardwrap(safe(v), vw, false), "\n")
+	lines := make([]string, len(parts))
+	for i, p := range parts {
+		if i == 0 {
+			lines[i] = st.Dim.Render(fmt.Sprintf("%-9s", k)) + p
+		} else {
+			lines[i] = strings.Repeat(" ", lw) + p
+		}
+	}
+	return lines
+}

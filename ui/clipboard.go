@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/s3share/s3share/internal/clip"
@@ -18,10 +20,43 @@ func copyCmd(c clip.Clipboard, text, what string) tea.Cmd {
 		if !r.Copied() {
 			return statusMsg{text: r.Message + " — " + what + ": " + text, err: true}
 		}
-		msg := what + " " + r.Message
-		if r.Warning != "" {
-			msg += " (" + r.Warning + ")"
-		}
-		return statusMsg{text: msg}
+		return statusMsg{text: what + " " + copiedLine(r)}
 	}
+}
+
+// methodNames are the clipboard routes as the status line names them.
+var methodNames = map[clip.Method]string{
+	clip.MethodNative: "clipboard",
+	clip.MethodOSC52:  "OSC 52",
+	clip.MethodTmux:   "tmux",
+	clip.MethodScreen: "screen",
+}
+
+// copiedLine is a short report of a copy that worked, for one line at
+// 80 columns: "copied · tmux + OSC 52", "copied · clipboard · check: …".
+// clip's own Message is the long form, for the CLI.
+func copiedLine(r clip.Result) string {
+	names := make([]string, 0, len(r.Methods))
+	for _, m := range r.Methods {
+		if n, ok := methodNames[m]; ok {
+			names = append(names, n)
+		}
+	}
+	if !r.Used(clip.MethodOSC52) && strings.Contains(r.Message, "OSC 52") {
+		names = append(names, "OSC 52") // tmux or screen passed it on
+	}
+	line := "copied"
+	if len(names) > 0 {
+		line += " · " + strings.Join(names, " + ")
+	}
+	if len(names) > 0 && names[len(names)-1] == "OSC 52" && !r.Used(clip.MethodNative) && r.Warning == "" {
+		line += " (if the terminal allows it)"
+	}
+	if r.Warning != "" {
+		w, _, _ := strings.Cut(r.Warning, ": ")
+		w, _, _ = strings.Cut(w, " — ")
+		w, _, _ = strings.Cut(w, "; ")
+		line += " · check: " + w
+	}
+	return line
 }

@@ -19,7 +19,7 @@ func TestCopyURIAndURL(t *testing.T) {
 	if got := env.clip.last(t); got != "s3://"+bucket+"/dir/a b+c.txt" {
 		t.Errorf("y copied %q", got)
 	}
-	if v := m.View(); !strings.Contains(v, "s3:// URI copied (native)") {
+	if v := m.View(); !strings.Contains(v, "s3:// URI copied · clipboard") {
 		t.Errorf("status after y:\n%s", v)
 	}
 	m = press(t, m, "Y")

@@ -186,6 +186,7 @@ func checkFits(t *testing.T, view string, w, h int) {
 // selectedRow returns the view's line under the cursor marker.
 func selectedRow(view string) string {
 	for _, l := range strings.Split(view, "\n") {
+		l = strings.TrimPrefix(l, "│") // a panel's frame
 		if strings.HasPrefix(l, "> ") {
 			return strings.TrimSpace(strings.TrimPrefix(l, "> "))
 		}

@@ -105,3 +105,8 @@ func (f *filterField) update(msg tea.KeyMsg, l *list) (changed bool, cmd tea.Cmd
 func (f *filterField) View(st *Styles, w int) string {
 	return cut(st.Title.Render("/")+" "+f.input.View(), w)
 }
+
+// filterHelp is the footer while a filter field has the keyboard.
+func filterHelp(k *keymap.KeyMap) []key.Binding {
+	return []key.Binding{withHelp(k.Form.Submit, "done"), withHelp(k.App.Close, "clear filter")}
+}

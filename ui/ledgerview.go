@@ -20,18 +20,22 @@ const (
 	remainW = 12 // "6d23h59m59s"
 	methodW = 6
 	madeW   = 16 // "2026-11-28 14:05"
+	storeW  = 14 // the STORE column's most cells ("prod · s3.examp…")
 )
 
 // ledgerPanel shows the share ledger: the active links first, their
 // remaining time counting down, then the expired ones, greyed.
 type ledgerPanel struct {
 	panelBase
-	keys      keymap.KeyMap
-	st        *Styles
-	path      string
-	clipboard clip.Clipboard
-	clock     func() time.Time
-	now       time.Time
+	// confirming is set while d waits for y: forgetting a link cannot be
+	// undone (and does not revoke it).
+	confirming bool
+	keys       keymap.KeyMap
+	st         *Styles
+	path       string
+	clipboard  clip.Clipboard
+	clock      func() time.Time
+	now        time.Time
 
 	loaded  bool
 	err     error
@@ -92,7 +96,7 @@ func (p *ledgerPanel) tick() tea.Cmd {
 }
 
 // Typing reports whether the filter has the keyboard.
-func (p *ledgerPanel) Typing() bool { return p.filter.Typing() }
+func (p *ledgerPanel) Typing() bool { return p.filter.Typing() || p.confirming }
 
 // SetSize gives the panel its size.
 func (p *ledgerPanel) SetSize(w, h int) {
@@ -155,6 +159,14 @@ func (p *ledgerPanel) Update(msg tea.Msg) tea.Cmd {
 
 func (p *ledgerPanel) key(msg tea.KeyMsg) tea.Cmd {
 	k := p.keys
+	if p.confirming {
+		p.confirming = false
+		if key.Matches(msg, batchYes) {
+			return p.removeSelected()
+		}
+		p.msg, p.msgErr = "kept in the ledger", false
+		return nil
+	}
 	if p.sel.navigate(msg) {
 		return nil
 	}
@@ -164,7 +176,10 @@ func (p *ledgerPanel) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Form.Submit):
 		return p.copySelected()
 	case key.Matches(msg, k.Share.Delete):
-		return p.removeSelected()
+		if r, ok := p.selected(); ok {
+			p.confirming = true
+			p.msg, p.msgErr = "forget "+r.S3Path()+"? y forgets (it still works until it expires)", false
+		}
 	}
 	return nil
 }
@@ -180,20 +195,25 @@ func (p *ledgerPanel) countActive() int {
 	return n
 }
 
-// sort puts the active links first and the newest first in each group,
-// keeping the cursor on its record.
+// storeW is the STORE column's width: wider on wide screens, none on
+// narrow ones (the selected link's details still name it).
+func (p *ledgerPanel) storeW() int {
+	switch {
+	case p.width >= 110:
+		return 2 * storeW
+	case p.width >= 60:
+		return storeW
+	}
+	return 0
+}
+
+// sort orders the records as s3share shares does (ledger.Compare: the
+// active links first, soonest to expire first), keeping the cursor on
+// its record.
 func (p *ledgerPanel) sort() {
 	sel, ok := p.selected()
 	now := p.now
-	slices.SortStableFunc(p.recs, func(a, b ledger.Record) int {
-		if aa, ba := a.Active(now), b.Active(now); aa != ba {
-			if aa {
-				return -1
-			}
-			return 1
-		}
-		return b.Time.Compare(a.Time)
-	})
+	slices.SortStableFunc(p.recs, func(a, b ledger.Record) int { return ledger.Compare(a, b, now) })
 	p.nActive = p.countActive()
 	if ok {
 		p.refilter()
@@ -300,10 +320,13 @@ func (p *ledgerPanel) View() string {
 		return ""
 	}
 	lines := []string{p.titleLine()}
-	showMade := w >= 70
+	showMade := w >= 100
 	hdr := "  " + fit("REMAINING", remainW) + fit("METHOD", methodW+1)
 	if showMade {
 		hdr += fit("MADE (UTC)", madeW+2)
+	}
+	if sw := p.storeW(); sw > 0 {
+		hdr += fit("STORE", sw+2)
 	}
 	lines = append(lines, p.st.Dim.Render(cut(hdr+"LINK", w)))
 	lh := p.listHeight()
@@ -364,6 +387,9 @@ func (p *ledgerPanel) row(i int, showMade bool) string {
 	if showMade {
 		line += fit(r.Time.UTC().Format("2006-01-02 15:04"), madeW+2)
 	}
+	if sw := p.storeW(); sw > 0 {
+		line += fit(safe(r.StoreLabel()), sw) + "  "
+	}
 	where := r.S3Path()
 	if r.Prefix {
 		where += "*"
@@ -373,7 +399,7 @@ func (p *ledgerPanel) row(i int, showMade bool) string {
 		lead = "> "
 	}
 	line = lead + line
-	line += fit(safe(where), max(1, w-len(line)))
+	line += fit(safe(where), max(1, w-ansi.StringWidth(line)))
 	line = cut(line, w)
 	switch {
 	case i == p.sel.cursor:
@@ -413,6 +439,8 @@ func (p *ledgerPanel) detailLines(h int) []string {
 func (p *ledgerPanel) messageLine() string {
 	w := p.width
 	switch {
+	case p.confirming:
+		return p.st.Warn.Render(cut(safe(oneLine(p.msg)), w))
 	case p.msg != "" && p.msgErr:
 		return p.st.Error.Render(cut(safe(oneLine(p.msg)), w))
 	case p.msg != "":
@@ -427,7 +455,10 @@ func (p *ledgerPanel) messageLine() string {
 func (p *ledgerPanel) ShortHelp() []key.Binding {
 	k := p.keys
 	if p.filter.Typing() {
-		return []key.Binding{k.Form.Submit, k.App.Close}
+		return filterHelp(&k)
+	}
+	if p.confirming {
+		return []key.Binding{withHelp(batchYes, "forget"), key.NewBinding(key.WithKeys("n"), key.WithHelp("other keys", "keep"))}
 	}
 	return []key.Binding{k.Nav.Up, k.Nav.Down, withHelp(k.Form.Submit, "copy again"), k.Share.Delete, k.Browse.Filter, k.App.Close}
 }

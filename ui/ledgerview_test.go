@@ -68,6 +68,7 @@ func rowOrder(view string, keys ...string) []string {
 	}
 	var found []at
 	for i, l := range strings.Split(view, "\n") {
+		l = strings.TrimPrefix(l, "│") // the panel's frame
 		for _, k := range keys {
 			isRow := strings.HasPrefix(l, "  ") || strings.HasPrefix(l, "> ")
 			if isRow && strings.Contains(l, "s3://media/"+k) {
@@ -158,7 +159,7 @@ func TestLedgerViewLifecycle(t *testing.T) {
 	if got := cb.last(t); got != a.URL {
 		t.Errorf("copied %q, want a's link", got)
 	}
-	if !strings.Contains(m.View(), "link copied (native)") {
+	if !strings.Contains(m.View(), "link copied · clipboard") {
 		t.Errorf("copy not reported:\n%s", m.View())
 	}
 
@@ -185,8 +186,20 @@ func TestLedgerViewLifecycle(t *testing.T) {
 	}
 	ledgerPanelOf(t, m)
 
-	// d removes a from the file and says that the link still works.
+	// d asks first; any key but y keeps the link.
 	m = press(t, m, "g", "d")
+	if v := m.View(); !strings.Contains(v, "forget s3://media/a-active.png? y forgets (it still works until it expires)") {
+		t.Fatalf("d does not ask:\n%s", v)
+	}
+	m = press(t, m, "q") // an answer, not quit
+	if v := m.View(); !strings.Contains(v, "kept in the ledger") || topPanel(m) == nil {
+		t.Fatalf("q did not keep the link:\n%s", v)
+	}
+	if recs := ledgerRecords(t, path); len(recs) != 4 {
+		t.Fatalf("%d records after keeping", len(recs))
+	}
+	// d, y removes a from the file and says that the link still works.
+	m = press(t, m, "d", "y")
 	v = m.View()
 	if !strings.Contains(v, "removed s3://media/a-active.png from the ledger — this does not revoke the link") {
 		t.Errorf("removal not explained:\n%s", v)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/charmbracelet/lipgloss"
+
 	"github.com/s3share/s3share/config"
 	"github.com/s3share/s3share/internal/clip"
 	"github.com/s3share/s3share/keymap"
@@ -50,11 +52,39 @@ type session struct {
 	links []string
 	// lastID numbers the panels, so a reply reaches only its own.
 	lastID int
+
+	// store is what the context header says about the store, read once
+	// per store (setClient), and label the style of its name.
+	store storeInfo
+	label lipgloss.Style
+	// current is the store picker's choice the session is on; zero until
+	// the user switches (the picker then goes by the store's name).
+	current config.Choice
+}
+
+// storeInfo is the store as the context header names it.
+type storeInfo struct {
+	name, host, region, color string
+}
+
+// setClient puts the session on a store and reads what the header shows
+// of it.
+func (s *session) setClient(c Store) {
+	s.client = c
+	s.store = storeInfo{}
+	if c != nil {
+		st := c.Store()
+		s.store = storeInfo{name: st.Name, region: st.Region, color: st.Color}
+		if st.Endpoint != nil {
+			s.store.host = st.Endpoint.Host
+		}
+	}
+	s.label = s.styles.StoreLabel(s.store.color)
 }
 
 // newSession builds the session of a UI from its options.
 func newSession(opts Options) *session {
-	st := NewStyles()
+	st := NewStyles(opts.Prefs.Theme)
 	s := &session{
 		client:     opts.Client,
 		clock:      opts.Now,
@@ -72,6 +102,7 @@ func newSession(opts Options) *session {
 	if c, ok := s.client.(*s3model.Client); ok && c == nil {
 		s.client = nil // a nil *Client is no store
 	}
+	s.setClient(s.client)
 	return s
 }
 

@@ -24,6 +24,7 @@ const (
 	kindObject shareKind = iota // one object, or one version of it
 	kindPrefix                  // a prefix: GET signs every object under it
 	kindBatch                   // several marked objects
+	kindUpload                  // a bucket or prefix to upload into: PUT or POST
 )
 
 // shareStage is where the share panel is.
@@ -31,7 +32,9 @@ type shareStage int
 
 const (
 	stageForm          shareStage = iota
+	stageChecking                 // a PUT's key is looked up (HEAD) before signing
 	stageSigning                  // the sign command is running
+	stageAskBatch                 // more than askAbove links were made: show and record them?
 	stageResult                   // the links are shown
 	stageExportPath               // typing the export file's path
 	stageExportConfirm            // the file exists: overwrite?
@@ -67,7 +70,12 @@ const labelW = 15
 var (
 	confirmYes = key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "overwrite"))
 	confirmNo  = key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n", "keep the file"))
+	batchYes   = key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "make them"))
+	batchNo    = key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n", "back to the form"))
 )
+
+// askAbove is the most links a share makes without asking first.
+const askAbove = 1000
 
 // sharePanel makes presigned links: a form (method, expiry, the method's
 // options), then the links, copied to the clipboard and always shown as
@@ -93,7 +101,18 @@ type sharePanel struct {
 	prefilled map[field][2]string
 	errs      map[field]string // a field's problem, shown under it
 	formErr   string           // why signing was refused or failed
-	cancel    context.CancelFunc
+	// checked is the bucket/key a PUT was last checked for: enter signs
+	// without a new HEAD while the key stays the same. formWarn says the
+	// key exists (or could not be checked) and enter signs anyway.
+	checked  string
+	formWarn string
+	// about says what is shared (size, type; count and total for a
+	// batch), worked out once when the panel opens.
+	about string
+	// asked holds a big batch's links while the user is asked whether to
+	// make them: nothing is shown, copied or recorded before y.
+	asked  *linksSignedMsg
+	cancel context.CancelFunc
 
 	results   []presign.Result
 	capped    bool
@@ -137,6 +156,12 @@ func newSharePanel(s *session, targets []ShareTarget) *sharePanel {
 	}
 	t := targets[0]
 	switch {
+	case t.Upload:
+		p.kind = kindUpload
+		p.methods = []presign.Method{presign.PUT, presign.POST}
+	case t.VersionID != "":
+		p.kind = kindObject // a version is only downloaded
+		p.methods = []presign.Method{presign.GET}
 	case len(targets) > 1:
 		p.kind = kindBatch
 		p.methods = []presign.Method{presign.GET, presign.PUT}
@@ -164,11 +189,14 @@ func newSharePanel(s *session, targets []ShareTarget) *sharePanel {
 	p.prefill(fieldVersion, t.VersionID)
 	p.prefill(fieldKey, t.Key)
 	p.inputs[fieldKey].Placeholder = "any key in the bucket"
+	if p.kind == kindUpload {
+		p.inputs[fieldKey].Placeholder = "the key to upload to"
+	}
 	if p.kind == kindBatch {
 		p.inputs[fieldContentType].Placeholder = "from each key's extension"
 	} else {
 		p.inputs[fieldContentType].Placeholder = "any (not signed)"
-		if !t.IsPrefix {
+		if !t.IsPrefix || t.Upload {
 			p.inputs[fieldContentType].SetValue(presign.TypeOf(t.Key))
 		}
 	}
@@ -176,9 +204,31 @@ func newSharePanel(s *session, targets []ShareTarget) *sharePanel {
 	for _, in := range p.inputs {
 		in.CursorEnd()
 	}
+	p.about = aboutTargets(p.kind, targets)
 	p.focus = fieldMethod
 	p.validate(s.now())
 	return p
+}
+
+// aboutTargets sums up what a share panel is opened on: an object's size
+// and type (from its name), a batch's total size.
+func aboutTargets(kind shareKind, targets []ShareTarget) string {
+	switch kind {
+	case kindObject:
+		t := targets[0]
+		parts := []string{humanSize(t.Size)}
+		if ty := presign.TypeOf(t.Key); ty != "" {
+			parts = append(parts, ty)
+		}
+		return strings.Join(parts, " · ")
+	case kindBatch:
+		var total int64
+		for _, t := range targets {
+			total += t.Size
+		}
+		return humanSize(total) + " in all"
+	}
+	return ""
 }
 
 func (p *sharePanel) methodNow() presign.Method { return p.methods[p.method] }
@@ -239,7 +289,7 @@ func (p *sharePanel) Typing() bool {
 	switch p.stage {
 	case stageForm:
 		return isText(p.focus)
-	case stageExportPath, stageExportConfirm:
+	case stageExportPath, stageExportConfirm, stageAskBatch:
 		return true
 	}
 	return false
@@ -265,6 +315,10 @@ func (p *sharePanel) Update(msg tea.Msg) tea.Cmd {
 		if msg.id == p.id {
 			return p.signed(msg)
 		}
+	case headCheckedMsg:
+		if msg.id == p.id && p.stage == stageChecking {
+			return p.headChecked(msg)
+		}
 	case clipboardResultMsg:
 		if msg.id == p.id {
 			p.clipWhat, p.clip = msg.what, &msg.res
@@ -283,6 +337,15 @@ func (p *sharePanel) Update(msg tea.Msg) tea.Cmd {
 			}
 		}
 	case tea.KeyMsg:
+		if p.stage == stageAskBatch {
+			return p.askKey(msg)
+		}
+		if p.stage == stageChecking {
+			if key.Matches(msg, p.keys.App.Close) {
+				p.stage, p.checked = stageForm, "" // back to the form
+			}
+			return nil
+		}
 		if p.stage <= stageResult && key.Matches(msg, p.keys.App.Close) {
 			if p.cancel != nil {
 				p.cancel() // closed while signing: nothing is recorded
@@ -355,12 +418,32 @@ func (p *sharePanel) formKey(msg tea.KeyMsg) tea.Cmd {
 	default:
 		if in, ok := p.inputs[p.focus]; ok {
 			p.formErr = ""
+			old := p.value(fieldKey)
 			var cmd tea.Cmd
 			*in, cmd = in.Update(msg)
+			if p.focus == fieldKey {
+				p.keyEdited(old)
+			}
 			return cmd
 		}
 	}
 	return nil
+}
+
+// keyEdited follows an edit of the key: the PUT Content-Type follows the
+// key's extension unless the user typed another type, and the warning
+// about an existing key goes with the key it was for.
+func (p *sharePanel) keyEdited(old string) {
+	now := p.value(fieldKey)
+	if now == old {
+		return
+	}
+	p.formWarn = ""
+	ct := p.inputs[fieldContentType]
+	if strings.TrimSpace(ct.Value()) == presign.TypeOf(old) {
+		ct.SetValue(presign.TypeOf(now))
+		ct.CursorEnd()
+	}
 }
 
 // moveFocus moves to the next or previous row, stopping at the ends.
@@ -467,6 +550,16 @@ func (p *sharePanel) submit() tea.Cmd {
 		p.formErr = "not signed: " + err.Error()
 		return nil
 	}
+	if p.methodNow() == presign.PUT && p.kind != kindBatch {
+		// A PUT link replaces what is at its key: look first (HEAD),
+		// and warn before signing over an object.
+		t := p.shareTargets()[0]
+		if at := t.Bucket + "/" + t.Key; p.checked != at {
+			p.checked, p.formWarn, p.formErr = at, "", ""
+			p.stage = stageChecking
+			return headCmd(p.id, p.s.client, t.Bucket, t.Key)
+		}
+	}
 	c := p.expiry.choice()
 	p.s.lastExpiry = &c
 	p.formErr = ""
@@ -484,6 +577,14 @@ func (p *sharePanel) View() string {
 	switch p.stage {
 	case stageForm:
 		return block(p.formLines(), p.width, p.height)
+	case stageAskBatch:
+		n := groupThousands(len(p.asked.results))
+		return block([]string{p.st.Title.Render(cut(p.title(), p.width)), "",
+			p.st.Warn.Render(cut("make "+n+" links? y makes them, n goes back to the form", p.width)),
+			p.st.Dim.Render(cut("each is recorded in the share ledger; a link cannot be taken back", p.width))}, p.width, p.height)
+	case stageChecking:
+		t := p.shareTargets()[0]
+		return block([]string{p.st.Title.Render(cut(p.title(), p.width)), "", p.st.Dim.Render(cut("checking whether "+safe("s3://"+t.Bucket+"/"+t.Key)+" exists…", p.width))}, p.width, p.height)
 	case stageSigning:
 		what := "signing…"
 		if p.kind == kindPrefix && p.methodNow() == presign.GET {
@@ -504,13 +605,18 @@ func (p *sharePanel) title() string {
 	t := p.targets[0]
 	switch p.kind {
 	case kindBatch:
-		return "Share " + plural(len(p.targets), "marked object", "marked objects") + " in " + safe("s3://"+t.Bucket+"/"+t.Key[:strings.LastIndex(t.Key, "/")+1])
+		return "Share " + plural(len(p.targets), "marked object", "marked objects") + " in " + safe("s3://"+t.Bucket+"/"+t.Key[:strings.LastIndex(t.Key, "/")+1]) + " · " + p.about
 	case kindPrefix:
 		return "Share " + safe("s3://"+t.Bucket+"/"+t.Key)
+	case kindUpload:
+		return "Upload link into " + safe("s3://"+t.Bucket+"/"+t.Key)
 	}
 	s := "Share " + safe("s3://"+t.Bucket+"/"+t.Key)
 	if t.VersionID != "" {
 		s += " · version " + safe(t.VersionID)
+	}
+	if p.about != "" {
+		s += " · " + p.about
 	}
 	return s
 }
@@ -616,6 +722,9 @@ func (p *sharePanel) formLines() []string {
 		}
 	}
 	lines = append(lines, "")
+	if p.formWarn != "" {
+		lines = append(lines, p.st.Warn.Render(cut(safe(oneLine(p.formWarn)), w)))
+	}
 	if p.formErr != "" {
 		lines = append(lines, p.st.Error.Render(cut(safe(oneLine(p.formErr)), w)))
 	} else {
@@ -638,12 +747,14 @@ func (p *sharePanel) ShortHelp() []key.Binding {
 		return []key.Binding{k.Form.Next, k.Form.Prev, k.Form.Submit, k.App.Close}
 	case stageSigning:
 		return []key.Binding{k.App.Close}
+	case stageAskBatch:
+		return []key.Binding{batchYes, batchNo}
 	case stageExportPath:
 		return []key.Binding{withHelp(k.Form.Submit, "export"), k.App.Close}
 	case stageExportConfirm:
 		return []key.Binding{confirmYes, confirmNo}
 	}
-	return []key.Binding{withHelp(k.Form.Submit, "copy again"), k.Share.CopyCurl, k.Share.Export, k.Nav.Down, k.App.Close}
+	return []key.Binding{withHelp(k.Form.Submit, "copy again"), k.Share.CopyCurl, k.Share.Print, k.Share.Export, k.App.Close}
 }
 
 // FullHelp is the help screen's columns.
@@ -651,7 +762,7 @@ func (p *sharePanel) FullHelp() [][]key.Binding {
 	k := p.keys
 	return [][]key.Binding{
 		{k.Form.Next, k.Form.Prev, k.Form.Left, k.Form.Right, pickKeys, k.Form.Submit, k.App.Close},
-		{k.Share.CopyCurl, k.Share.Export, k.Nav.Up, k.Nav.Down, k.Nav.PageUp, k.Nav.PageDown},
+		{k.Share.CopyCurl, k.Share.Export, k.Share.Print, k.Nav.Up, k.Nav.Down, k.Nav.PageUp, k.Nav.PageDown},
 	}
 }
 

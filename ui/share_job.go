@@ -8,11 +8,14 @@ package ui
 import (
 	"context"
 	"errors"
+	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/s3share/s3share/presign"
 	"github.com/s3share/s3share/presign/ledger"
+	"github.com/s3share/s3share/s3model"
 )
 
 // form is the panel's fields for the current method, as the share
@@ -64,13 +67,48 @@ func (p *sharePanel) shareCmd(ctx context.Context, plan presign.Plan) tea.Cmd {
 		}
 		opts.Record = ledger.Recorder(p.s.ledgerPath, o)
 	}
+	record := opts.Record
+	opts.Record = nil // recorded here, once the user agreed to a big batch
 	return func() tea.Msg {
 		sh, err := presign.Share(ctx, src, plan, targets, opts)
 		if err != nil {
 			return linksSignedMsg{id: id, err: err}
 		}
-		return linksSignedMsg{id: id, results: sh.Results, capped: sh.Capped, ledgerErr: sh.RecordErr}
+		msg := linksSignedMsg{id: id, results: sh.Results, capped: sh.Capped}
+		if record != nil && len(sh.Results) > 0 {
+			results, options := sh.Results, plan.Options
+			msg.record = func() error { return record(results, options) }
+		}
+		if len(sh.Results) > askAbove {
+			msg.ask = true
+			return msg
+		}
+		if msg.record != nil {
+			msg.ledgerErr = msg.record()
+		}
+		return msg
 	}
+}
+
+// askKey answers the question before a big batch: y records and shows
+// the links (off the update loop), n goes back to the form.
+func (p *sharePanel) askKey(msg tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, batchYes):
+		m := *p.asked
+		p.asked, p.stage = nil, stageSigning
+		m.ask = false
+		return func() tea.Msg {
+			if m.record != nil {
+				m.ledgerErr = m.record()
+			}
+			return m
+		}
+	case key.Matches(msg, batchNo):
+		p.asked, p.stage = nil, stageForm
+		p.formWarn = "not made: nothing was recorded or copied"
+	}
+	return nil
 }
 
 // exportLinks writes the links to a .json or .csv file (presign.Export).
@@ -87,4 +125,56 @@ func exportLinks(id int, file string, results []presign.Result, overwrite bool) 
 		}
 		return out
 	}
+}
+
+// headCheckedMsg says whether a PUT's key holds an object.
+type headCheckedMsg struct {
+	id          int
+	bucket, key string
+	exists      bool
+	size        int64
+	err         error // the HEAD failed otherwise than "no such key"
+}
+
+// headCmd looks up bucket/key off the update loop.
+func headCmd(id int, src Store, bucket, key string) tea.Cmd {
+	return func() tea.Msg {
+		d, err := src.Stat(context.Background(), bucket, key, "")
+		msg := headCheckedMsg{id: id, bucket: bucket, key: key}
+		switch {
+		case err == nil:
+			msg.exists, msg.size = true, d.Size
+		case isNotFound(err):
+		default:
+			msg.err = err
+		}
+		return msg
+	}
+}
+
+// isNotFound reports whether err says there is no such key.
+func isNotFound(err error) bool {
+	if se, ok := s3model.AsStoreError(err); ok {
+		return se.Code == "NoSuchKey" || se.Code == "NotFound" || se.Status == 404
+	}
+	return strings.Contains(err.Error(), "NoSuchKey")
+}
+
+// headChecked signs a PUT whose key is free, or goes back to the form
+// with a warning that enter signs anyway.
+func (p *sharePanel) headChecked(msg headCheckedMsg) tea.Cmd {
+	p.stage = stageForm
+	if t := p.shareTargets()[0]; t.Bucket != msg.bucket || t.Key != msg.key {
+		p.checked = "" // the key changed meanwhile
+		return nil
+	}
+	switch {
+	case msg.exists:
+		p.formWarn = "s3://" + msg.bucket + "/" + msg.key + " exists (" + humanSize(msg.size) + "): an upload replaces it — enter signs anyway"
+		return nil
+	case msg.err != nil:
+		p.formWarn = "could not check the key (" + msg.err.Error() + ") — enter signs anyway"
+		return nil
+	}
+	return p.submit()
 }

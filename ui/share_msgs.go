@@ -21,6 +21,10 @@ type linksSignedMsg struct {
 	// ledgerErr is set when the links were made but not recorded.
 	ledgerErr error
 	err       error
+	// ask is set for more than askAbove links, which are not recorded
+	// until the user says yes; record records them then.
+	ask    bool
+	record func() error
 }
 
 // clipboardResultMsg says what a copy did.

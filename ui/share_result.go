@@ -23,6 +23,10 @@ func (p *sharePanel) signed(msg linksSignedMsg) tea.Cmd {
 		p.formErr = "not signed: " + msg.err.Error()
 		return nil
 	}
+	if msg.ask {
+		p.stage, p.asked = stageAskBatch, &msg
+		return nil
+	}
 	p.stage = stageResult
 	p.results, p.capped, p.ledgerErr = msg.results, msg.capped, msg.ledgerErr
 	p.signedAt = p.s.now()
@@ -33,6 +37,20 @@ func (p *sharePanel) signed(msg linksSignedMsg) tea.Cmd {
 		urls[i] = r.URL
 	}
 	p.s.links = append(p.s.links, urls...)
+	return p.copyLinks()
+}
+
+// copyLinks copies what the links are used by: the URLs, or for a POST,
+// whose URL alone uploads nothing, the ready curl command with every
+// form field.
+func (p *sharePanel) copyLinks() tea.Cmd {
+	if len(p.results) > 0 && p.results[0].Method == presign.POST {
+		return p.copy("curl command", p.curlLines())
+	}
+	urls := make([]string, len(p.results))
+	for i, r := range p.results {
+		urls[i] = r.URL
+	}
 	return p.copy(p.linkWord(), urls)
 }
 
@@ -89,11 +107,8 @@ func clipReport(what string, r clip.Result) (line string, failed bool) {
 		}
 		return msg, true
 	}
-	msg := r.Message
-	if msg == "" {
-		msg = "copied"
-	}
-	return what + " " + msg, false
+	r.Warning = "" // the panel shows it on a line of its own
+	return what + " " + copiedLine(r), false
 }
 
 // curlLines are the curl commands of the results.
@@ -110,11 +125,7 @@ func (p *sharePanel) resultKey(msg tea.KeyMsg) tea.Cmd {
 	k := p.keys
 	switch {
 	case key.Matches(msg, k.Form.Submit):
-		urls := make([]string, len(p.results))
-		for i, r := range p.results {
-			urls[i] = r.URL
-		}
-		return p.copy(p.linkWord(), urls)
+		return p.copyLinks()
 	case key.Matches(msg, k.Share.CopyCurl):
 		what := "curl line"
 		if len(p.results) > 1 {
@@ -123,6 +134,15 @@ func (p *sharePanel) resultKey(msg tea.KeyMsg) tea.Cmd {
 		return p.copy(what, p.curlLines())
 	case key.Matches(msg, k.Share.Export):
 		p.startExport()
+	case key.Matches(msg, k.Share.Print):
+		urls := make([]string, len(p.results))
+		for i, r := range p.results {
+			urls[i] = r.URL
+			if r.Method == presign.POST {
+				urls[i] = r.Curl(presign.CurlFile(r))
+			}
+		}
+		return printCmd(urls)
 	case key.Matches(msg, k.Nav.Up):
 		p.scroll(-1)
 	case key.Matches(msg, k.Nav.Down):

@@ -143,6 +143,7 @@ func sharePanelOf(t *testing.T, m tea.Model) *sharePanel {
 func flat(view string) string {
 	var b strings.Builder
 	for _, l := range strings.Split(view, "\n") {
+		l = strings.TrimSuffix(strings.TrimPrefix(l, "│"), "│") // a panel's frame
 		b.WriteString(strings.TrimRight(l, " "))
 	}
 	return b.String()
@@ -220,7 +221,7 @@ func TestShareGetOneDay(t *testing.T) {
 	if !strings.Contains(flat(v), link) {
 		t.Errorf("the link is not on screen as plain text:\n%s", v)
 	}
-	if !strings.Contains(v, "link copied (native)") {
+	if !strings.Contains(v, "link copied · clipboard") {
 		t.Errorf("clipboard report missing:\n%s", v)
 	}
 	if got := env.printed(); len(got) != 1 || got[0] != link {
@@ -299,18 +300,24 @@ func TestSharePutSignsContentType(t *testing.T) {
 	if !strings.Contains(v, "[PUT]") || !strings.Contains(v, "image/png") {
 		t.Fatalf("PUT form without the prefilled Content-Type:\n%s", v)
 	}
+	// pic.png exists: enter looks (HEAD) and warns before signing.
+	m = press(t, m, "enter")
+	v = m.View()
+	if !strings.Contains(v, "s3://"+bucket+"/pic.png exists (3 B): an upload replaces it — enter signs anyway") || len(env.clip.all()) != 0 {
+		t.Fatalf("a PUT onto an existing key does not warn before signing:\n%s", v)
+	}
 	m = press(t, m, "enter")
 	v = m.View()
 	checkFits(t, v, 120, 40)
 	link := env.clip.last(t)
-	if !strings.Contains(flat(v), "curl -X PUT -H 'Content-Type: image/png' --upload-file pic.png '"+link+"'") {
+	if !strings.Contains(flat(v), "curl -f -X PUT -H 'Content-Type: image/png' --upload-file pic.png '"+link+"'") {
 		t.Errorf("curl line wrong or missing:\n%s", v)
 	}
 	m = press(t, m, "c")
-	if got := env.clip.last(t); !strings.HasPrefix(got, "curl -X PUT -H 'Content-Type: image/png'") {
+	if got := env.clip.last(t); !strings.HasPrefix(got, "curl -f -X PUT -H 'Content-Type: image/png'") {
 		t.Errorf("c copied %q, want the curl line", got)
 	}
-	if v := m.View(); !strings.Contains(v, "curl line copied (native)") {
+	if v := m.View(); !strings.Contains(v, "curl line copied · clipboard") {
 		t.Errorf("curl copy not reported:\n%s", v)
 	}
 
@@ -382,6 +389,13 @@ func TestSharePostPrefixPolicy(t *testing.T) {
 	}
 	if v := flat(m.View()); !strings.Contains(v, "--form-string 'key=inbox/${filename}'") {
 		t.Errorf("curl line missing:\n%s", m.View())
+	}
+	// What is copied is the ready curl command, not the bare URL.
+	if got := env.clip.last(t); got != r.Curl(presign.CurlFile(r)) || !strings.HasPrefix(got, "curl -f --form-string") {
+		t.Errorf("POST copied %q, want the curl command", got)
+	}
+	if v := m.View(); !strings.Contains(v, "curl command copied · clipboard") {
+		t.Errorf("the copy is not reported:\n%s", v)
 	}
 }
 
@@ -511,7 +525,7 @@ func TestShareClipboardReports(t *testing.T) {
 		m, env := startShare(t, c, Location{Bucket: bucket}, 120, 24, Options{Clipboard: cb})
 		m = press(t, m, "s", "enter")
 		v := m.View()
-		if !strings.Contains(v, "link sent to the terminal via OSC 52 — your terminal must allow it") {
+		if !strings.Contains(v, "link copied · OSC 52 (if the terminal allows it)") {
 			t.Errorf("OSC 52 not reported:\n%s", v)
 		}
 		link := ledgerRecords(t, env.ledger)[0].URL
@@ -549,7 +563,7 @@ func TestShareBatchThreeLinksAndExport(t *testing.T) {
 	if len(lines) != 3 {
 		t.Fatalf("copied %d lines, want 3: %q", len(lines), lines)
 	}
-	if !strings.Contains(v, "3 links made") || !strings.Contains(v, "3 links copied (native)") {
+	if !strings.Contains(v, "3 links made") || !strings.Contains(v, "3 links copied · clipboard") {
 		t.Errorf("batch result header:\n%s", v)
 	}
 	for i, link := range lines {
@@ -706,7 +720,7 @@ func offlineClient(t *testing.T) *s3model.Client {
 	t.Helper()
 	u, _ := url.Parse("http://127.0.0.1:9")
 	c, err := s3model.New(config.Store{
-		Endpoint: u, Region: "eu-central-1", RegionFromUser: true, Addressing: config.AddressingPath,
+		Name: "prod", Color: "red", Endpoint: u, Region: "eu-central-1", RegionFromUser: true, Addressing: config.AddressingPath,
 		Creds: config.Credentials{AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"},
 	})
 	if err != nil {
@@ -735,7 +749,7 @@ func offlineShare(t *testing.T, w, h int, prefs config.Prefs, targets ...ShareTa
 	return m, cb
 }
 
-var goldenSizes = [][2]int{{80, 24}, {120, 40}}
+var goldenSizes = [][2]int{{80, 24}, {120, 40}, {40, 10}}
 
 func eachSize(t *testing.T, f func(t *testing.T, w, h int)) {
 	for _, s := range goldenSizes {
@@ -790,7 +804,9 @@ func TestGoldenShareResultGET(t *testing.T) {
 func TestGoldenShareResultPUT(t *testing.T) {
 	eachSize(t, func(t *testing.T, w, h int) {
 		m, _ := offlineShare(t, w, h, config.Prefs{}, photo)
-		m = press(t, m, "right", "enter")
+		m = press(t, m, "right")
+		m, _ = m.Update(keyMsg("enter")) // the HEAD, answered here: no such key
+		m = send(t, m, headCheckedMsg{id: sharePanelOf(t, m).ID(), bucket: photo.Bucket, key: photo.Key})
 		requireGolden(t, m, w, h)
 	})
 }
@@ -946,7 +962,7 @@ func TestShareLedgerFailureIsReported(t *testing.T) {
 	if !strings.Contains(v, "! not recorded in the share ledger:") {
 		t.Errorf("ledger failure not reported:\n%s", v)
 	}
-	if !strings.Contains(flat(v), cb.last(t)) || !strings.Contains(v, "link copied (native)") {
+	if !strings.Contains(flat(v), cb.last(t)) || !strings.Contains(v, "link copied · clipboard") {
 		t.Errorf("the link is not shown and copied despite the ledger failure:\n%s", v)
 	}
 }
@@ -972,7 +988,7 @@ func TestShareSignsTheStoresBytes(t *testing.T) {
 		t.Fatalf("key field shows %q, want the escaped key", shown)
 	}
 	ct := p.value(fieldContentType)
-	m = press(t, m, "enter")
+	m = press(t, m, "enter", "enter") // the key exists: the second enter signs
 	req, _ := http.NewRequest(http.MethodPut, env.clip.last(t), strings.NewReader("replaced"))
 	req.Header.Set("Content-Type", ct)
 	resp, err := http.DefaultClient.Do(req)
@@ -1047,7 +1063,7 @@ func FuzzKeyFieldRoundTrip(f *testing.F) {
 		if key == "" || strings.HasSuffix(key, "/") {
 			return // a prefix: the share form takes no key then
 		}
-		p := newSharePanel(s, []ShareTarget{{Bucket: "b", Key: key, VersionID: version}})
+		p := newSharePanel(s, []ShareTarget{{Bucket: "b", Key: key}})
 		if shown := p.inputs[fieldKey].Value(); shown != safe(key) {
 			t.Fatalf("the key field shows %q, want %q", shown, safe(key))
 		}
@@ -1055,7 +1071,10 @@ func FuzzKeyFieldRoundTrip(f *testing.F) {
 		if got := p.shareTargets()[0].Key; got != key {
 			t.Fatalf("PUT signs key %q, want %q", got, key)
 		}
-		p.method = 0 // GET
+		p = newSharePanel(s, []ShareTarget{{Bucket: "b", Key: key, VersionID: version}})
+		if version != "" && len(p.methods) != 1 {
+			t.Fatalf("a version offers %v, want GET only", p.methods)
+		}
 		if got := p.form().VersionID; got != version {
 			t.Fatalf("GET signs version %q, want %q", got, version)
 		}

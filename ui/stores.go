@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -18,6 +19,21 @@ type StoreSource interface {
 	// status line. It may run a credential_process, so the UI calls it
 	// from a command, never from Update.
 	Connect(config.Choice) (client *s3model.Client, warnings []string, err error)
+}
+
+// probe asks a new store for its buckets, so that a switch to a store
+// that cannot be reached, or refuses the credentials, fails and leaves the
+// user where they were. A refusal to list buckets (AccessDenied) is no
+// failure: such credentials may still open a bucket directly.
+func probe(c Store) error {
+	_, err := c.ListBuckets(context.Background())
+	if err == nil {
+		return nil
+	}
+	if se, ok := s3model.AsStoreError(err); ok && se.Code == "AccessDenied" {
+		return nil
+	}
+	return err
 }
 
 // connectedMsg carries a client for the store the user picked.
@@ -70,7 +86,27 @@ type storePicker struct {
 func newStorePicker(s *session, id int, choices []config.Choice, err error) *storePicker {
 	p := &storePicker{panelBase: panelBase{id: id, s: s}, choices: choices, err: err, sel: newList(&s.keys.Nav, 0), filter: newFilterField(&s.keys, 256)}
 	p.refilter()
+	p.sel.selectRow(max(0, p.currentIndex()))
 	return p
+}
+
+// currentIndex is the choice the session is on: the one last connected
+// to, else the first whose name is the store's; -1 when none is.
+func (p *storePicker) currentIndex() int {
+	if c := p.s.current; c != (config.Choice{}) {
+		for i, o := range p.choices {
+			if o.Kind == c.Kind && o.Name == c.Name {
+				return i
+			}
+		}
+		return -1
+	}
+	for i, o := range p.choices {
+		if o.Name == p.s.store.name {
+			return i
+		}
+	}
+	return -1
 }
 
 // Typing reports whether the filter has the keyboard.
@@ -167,8 +203,9 @@ func (p *storePicker) connect() tea.Cmd {
 	return func() tea.Msg {
 		client, warnings, err := src.Connect(c)
 		msg := connectedMsg{id: id, choice: c, warnings: warnings, err: err}
-		if client != nil {
+		if client != nil && err == nil {
 			msg.client = client
+			msg.err = probe(client)
 		}
 		return msg
 	}
@@ -178,17 +215,26 @@ func (p *storePicker) View() string {
 	st := p.s.styles
 	lines := p.headLines()
 	from, to := p.sel.window()
+	cur := p.currentIndex()
 	for i := from; i < to; i++ {
 		c := p.choices[p.view[i]]
 		endpoint := c.Endpoint
 		if endpoint == "" {
 			endpoint = "(AWS or the environment's endpoint)"
 		}
-		line := fit(safe(c.String()), 28) + "  " + fit(safe(endpoint), 36) + "  " + safe(c.Source)
+		name := safe(c.String())
+		if p.view[i] == cur {
+			name += " (current)"
+		}
+		line := fit(name, 28) + "  " + fit(safe(endpoint), 36) + "  " + safe(c.Source)
+		mark := "  "
+		if p.view[i] == cur {
+			mark = "● "
+		}
 		if i == p.sel.cursor {
-			lines = append(lines, st.Selected.Render(cut("> "+line, p.width)))
+			lines = append(lines, st.Selected.Render(cut("> "+mark+line, p.width)))
 		} else {
-			lines = append(lines, cut("  "+line, p.width))
+			lines = append(lines, cut("  "+mark+line, p.width))
 		}
 	}
 	if p.busy {
@@ -200,7 +246,7 @@ func (p *storePicker) View() string {
 func (p *storePicker) ShortHelp() []key.Binding {
 	k := p.s.keys
 	if p.filter.Typing() {
-		return []key.Binding{k.Form.Submit, k.App.Close}
+		return filterHelp(&k)
 	}
 	return []key.Binding{k.Nav.Up, k.Nav.Down, k.Browse.Open, k.Browse.Filter, k.App.Close}
 }

@@ -32,8 +32,9 @@ func TestVersionsPanel(t *testing.T) {
 
 func TestMouse(t *testing.T) {
 	m := offline(t, Location{Bucket: "bkt", Prefix: "data/"}, 80, 24, fixedEntries())
-	// Row 4 of the list is on screen line 4 (the header is line 0).
-	m, _ = m.Update(tea.MouseMsg{X: 10, Y: 4, Button: tea.MouseButtonLeft, Action: tea.MouseActionPress})
+	// Row 4 of the list is on screen line 5 (the context header is line
+	// 0, the headings line 1).
+	m, _ = m.Update(tea.MouseMsg{X: 10, Y: 5, Button: tea.MouseButtonLeft, Action: tea.MouseActionPress})
 	if got := selectedRow(m.View()); !strings.HasPrefix(got, "notes.txt") {
 		t.Fatalf("click selected %q", got)
 	}
@@ -42,7 +43,7 @@ func TestMouse(t *testing.T) {
 		t.Fatalf("wheel up (3 rows) selected %q", got)
 	}
 	// A second click on the selected prefix opens it.
-	_, cmd := m.Update(tea.MouseMsg{X: 10, Y: 1, Button: tea.MouseButtonLeft, Action: tea.MouseActionPress})
+	_, cmd := m.Update(tea.MouseMsg{X: 10, Y: 2, Button: tea.MouseButtonLeft, Action: tea.MouseActionPress})
 	if cmd == nil {
 		t.Fatal("clicking the selected prefix did not open it")
 	}

@@ -25,6 +25,9 @@ type uiFlags struct {
 	clipboard string
 	debug     string         // --debug FILE: the debug log; "" for none
 	stores    ui.StoreSource // nil: no store picker (the demo)
+	// ledger, when set, is the share ledger used instead of the user's
+	// (the demo keeps its own).
+	ledger string
 }
 
 func (u *uiFlags) register(fs *flag.FlagSet) {
@@ -185,8 +188,10 @@ func browse(store config.Store, prefs config.Prefs, u uiFlags, start ui.Location
 	if mode == "" {
 		mode = config.ClipboardAuto
 	}
-	var ledgerPath string
-	if !u.noLedger {
+	ledgerPath := u.ledger
+	if u.noLedger {
+		ledgerPath = ""
+	} else if ledgerPath == "" {
 		if ledgerPath, err = ledger.DefaultPath(os.Getenv); err != nil {
 			return fail(stderr, fmt.Errorf("share ledger: %v (or pass --no-ledger)", err))
 		}

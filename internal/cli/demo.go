@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"path/filepath"
 
 	"github.com/s3share/s3share/config"
 	"github.com/s3share/s3share/internal/demo"
@@ -53,6 +54,14 @@ func runDemo(addr string, u uiFlags, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, err)
 	}
+	// The demo's links die with it: they go to a ledger of its own, in a
+	// temporary directory, never the user's.
+	dir, err := os.MkdirTemp("", "s3share-demo-")
+	if err != nil {
+		return fail(stderr, fmt.Errorf("demo: %v", err))
+	}
+	defer os.RemoveAll(dir)
+	u.ledger = filepath.Join(dir, "shares.jsonl")
 	banner := fmt.Sprintf("demo store %s · AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s", srv.URL, srv.AccessKey, srv.SecretKey)
 	code := browse(store, prefs, u, ui.Location{}, banner, stdout, stderr)
 	fmt.Fprintf(stderr, "demo store at %s stopped (credentials %s / %s)\n", srv.URL, srv.AccessKey, srv.SecretKey)

@@ -2,8 +2,10 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -78,9 +80,9 @@ func TestE2EShareInTmux(t *testing.T) {
 			}
 			s.key("Enter")
 			screen := s.waitFor("the copy report", func(sc string) bool {
-				return strings.Contains(sc, "link copied to tmux buffer") || strings.Contains(sc, "clipboard unavailable")
+				return strings.Contains(sc, "link copied · tmux") || strings.Contains(sc, "clipboard unavailable")
 			})
-			if !strings.Contains(strings.Join(strings.Fields(screen), " "), "via OSC 52 — your terminal must allow it") {
+			if !strings.Contains(screen, "link copied · tmux + OSC 52 (if the terminal allows it)") {
 				t.Errorf("the report does not say OSC 52 was used:\n%s", screen)
 			}
 
@@ -111,14 +113,10 @@ func TestE2EShareInTmux(t *testing.T) {
 				t.Errorf("Content-Disposition %q, want %q", cd, c.wantCD)
 			}
 
+			// The demo keeps its own ledger: the user's is not touched.
 			ledgerFile := filepath.Join(state, "s3share", ledger.FileName)
-			l, err := ledger.Open(ledgerFile)
-			if err != nil {
-				t.Fatal(err)
-			}
-			recs, _, err := l.Load()
-			if err != nil || len(recs) != 1 || recs[0].URL != link {
-				t.Errorf("the share ledger %s holds %d records (%v), want the link", ledgerFile, len(recs), err)
+			if _, err := os.Stat(ledgerFile); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("the demo wrote to the user's share ledger %s (%v)", ledgerFile, err)
 			}
 
 			s.key("Escape")

@@ -173,10 +173,10 @@ func TestPresignCLIAgainstVersitygw(t *testing.T) {
 		t.Fatalf("presign -m put: exit %d, %s", code, errs)
 	}
 	words := shellWords(t, strings.TrimSpace(out))
-	if len(words) != 8 || strings.Join(words[:7], "|") != "curl|-X|PUT|-H|Content-Type: image/jpeg|--upload-file|FILE" {
+	if len(words) != 9 || strings.Join(words[:8], "|") != "curl|-f|-X|PUT|-H|Content-Type: image/jpeg|--upload-file|FILE" {
 		t.Fatalf("curl line %s\nreads as %q", out, words)
 	}
-	putURL := words[7]
+	putURL := words[8]
 	if code, _, body := httpDo(t, "PUT", putURL, []byte("jpeg!"), map[string]string{"Content-Type": "text/plain"}); code != 403 {
 		t.Errorf("PUT with text/plain: %d %s", code, body)
 	}
@@ -225,6 +225,11 @@ func TestPresignCLIAgainstVersitygw(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "REMAINING") || !strings.Contains(out, "s3://"+bucket+"/inbox/*") ||
 		!strings.Contains(out, "s3://"+bucket+"/dir/sub dir/name.pdf") || strings.Count(out, "\n") != len(recs)+1 {
 		t.Errorf("shares: exit %d\n%s%s", code, out, errs)
+	}
+	// Each link names its store: the endpoint's host.
+	host := strings.TrimPrefix(srv.Endpoint, "http://")
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); !strings.Contains(lines[0], "STORE") || strings.Count(out, host) != len(recs) {
+		t.Errorf("shares: no STORE column with %s:\n%s", host, out)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -112,35 +113,44 @@ func runShares(c *call, all bool, output string) int {
 	if !all {
 		keep = func(ends time.Time) bool { return ends.After(now) }
 	}
-	out := bufio.NewWriter(stdout)
-	var tw *tabwriter.Writer
-	n := 0
-	each := func(r ledger.Record) error {
-		active := r.Active(now)
-		if !active && !all {
-			return nil
+	// The links are listed as the TUI's ledger view lists them
+	// (ledger.Compare: soonest to expire first), so they are collected
+	// before they are written.
+	var recs []ledger.Record
+	warns, err := l.Scan(keep, func(r ledger.Record) error {
+		if all || r.Active(now) {
+			recs = append(recs, r)
 		}
-		n++
-		if output == "json" {
-			return writeListed(out, n == 1, r, active)
-		}
-		if tw == nil {
-			tw = tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "REMAINING\tMETHOD\tPATH")
-		}
-		path := r.S3Path()
-		if r.Prefix {
-			path += "*"
-		}
-		_, err := fmt.Fprintf(tw, "%s\t%s\t%s\n", remaining(r.Ends().Sub(now)), sanitize.Text(r.Method), sanitize.Text(path))
-		return err
-	}
-	warns, err := l.Scan(keep, each)
+		return nil
+	})
 	for _, w := range warns {
 		fmt.Fprintf(stderr, "s3share: warning: %s: %s\n", path, w)
 	}
 	if err != nil {
 		return fail(stderr, err)
+	}
+	slices.SortStableFunc(recs, func(a, b ledger.Record) int { return ledger.Compare(a, b, now) })
+	out := bufio.NewWriter(stdout)
+	var tw *tabwriter.Writer
+	n := 0
+	for _, r := range recs {
+		n++
+		if output == "json" {
+			err = writeListed(out, n == 1, r, r.Active(now))
+		} else {
+			if tw == nil {
+				tw = tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "REMAINING\tMETHOD\tSTORE\tPATH")
+			}
+			p := r.S3Path()
+			if r.Prefix {
+				p += "*"
+			}
+			_, err = fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", remaining(r.Ends().Sub(now)), sanitize.Text(r.Method), sanitize.Text(r.StoreLabel()), sanitize.Text(p))
+		}
+		if err != nil {
+			return fail(stderr, err)
+		}
 	}
 	switch {
 	case output == "json" && n == 0:

@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -131,6 +133,94 @@ func TestQInFilterDoesNotQuit(t *testing.T) {
 		t.Fatalf("s3share exited after q was typed into the go-to field:\n%s", tm.screen())
 	}
 	tm.escape("the go-to field", "go to:")
+	tm.key("q")
+	tm.waitExit()
+}
+
+// TestDemoKeepsItsOwnLedger makes a link in the demo and finds it in the
+// demo's own ledger (H), while the user's ledger file stays byte for byte
+// as it was.
+func TestDemoKeepsItsOwnLedger(t *testing.T) {
+	bin := buildS3share(t)
+	port := freeTCPPort(t)
+	home := t.TempDir()
+	userLedger := filepath.Join(home, "s3share", "shares.jsonl")
+	if err := os.MkdirAll(filepath.Dir(userLedger), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	before := []byte(`{"not":"touched"}` + "\n")
+	if err := os.WriteFile(userLedger, before, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	vars := map[string]string{"XDG_STATE_HOME": home, "XDG_CONFIG_HOME": home}
+	tm := startTmux(t, bin, []string{"demo", "--addr", "127.0.0.1:" + port, "--clipboard", "off"},
+		tmuxOptions{dir: home, env: envList(vars)})
+	tm.open("demo-docs/")
+	tm.waitText("README.md listed", "README.md")
+	tm.selectRow("README.md")
+	tm.key("s")
+	tm.waitText("the share panel", "Share s3://demo-docs/README.md")
+	tm.key("Enter")
+	tm.waitText("the link", "link made")
+	tm.key("Escape")
+	tm.waitFor("the panel closed", func(sc string) bool { return !strings.Contains(sc, "link made") })
+	tm.key("H")
+	tm.waitText("the demo's ledger lists the link", "s3://demo-docs/README.md")
+	tm.key("Escape")
+	tm.key("q")
+	tm.waitExit()
+	after, err := os.ReadFile(userLedger)
+	if err != nil || string(after) != string(before) {
+		t.Fatalf("the user's ledger changed: %q (%v)", after, err)
+	}
+}
+
+// TestPrintLinksWhole presses w on a share result: the link is printed
+// in the normal screen, whole on one line of capture-pane -J, and works;
+// any key returns to the TUI as it was.
+func TestPrintLinksWhole(t *testing.T) {
+	bin := buildS3share(t)
+	port := freeTCPPort(t)
+	home := t.TempDir()
+	vars := map[string]string{"XDG_STATE_HOME": home, "XDG_CONFIG_HOME": home}
+	tm := startTmux(t, bin, []string{"demo", "--addr", "127.0.0.1:" + port, "--clipboard", "off"},
+		tmuxOptions{dir: home, env: envList(vars)})
+	tm.open("demo-docs/")
+	tm.waitText("README.md listed", "README.md")
+	tm.selectRow("README.md")
+	tm.key("s")
+	tm.waitText("the share panel", "Share s3://demo-docs/README.md")
+	tm.key("Enter")
+	tm.waitText("the link", "link made")
+	tm.key("w")
+	tm.waitText("the printed link", "press any key to return")
+	joined, err := tm.tmux("capture-pane", "-p", "-J", "-t", tmuxTarget)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prefix := "http://127.0.0.1:" + port + "/demo-docs/README.md?"
+	var link string
+	for _, l := range strings.Split(joined, "\n") {
+		if l = strings.TrimSpace(l); strings.HasPrefix(l, prefix) {
+			link = l
+		}
+	}
+	if !strings.Contains(link, "X-Amz-Signature=") || len(link) < 200 {
+		t.Fatalf("no whole link on one line of capture-pane -J:\n%s", joined)
+	}
+	resp, err := http.Get(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("the printed link: %d", resp.StatusCode)
+	}
+	tm.key("x") // any key
+	tm.waitFor("back in the TUI", func(sc string) bool {
+		return strings.Contains(sc, "link made") && !strings.Contains(sc, "press any key to return")
+	})
+	tm.key("Escape")
 	tm.key("q")
 	tm.waitExit()
 }

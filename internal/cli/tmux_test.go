@@ -236,11 +236,13 @@ func (s *tmuxSession) waitExit() {
 	}
 }
 
-// flatScreen joins the screen's lines without their padding, so a link
-// wrapped over several lines reads as one string.
+// flatScreen joins the screen's lines without their padding (and a
+// panel's frame), so a link wrapped over several lines reads as one string.
 func flatScreen(s string) string {
 	var b strings.Builder
 	for _, l := range strings.Split(s, "\n") {
+		l = strings.TrimRight(l, " ")
+		l = strings.TrimSuffix(strings.TrimPrefix(l, "│"), "│")
 		b.WriteString(strings.TrimRight(l, " "))
 	}
 	return b.String()

@@ -38,9 +38,38 @@ type seedObject struct {
 // Seed loads the sample buckets and objects. It is called by Start unless
 // Options.NoSeed; calling it again rewrites the same objects.
 func (s *Server) Seed() {
+	s.seedSmall()
+	s.seedLogs()
+}
+
+// seedInBackground seeds the small buckets now and the logs bucket's
+// 21,600 objects in the background, so the demo draws its first screen
+// at once; a request for the logs bucket waits until it is filled.
+func (s *Server) seedInBackground() {
+	s.seedSmall()
+	s.logsReady = make(chan struct{})
+	go func() {
+		defer close(s.logsReady)
+		s.seedLogs()
+	}()
+}
+
+// seedLogs fills the logs bucket.
+func (s *Server) seedLogs() {
+	logs := logsObjects()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b := s.buckets[LogsBucket]
+	for _, o := range logs {
+		b.putUnsorted(o)
+	}
+	b.sortKeys()
+}
+
+// seedSmall makes the buckets and fills all but the logs bucket.
+func (s *Server) seedSmall() {
 	docs := docsObjects()
 	media := mediaObjects()
-	logs := logsObjects()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, set := range []struct {
@@ -59,11 +88,6 @@ func (s *Server) Seed() {
 		}
 		b.sortKeys()
 	}
-	b := s.buckets[LogsBucket]
-	for _, o := range logs {
-		b.putUnsorted(o)
-	}
-	b.sortKeys()
 }
 
 func docsObjects() []seedObject {

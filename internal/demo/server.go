@@ -60,6 +60,9 @@ type Server struct {
 
 	mu      sync.RWMutex
 	buckets map[string]*bucket
+	// logsReady is closed once the logs bucket is filled (Start fills it
+	// in the background); nil when it was filled before serving.
+	logsReady chan struct{}
 
 	ln     net.Listener
 	srv    *http.Server
@@ -83,7 +86,7 @@ func Start(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("demo endpoint: listen on %s: %w", addr, err)
 	}
 	if !opts.NoSeed {
-		s.Seed()
+		s.seedInBackground()
 	}
 	s.ln = ln
 	s.URL = "http://" + ln.Addr().String()
@@ -198,6 +201,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) *s3Error {
 		return newError(http.StatusBadRequest, "InvalidURI", "Couldn't parse the specified URI: "+err.Error())
 	}
 	bucketName, key, _ := strings.Cut(r.URL.Path[1:], "/")
+	if s.logsReady != nil && bucketName == LogsBucket {
+		select {
+		case <-s.logsReady:
+		case <-r.Context().Done():
+			return newError(http.StatusServiceUnavailable, "SlowDown", "The demo is still filling this bucket.")
+		}
+	}
 	if bucketName == "" && key != "" {
 		return newError(http.StatusBadRequest, "InvalidBucketName", "The specified bucket is not valid.", xmlField{"BucketName", ""})
 	}

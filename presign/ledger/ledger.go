@@ -147,6 +147,38 @@ func (r Record) Ends() time.Time {
 // Active reports whether the link still works at now.
 func (r Record) Active(now time.Time) bool { return r.Ends().After(now) }
 
+// StoreLabel names the store a link belongs to: its name and endpoint
+// host ("prod · s3.amazonaws.com"), or the host alone.
+func (r Record) StoreLabel() string {
+	switch {
+	case r.StoreName == "":
+		return r.Store
+	case r.Store == "":
+		return r.StoreName
+	}
+	return r.StoreName + " · " + r.Store
+}
+
+// Compare orders records as every list of them is shown: the links that
+// still work first, soonest to expire first; then the expired ones, the
+// most recently expired first. Ties go to the newest made.
+func Compare(a, b Record, now time.Time) int {
+	if aa, ba := a.Active(now), b.Active(now); aa != ba {
+		if aa {
+			return -1
+		}
+		return 1
+	}
+	c := a.Ends().Compare(b.Ends())
+	if !a.Active(now) {
+		c = -c
+	}
+	if c == 0 {
+		c = b.Time.Compare(a.Time)
+	}
+	return c
+}
+
 // S3Path is the record's s3://bucket/key.
 func (r Record) S3Path() string { return "s3://" + r.Bucket + "/" + r.Key }
 

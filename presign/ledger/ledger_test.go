@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -363,5 +364,32 @@ func TestScanHoldsNoLockWhileReading(t *testing.T) {
 	close(release)
 	if n := <-done; n != 3 {
 		t.Errorf("the scan saw %d records, want the 3 there when it began", n)
+	}
+}
+
+// Compare lists the active links soonest to expire first, then the
+// expired ones, most recently expired first.
+func TestCompareSoonestFirst(t *testing.T) {
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	rec := func(key string, made, ends time.Duration) Record {
+		return Record{Key: key, Time: now.Add(made), ExpiresAt: now.Add(ends)}
+	}
+	recs := []Record{
+		rec("expired-long-ago", -48*time.Hour, -24*time.Hour),
+		rec("week", -time.Hour, 7*24*time.Hour),
+		rec("expired-just-now", -2*time.Hour, -time.Minute),
+		rec("hour", -10*time.Hour, time.Hour),
+		rec("day", -time.Minute, 24*time.Hour),
+	}
+	slices.SortStableFunc(recs, func(a, b Record) int { return Compare(a, b, now) })
+	var got []string
+	for _, r := range recs {
+		got = append(got, r.Key)
+	}
+	if want := "hour day week expired-just-now expired-long-ago"; strings.Join(got, " ") != want {
+		t.Errorf("order %q, want %q", strings.Join(got, " "), want)
+	}
+	if l := (Record{StoreName: "prod", Store: "s3.example.com"}).StoreLabel(); l != "prod · s3.example.com" {
+		t.Errorf("StoreLabel = %q", l)
 	}
 }
