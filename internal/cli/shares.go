@@ -108,17 +108,22 @@ func runShares(c *call, all bool, output string) int {
 	now := time.Now()
 	// The ledger is read one record at a time, and without --all the
 	// expired records are skipped undecoded: a long ledger costs the
-	// memory of the active links, and JSON streams out as it is read.
+	// memory of the links listed. JSON streams out in the order the links
+	// were recorded; the table lists them as the TUI's ledger view does
+	// (ledger.Compare: soonest to expire first), so it collects them.
 	var keep func(time.Time) bool
 	if !all {
 		keep = func(ends time.Time) bool { return ends.After(now) }
 	}
-	// The links are listed as the TUI's ledger view lists them
-	// (ledger.Compare: soonest to expire first), so they are collected
-	// before they are written.
+	if output == "json" {
+		return sharesJSON(c, l, path, keep, all, now)
+	}
 	var recs []ledger.Record
 	warns, err := l.Scan(keep, func(r ledger.Record) error {
 		if all || r.Active(now) {
+			// The table needs neither the link nor its options: keep
+			// what it shows, so a long ledger lists in little memory.
+			r.URL, r.Options = "", nil
 			recs = append(recs, r)
 		}
 		return nil
@@ -131,37 +136,21 @@ func runShares(c *call, all bool, output string) int {
 	}
 	slices.SortStableFunc(recs, func(a, b ledger.Record) int { return ledger.Compare(a, b, now) })
 	out := bufio.NewWriter(stdout)
-	var tw *tabwriter.Writer
-	n := 0
-	for _, r := range recs {
-		n++
-		if output == "json" {
-			err = writeListed(out, n == 1, r, r.Active(now))
-		} else {
-			if tw == nil {
-				tw = tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "REMAINING\tMETHOD\tSTORE\tPATH")
-			}
+	switch {
+	case len(recs) == 0 && all:
+		fmt.Fprintln(out, "No links recorded.")
+	case len(recs) == 0:
+		fmt.Fprintln(out, "No active links. (s3share shares --all lists expired ones too.)")
+	default:
+		tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "REMAINING\tMETHOD\tSTORE\tPATH")
+		for _, r := range recs {
 			p := r.S3Path()
 			if r.Prefix {
 				p += "*"
 			}
-			_, err = fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", remaining(r.Ends().Sub(now)), sanitize.Text(r.Method), sanitize.Text(r.StoreLabel()), sanitize.Text(p))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", remaining(r.Ends().Sub(now)), sanitize.Text(r.Method), sanitize.Text(r.StoreLabel()), sanitize.Text(p))
 		}
-		if err != nil {
-			return fail(stderr, err)
-		}
-	}
-	switch {
-	case output == "json" && n == 0:
-		out.WriteString("[]\n")
-	case output == "json":
-		out.WriteString("\n]\n")
-	case n == 0 && all:
-		fmt.Fprintln(out, "No links recorded.")
-	case n == 0:
-		fmt.Fprintln(out, "No active links. (s3share shares --all lists expired ones too.)")
-	default:
 		err = tw.Flush()
 	}
 	if err == nil {
@@ -169,6 +158,35 @@ func runShares(c *call, all bool, output string) int {
 	}
 	if err != nil {
 		return fail(stderr, err)
+	}
+	return exitOK
+}
+
+// sharesJSON streams the listed links as a JSON array, as they are read.
+func sharesJSON(c *call, l *ledger.Ledger, path string, keep func(time.Time) bool, all bool, now time.Time) int {
+	out := bufio.NewWriter(c.stdout)
+	n := 0
+	warns, err := l.Scan(keep, func(r ledger.Record) error {
+		active := r.Active(now)
+		if !active && !all {
+			return nil
+		}
+		n++
+		return writeListed(out, n == 1, r, active)
+	})
+	for _, w := range warns {
+		fmt.Fprintf(c.stderr, "s3share: warning: %s: %s\n", path, w)
+	}
+	if err != nil {
+		return fail(c.stderr, err)
+	}
+	if n == 0 {
+		out.WriteString("[]\n")
+	} else {
+		out.WriteString("\n]\n")
+	}
+	if err := out.Flush(); err != nil {
+		return fail(c.stderr, err)
 	}
 	return exitOK
 }
