@@ -155,13 +155,7 @@ func TestDemoKeepsItsOwnLedger(t *testing.T) {
 	vars := map[string]string{"XDG_STATE_HOME": home, "XDG_CONFIG_HOME": home}
 	tm := startTmux(t, bin, []string{"demo", "--addr", "127.0.0.1:" + port, "--clipboard", "off"},
 		tmuxOptions{dir: home, env: envList(vars)})
-	tm.open("demo-docs/")
-	tm.waitText("README.md listed", "README.md")
-	tm.selectRow("README.md")
-	tm.key("s")
-	tm.waitText("the share panel", "Share s3://demo-docs/README.md")
-	tm.key("Enter")
-	tm.waitText("the link", "link made")
+	shareReadme(tm)
 	tm.key("Escape")
 	tm.waitFor("the panel closed", func(sc string) bool { return !strings.Contains(sc, "link made") })
 	tm.key("H")
@@ -185,13 +179,7 @@ func TestPrintLinksWhole(t *testing.T) {
 	vars := map[string]string{"XDG_STATE_HOME": home, "XDG_CONFIG_HOME": home}
 	tm := startTmux(t, bin, []string{"demo", "--addr", "127.0.0.1:" + port, "--clipboard", "off"},
 		tmuxOptions{dir: home, env: envList(vars)})
-	tm.open("demo-docs/")
-	tm.waitText("README.md listed", "README.md")
-	tm.selectRow("README.md")
-	tm.key("s")
-	tm.waitText("the share panel", "Share s3://demo-docs/README.md")
-	tm.key("Enter")
-	tm.waitText("the link", "link made")
+	shareReadme(tm)
 	tm.key("w")
 	tm.waitText("the printed link", "press any key to return")
 	joined, err := tm.tmux("capture-pane", "-p", "-J", "-t", tmuxTarget)
@@ -223,4 +211,17 @@ func TestPrintLinksWhole(t *testing.T) {
 	tm.key("Escape")
 	tm.key("q")
 	tm.waitExit()
+}
+
+// shareReadme opens the demo's docs bucket and shares README.md (GET),
+// waiting until the link is made.
+func shareReadme(tm *tmuxSession) {
+	tm.t.Helper()
+	tm.open("demo-docs/")
+	tm.waitText("README.md listed", "README.md")
+	tm.selectRow("README.md")
+	tm.key("s")
+	tm.waitText("the share panel", "Share s3://demo-docs/README.md")
+	tm.key("Enter")
+	tm.waitText("the link", "link made")
 }
