@@ -60,12 +60,10 @@ func (r *resolver) stsFor(a *awsFiles, profile string) (endpoint, region string)
 		mode = get(cs, "sts_regional_endpoints")
 	}
 	if strings.EqualFold(mode, "legacy") && slices.Contains(legacySTSRegions, region) {
-		return "https://sts.amazonaws.com", region
+		// The global endpoint takes requests signed for us-east-1 only.
+		return "https://sts.amazonaws.com", "us-east-1"
 	}
 	ep, _ := r.stsEndpoint(region)
-	if strings.HasPrefix(ep, "env ") {
-		ep = "https://sts." + region + ".amazonaws.com"
-	}
 	return ep, region
 }
 

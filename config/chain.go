@@ -76,7 +76,10 @@ func credClient(timeout, connect time.Duration) *http.Client {
 	if testing.Testing() {
 		tr.Proxy = nil
 	}
-	return &http.Client{Transport: tr, Timeout: timeout}
+	// Credential services never redirect; following one would carry
+	// their token headers to wherever it points.
+	noRedirect := func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &http.Client{Transport: tr, Timeout: timeout, CheckRedirect: noRedirect}
 }
 
 // metadataNoProxy is http.ProxyFromEnvironment except for the instance

@@ -47,6 +47,9 @@ func (r *Renewer) set(c Credentials) {
 	r.renewAt = c.Expires.Add(-window)
 }
 
+// renewRetry is how long a failed renewal waits before it is tried again.
+const renewRetry = 15 * time.Second
+
 // Source says where the credentials come from.
 func (r *Renewer) Source() string { return r.source }
 
@@ -68,6 +71,12 @@ func (r *Renewer) Current(ctx context.Context) (Credentials, error) {
 	}
 	c, err := r.fetch(ctx)
 	if err != nil {
+		// Try again a little later, not on every request meanwhile: a
+		// credential service that is down must not slow each request by
+		// its timeout while the held credentials still work.
+		if next := r.now().Add(renewRetry); next.Before(r.cur.Expires) {
+			r.renewAt = next
+		}
 		return r.cur, err
 	}
 	c.Source = r.cur.Source

@@ -13,7 +13,7 @@ func TestSTSEndpoint(t *testing.T) {
 	}{
 		{"regional by default", "[profile p]\nregion = eu-west-1\n", nil, "https://sts.eu-west-1.amazonaws.com", "eu-west-1"},
 		{"no region", "[profile p]\n", nil, "https://sts.us-east-1.amazonaws.com", "us-east-1"},
-		{"legacy", "[profile p]\nregion = eu-west-1\nsts_regional_endpoints = legacy\n", nil, "https://sts.amazonaws.com", "eu-west-1"},
+		{"legacy", "[profile p]\nregion = eu-west-1\nsts_regional_endpoints = legacy\n", nil, "https://sts.amazonaws.com", "us-east-1"},
 		{"legacy, a newer region", "[profile p]\nregion = af-south-1\nsts_regional_endpoints = legacy\n", nil, "https://sts.af-south-1.amazonaws.com", "af-south-1"},
 		{"services", "[profile p]\nservices = local\n[services local]\nsts =\n  endpoint_url = http://127.0.0.1:9/\n", nil, "http://127.0.0.1:9", "us-east-1"},
 		{"env wins", "[profile p]\nservices = local\n[services local]\nsts =\n  endpoint_url = http://127.0.0.1:9\n",

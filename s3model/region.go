@@ -62,7 +62,7 @@ func (c *Client) SigningStore(ctx context.Context, bucket string) (config.Store,
 	}
 	st := c.store
 	st.Region, st.RegionFromUser = region, true
-	if st.Renew != nil {
+	if st.Renew != nil && st.SignWith == nil {
 		// Links are signed with credentials good for now, renewed
 		// when the ones the store started with are near their end.
 		ctx, cancel := c.bounded(ctx)

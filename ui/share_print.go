@@ -51,8 +51,10 @@ func (p *printLinks) Run() error {
 			defer term.Restore(f.Fd(), st) //nolint:errcheck // best effort
 		}
 	}
-	var one [1]byte
-	_, err := p.stdin.Read(one[:])
+	// A key can arrive as several bytes (an arrow is ESC [ A): read them
+	// all, so none is left for the TUI to take as keys.
+	var key [64]byte
+	_, err := p.stdin.Read(key[:])
 	_, _ = io.WriteString(p.stdout, "\r\n")
 	if errors.Is(err, io.EOF) {
 		err = nil
