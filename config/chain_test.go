@@ -251,9 +251,6 @@ func TestWebIdentityCredentials(t *testing.T) {
 // renewed before they do, so a client keeps listing and signing for
 // 10 s; the fake metadata service's log shows the renewals.
 func TestRenewal(t *testing.T) {
-	if testing.Short() {
-		t.Skip("takes 10 s")
-	}
 	srv := startDemo(t)
 	imds, log := credtest.IMDS(t, keys(srv, 3*time.Second))
 	env := baseEnv(t, srv)

@@ -13,9 +13,6 @@ import (
 // credentials that expire 3 s after each fetch and keeps listing for more
 // than 10 s: the fake metadata service's log shows the renewals.
 func TestTUIRenewsCredentialsInTmux(t *testing.T) {
-	if testing.Short() {
-		t.Skip("takes 12 s")
-	}
 	bin := buildS3share(t)
 	srv, err := demo.Start(demo.Options{AccessKey: "ASIARENEWKEY001", SecretKey: tempSecret, SessionToken: tempSession, NoSeed: true})
 	if err != nil {
