@@ -10,12 +10,7 @@ import (
 // Y copies the object's URL, where the key is percent-encoded and so
 // holds nothing a terminal or shell acts on.
 func TestCopyRefusesUnsafeKeyInTmux(t *testing.T) {
-	bin := buildS3share(t)
-	port := freeTCPPort(t)
-	home := t.TempDir()
-	vars := map[string]string{"XDG_STATE_HOME": home, "XDG_CONFIG_HOME": home}
-	tm := startTmux(t, bin, []string{"demo", "--addr", "127.0.0.1:" + port, "--clipboard", "osc52"},
-		tmuxOptions{width: 160, height: 30, dir: home, env: envList(vars)})
+	tm, _ := startDemoTmux(t, t.TempDir(), "osc52", tmuxOptions{width: 160, height: 30}, nil)
 	if _, err := tm.tmux("set-buffer", "sentinel"); err != nil {
 		t.Fatal(err)
 	}

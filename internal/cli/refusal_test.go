@@ -12,18 +12,12 @@ import (
 // and to the TUI's share form (in tmux, on the demo store) and checks
 // that both refuse it with the same words: both go through one plan.
 func TestSameRefusalInCLIAndTUI(t *testing.T) {
-	bin := buildS3share(t)
-	port := freeTCPPort(t)
-	home := t.TempDir()
-	vars := map[string]string{"XDG_STATE_HOME": home, "XDG_CONFIG_HOME": home}
-	tm := startTmux(t, bin, []string{"demo", "--addr", "127.0.0.1:" + port, "--clipboard", "off"},
-		tmuxOptions{width: 250, height: 40, dir: home, env: envList(vars)})
+	tm, ep := startDemoTmux(t, t.TempDir(), "off", tmuxOptions{width: 250, height: 40}, nil)
 	tm.waitText("the bucket list", "demo-docs/")
 	tm.key("Enter") // the first bucket
 	tm.waitTextRunning("the first bucket", "s3://demo-docs/")
 
 	presignEnv(t, demo.DefaultAccessKey, demo.DefaultSecretKey)
-	ep := "http://127.0.0.1:" + port
 	cli := func(args ...string) string {
 		t.Helper()
 		code, out, errs := runCLI(t, append([]string{"presign", "--endpoint", ep, "--region", "us-east-1"}, args...)...)

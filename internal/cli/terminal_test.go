@@ -16,12 +16,7 @@ import (
 // a storm of resizes down to 1×1 and keys typed while panels open and
 // close leave it working; q still quits and nothing panics.
 func TestTerminalDumbTinyAndStorms(t *testing.T) {
-	bin := buildS3share(t)
-	port := freeTCPPort(t)
-	home := t.TempDir()
-	vars := map[string]string{"TERM": "dumb", "NO_COLOR": "1", "XDG_STATE_HOME": home, "XDG_CONFIG_HOME": home}
-	tm := startTmux(t, bin, []string{"demo", "--addr", "127.0.0.1:" + port, "--clipboard", "off"},
-		tmuxOptions{dir: home, env: envList(vars)})
+	tm, _ := startDemoTmux(t, t.TempDir(), "off", tmuxOptions{}, map[string]string{"TERM": "dumb", "NO_COLOR": "1"})
 	tm.waitText("the bucket list", "demo-docs/")
 
 	sgrColour := regexp.MustCompile(`\x1b\[[0-9;]*(3[0-8]|4[0-8]|9[0-7]|10[0-7])(;[0-9;]*)?m`)
@@ -104,12 +99,7 @@ func TestTerminalDumbTinyAndStorms(t *testing.T) {
 // TestQInFilterDoesNotQuit types q into the filter and the go-to fields
 // of the demo: it is text there, and must not quit the program.
 func TestQInFilterDoesNotQuit(t *testing.T) {
-	bin := buildS3share(t)
-	port := freeTCPPort(t)
-	home := t.TempDir()
-	vars := map[string]string{"XDG_STATE_HOME": home, "XDG_CONFIG_HOME": home}
-	tm := startTmux(t, bin, []string{"demo", "--addr", "127.0.0.1:" + port, "--clipboard", "off"},
-		tmuxOptions{dir: home, env: envList(vars)})
+	tm, _ := startDemoTmux(t, t.TempDir(), "off", tmuxOptions{}, nil)
 	tm.waitText("the bucket list", "demo-docs/")
 	tm.key("Enter") // the first bucket
 	tm.waitTextRunning("the first bucket", "s3://demo-docs/")
@@ -141,8 +131,6 @@ func TestQInFilterDoesNotQuit(t *testing.T) {
 // demo's own ledger (H), while the user's ledger file stays byte for byte
 // as it was.
 func TestDemoKeepsItsOwnLedger(t *testing.T) {
-	bin := buildS3share(t)
-	port := freeTCPPort(t)
 	home := t.TempDir()
 	userLedger := filepath.Join(home, "s3share", "shares.jsonl")
 	if err := os.MkdirAll(filepath.Dir(userLedger), 0o700); err != nil {
@@ -152,9 +140,7 @@ func TestDemoKeepsItsOwnLedger(t *testing.T) {
 	if err := os.WriteFile(userLedger, before, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	vars := map[string]string{"XDG_STATE_HOME": home, "XDG_CONFIG_HOME": home}
-	tm := startTmux(t, bin, []string{"demo", "--addr", "127.0.0.1:" + port, "--clipboard", "off"},
-		tmuxOptions{dir: home, env: envList(vars)})
+	tm, _ := startDemoTmux(t, home, "off", tmuxOptions{}, nil)
 	shareReadme(tm)
 	tm.key("Escape")
 	tm.waitFor("the panel closed", func(sc string) bool { return !strings.Contains(sc, "link made") })
@@ -173,12 +159,7 @@ func TestDemoKeepsItsOwnLedger(t *testing.T) {
 // in the normal screen, whole on one line of capture-pane -J, and works;
 // any key returns to the TUI as it was.
 func TestPrintLinksWhole(t *testing.T) {
-	bin := buildS3share(t)
-	port := freeTCPPort(t)
-	home := t.TempDir()
-	vars := map[string]string{"XDG_STATE_HOME": home, "XDG_CONFIG_HOME": home}
-	tm := startTmux(t, bin, []string{"demo", "--addr", "127.0.0.1:" + port, "--clipboard", "off"},
-		tmuxOptions{dir: home, env: envList(vars)})
+	tm, ep := startDemoTmux(t, t.TempDir(), "off", tmuxOptions{}, nil)
 	shareReadme(tm)
 	tm.key("w")
 	tm.waitText("the printed link", "press any key to return")
@@ -186,7 +167,7 @@ func TestPrintLinksWhole(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	prefix := "http://127.0.0.1:" + port + "/demo-docs/README.md?"
+	prefix := ep + "/demo-docs/README.md?"
 	var link string
 	for _, l := range strings.Split(joined, "\n") {
 		if l = strings.TrimSpace(l); strings.HasPrefix(l, prefix) {

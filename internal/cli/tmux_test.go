@@ -275,3 +275,18 @@ func freeTCPPort(t *testing.T) string {
 	defer ln.Close()
 	return strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
 }
+
+// startDemoTmux runs `s3share demo --clipboard MODE` in tmux on a free
+// port, with its state and config under home and vars added to its
+// environment, and returns the session and the demo's endpoint.
+func startDemoTmux(t *testing.T, home, clipboard string, o tmuxOptions, vars map[string]string) (*tmuxSession, string) {
+	t.Helper()
+	port := freeTCPPort(t)
+	env := map[string]string{"XDG_STATE_HOME": home, "XDG_CONFIG_HOME": home}
+	for k, v := range vars {
+		env[k] = v
+	}
+	o.dir, o.env = home, append(o.env, envList(env)...)
+	tm := startTmux(t, buildS3share(t), []string{"demo", "--addr", "127.0.0.1:" + port, "--clipboard", clipboard}, o)
+	return tm, "http://127.0.0.1:" + port
+}
