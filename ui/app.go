@@ -22,6 +22,7 @@ import (
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/s3share/s3share/config"
@@ -144,6 +145,10 @@ func Run(opts Options) ([]string, error) {
 
 // run shows m full-screen, with the mouse, until the user quits.
 func run(m tea.Model) error {
+	// The "auto" palette follows the terminal's background, which
+	// lipgloss asks the terminal for on first use: ask now, before the
+	// program reads the keyboard, so that no View waits on the answer.
+	lipgloss.HasDarkBackground()
 	_, err := tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion()).Run()
 	return err
 }
