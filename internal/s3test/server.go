@@ -381,7 +381,16 @@ func (s *Server) Put(t testing.TB, bucket, key string, body []byte, contentType 
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
 	defer cancel()
-	_, err := s.Client.PutObject(ctx, bucket, key, bytes.NewReader(body), int64(len(body)), minio.PutObjectOptions{ContentType: contentType})
+	var err error
+	// versitygw now and then closes a kept-alive connection just as the
+	// next request is written to it ("broken pipe"): that request never
+	// reached the server, so it is sent again on a new connection.
+	for try := 0; try < 3; try++ {
+		_, err = s.Client.PutObject(ctx, bucket, key, bytes.NewReader(body), int64(len(body)), minio.PutObjectOptions{ContentType: contentType})
+		if err == nil || minio.ToErrorResponse(err).Code != "" || ctx.Err() != nil {
+			break
+		}
+	}
 	if err != nil {
 		t.Fatalf("s3test: Put %s/%s: %v\nserver output:\n%s", bucket, key, err, s.LogTail())
 	}
