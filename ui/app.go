@@ -355,70 +355,24 @@ func (m *Model) layout() {
 	}
 }
 
-// panelBox is where a panel's frame sits in the pane area: the full
-// width, with a line of the browser left above and below it on taller
-// screens.
-func (m *Model) panelBox() (y, w, h int) {
-	ph := m.paneHeight()
-	if ph >= 16 {
-		return 1, m.width, ph - 2
-	}
-	return 0, m.width, ph
-}
-
-// framedMinHeight is the pane height from which panels get a frame; on
-// smaller screens the frame's lines go to the panel.
-const framedMinHeight = 12
+// frame is the modal frame panels open in, over the pane area.
+func (m Model) frame() modalFrame { return modalFrame{w: m.width, h: m.paneHeight()} }
 
 // panelInner is the panel's own area inside its frame: its offset in
 // the pane area and its size.
 func (m *Model) panelInner() (x, y, w, h int) {
-	if m.paneHeight() < framedMinHeight {
-		return 0, 0, m.width, m.paneHeight()
-	}
-	by, bw, bh := m.panelBox()
-	return 1, by + 1, max(0, bw-2), max(0, bh-2)
+	r := m.frame().inner()
+	return r.x, r.y, r.w, r.h
 }
 
-// framed draws the top panel in a titled frame over the browser, which
-// shows dimmed around it.
+// framed draws the top panel in its frame, centred over the browser,
+// which shows dimmed around it.
 func (m Model) framed(p panel) string {
-	st := m.s.styles
-	ph := m.paneHeight()
-	bg := strings.Split(m.browser.View(), "\n")
-	by, bw, bh := m.panelBox()
-	inner := strings.Split(p.View(), "\n")
 	title := "panel"
 	if t, ok := p.(titled); ok {
 		title = t.helpTitle()
 	}
-	iw := max(0, bw-2)
-	var s strings.Builder
-	for y := 0; y < ph; y++ {
-		if y > 0 {
-			s.WriteByte('\n')
-		}
-		switch {
-		case y < by || y >= by+bh:
-			line := ""
-			if y < len(bg) {
-				line = ansi.Strip(bg[y])
-			}
-			s.WriteString(st.Dim.Render(cut(line, m.width)))
-		case y == by:
-			t := cut(" "+title+" ", min(iw, ansi.StringWidth(title)+2))
-			s.WriteString(st.Dim.Render("╭") + st.Title.Render(t) + st.Dim.Render(strings.Repeat("─", max(0, iw-ansi.StringWidth(t)))+"╮"))
-		case y == by+bh-1:
-			s.WriteString(st.Dim.Render("╰" + strings.Repeat("─", iw) + "╯"))
-		default:
-			line := ""
-			if i := y - by - 1; i < len(inner) {
-				line = inner[i]
-			}
-			s.WriteString(st.Dim.Render("│") + cut(line, iw) + st.Dim.Render("│"))
-		}
-	}
-	return s.String()
+	return m.frame().render(m.s.styles, m.browser.View(), title, p.View())
 }
 
 // View draws the screen.
@@ -435,7 +389,7 @@ func (m Model) View() string {
 	switch {
 	case m.showHelp:
 		s.WriteString(m.helpScreen())
-	case len(m.stack) > 0 && m.paneHeight() >= framedMinHeight:
+	case len(m.stack) > 0:
 		s.WriteString(m.framed(m.stack[len(m.stack)-1]))
 	default:
 		s.WriteString(m.focused().View())

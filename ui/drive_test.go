@@ -185,10 +185,18 @@ func checkFits(t *testing.T, view string, w, h int) {
 
 // selectedRow returns the view's line under the cursor marker.
 func selectedRow(view string) string {
-	for _, l := range strings.Split(view, "\n") {
-		l = strings.TrimPrefix(l, "│") // a panel's frame
-		if strings.HasPrefix(l, "> ") {
-			return strings.TrimSpace(strings.TrimPrefix(l, "> "))
+	// A panel's rows first: the browser's show around its frame.
+	for _, framed := range []bool{true, false} {
+		for _, l := range strings.Split(view, "\n") {
+			if framed {
+				if !strings.Contains(l, "│") {
+					continue
+				}
+				l = unframe(l)
+			}
+			if strings.HasPrefix(l, "> ") {
+				return strings.TrimSpace(strings.TrimPrefix(l, "> "))
+			}
 		}
 	}
 	return ""

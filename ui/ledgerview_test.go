@@ -68,7 +68,7 @@ func rowOrder(view string, keys ...string) []string {
 	}
 	var found []at
 	for i, l := range strings.Split(view, "\n") {
-		l = strings.TrimPrefix(l, "│") // the panel's frame
+		l = unframe(l)
 		for _, k := range keys {
 			isRow := strings.HasPrefix(l, "  ") || strings.HasPrefix(l, "> ")
 			if isRow && strings.Contains(l, "s3://media/"+k) {

@@ -576,7 +576,7 @@ func (p *sharePanel) View() string {
 	}
 	switch p.stage {
 	case stageForm:
-		return block(p.formLines(), p.width, p.height)
+		return block(focusInView(p.formLines(), p.height), p.width, p.height)
 	case stageAskBatch:
 		n := groupThousands(len(p.asked.results))
 		return block([]string{p.st.Title.Render(cut(p.title(), p.width)), "",

@@ -313,7 +313,7 @@ func (p *sharePanel) header() []string {
 			out = append(out, p.st.Dim.Render(cut("a .json or .csv file; enter writes it, esc cancels", w)))
 		}
 	case stageExportConfirm:
-		out = append(out, p.st.Warn.Render(cut(safe(p.exportAt)+" exists: overwrite it? y/n", w)))
+		out = append(out, wrapStyled(p.st.Warn, safe(p.exportAt)+" exists: overwrite it? y/n", w, 3)...)
 	default:
 		if p.exportMsg != "" {
 			st := p.st.Status
