@@ -18,23 +18,16 @@ type modalFrame struct {
 	w, h int // the pane area the box is centred in
 }
 
-// maxModalW is the widest a box gets on very wide terminals.
-const maxModalW = 140
-
 // box is where the frame sits: a margin of the browser on every side
-// that has room for one. Left and right always keep a column (down to
-// 40 columns); top and bottom keep a line from 12 lines of pane up, and
-// more on tall terminals.
+// that has room for one. Left and right always keep a column (a twentieth
+// of the width from 60 columns up); top and bottom keep a line from 12
+// lines of pane up, and more on tall terminals.
 func (f modalFrame) box() rect {
 	mx := 1
 	if f.w >= 60 {
 		mx = f.w / 20
 	}
 	bw := f.w - 2*mx
-	if bw > maxModalW {
-		bw = maxModalW
-		mx = (f.w - bw) / 2
-	}
 	my := 0
 	switch {
 	case f.h >= 30:
