@@ -24,11 +24,17 @@ type Browse struct {
 // Share makes and copies links.
 type Share struct {
 	Share, Upload, CopyURI, CopyURL, Ledger, CopyCurl, Export, Print, Delete key.Binding
+	// Undo brings back what Delete last forgot; FormFile writes a POST
+	// link's HTML upload form to a file.
+	Undo, FormFile key.Binding
 }
 
 // App is global.
 type App struct {
 	Help, Quit, Close, Stores key.Binding
+	// Mouse turns mouse capture off (so the terminal's own selection
+	// works) and on again.
+	Mouse key.Binding
 }
 
 // Form moves between the fields of a panel.
@@ -82,12 +88,15 @@ func Default() KeyMap {
 			Export:   b("e", "export links", "e"),
 			Print:    b("w", "print links whole", "w"),
 			Delete:   b("d", "forget entry", "d"),
+			Undo:     b("z", "undo forget", "z"),
+			FormFile: b("f", "write HTML form file", "f"),
 		},
 		App: App{
 			Help:   b("?", "help", "?"),
 			Quit:   b("q", "quit", "q", "ctrl+c"),
 			Close:  b("esc", "close", "esc"),
 			Stores: b("S", "switch store", "S"),
+			Mouse:  b("m", "mouse capture on/off", "m"),
 		},
 		Form: Form{
 			Next:   b("tab", "next field", "tab", "down"),
@@ -111,6 +120,7 @@ func (k *KeyMap) bindings() map[string]*key.Binding {
 		"share": &k.Share.Share, "upload": &k.Share.Upload, "copy_uri": &k.Share.CopyURI, "copy_url": &k.Share.CopyURL, "ledger": &k.Share.Ledger,
 		"copy_curl": &k.Share.CopyCurl, "export": &k.Share.Export, "print_links": &k.Share.Print, "delete": &k.Share.Delete,
 		"help": &k.App.Help, "quit": &k.App.Quit, "close": &k.App.Close, "stores": &k.App.Stores,
+		"undo": &k.Share.Undo, "form_file": &k.Share.FormFile, "mouse": &k.App.Mouse,
 	}
 }
 
@@ -130,7 +140,7 @@ func Actions() []string {
 var browseActions = []string{
 	"up", "down", "page_up", "page_down", "top", "bottom", "open", "back", "filter", "goto", "sort",
 	"reverse", "details", "versions", "refresh", "mark", "mark_all", "share", "upload", "copy_uri", "copy_url",
-	"ledger", "help", "quit", "stores",
+	"ledger", "help", "quit", "stores", "mouse",
 }
 
 // Apply returns the default bindings changed by overrides (action name →

@@ -27,9 +27,9 @@ func browserHelp(k *keymap.KeyMap) []helpGroup {
 		{"browse", []key.Binding{b.Open, b.Back, b.Filter, b.GoTo, b.Sort, b.Reverse, b.Refresh, b.Details, b.Versions}},
 		{"mark", []key.Binding{b.Mark, b.MarkAll}},
 		{"share", []key.Binding{s.Share, s.Upload, s.CopyURI, s.CopyURL, s.Ledger}},
-		{"app", []key.Binding{a.Stores, withHelp(a.Close, "close panel/clear filter"), a.Help, a.Quit}},
+		{"app", []key.Binding{a.Stores, withHelp(a.Close, "close panel/clear filter"), a.Mouse, a.Help, a.Quit}},
 		{"forms", []key.Binding{f.Next, f.Prev, f.Left, f.Right, f.Submit}},
-		{"results", []key.Binding{s.CopyCurl, s.Export, s.Print, s.Delete}},
+		{"results", []key.Binding{s.CopyCurl, s.Export, s.Print, s.FormFile, s.Delete, s.Undo}},
 	}
 }
 

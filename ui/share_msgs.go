@@ -58,10 +58,21 @@ type ledgerTickMsg struct {
 	t  time.Time
 }
 
-// ledgerRemovedMsg answers the removal of a record from the ledger.
+// ledgerRemovedMsg answers the removal of records from the ledger: rec
+// is the row the user forgot (a link, or a batch's first), match what
+// was removed, gone the records the file held.
 type ledgerRemovedMsg struct {
-	id  int
-	rec ledger.Record
-	n   int
-	err error
+	id    int
+	rec   ledger.Record
+	match func(ledger.Record) bool
+	gone  []ledger.Record
+	err   error
+}
+
+// ledgerRestoredMsg answers the undo of a removal: recs are back in the
+// ledger file.
+type ledgerRestoredMsg struct {
+	id   int
+	recs []ledger.Record
+	err  error
 }
