@@ -50,6 +50,7 @@ type fileUI struct {
 	DefaultDisposition tomlDisposition `toml:"default_disposition"`
 	Theme              string          `toml:"theme"`
 	Clipboard          tomlClipboard   `toml:"clipboard"`
+	Hyperlinks         string          `toml:"hyperlinks"`
 }
 
 // The toml* types check values while the file is decoded, so that errors
@@ -242,7 +243,7 @@ func loadTOML(ps paths, f Flags, env Env) (*tomlFile, error) {
 		case len(k) > 1 && k[0] == "stores":
 			known = "endpoint, region, addressing, profile, alias, public_base_url, insecure, ca_bundle, timeout, access_key_id, secret_access_key, session_token and color"
 		case len(k) > 1 && k[0] == "ui":
-			known = "default_expiry, expiry_presets, default_disposition, theme and clipboard"
+			known = "default_expiry, expiry_presets, default_disposition, theme, clipboard and hyperlinks"
 		}
 		return nil, fmt.Errorf("%s: unknown setting %s: check its spelling; known here: %s", at(t.shown, t.keyLine(k...)), k, known)
 	}
@@ -386,6 +387,7 @@ func (t *tomlFile) prefs() Prefs {
 		DefaultDisposition: string(ui.DefaultDisposition),
 		Theme:              ui.Theme,
 		Clipboard:          ClipboardMode(ui.Clipboard),
+		Hyperlinks:         ui.Hyperlinks,
 	}
 	for _, e := range ui.ExpiryPresets {
 		p.ExpiryPresets = append(p.ExpiryPresets, time.Duration(e))

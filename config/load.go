@@ -544,6 +544,9 @@ func prefSettings(p Prefs, file string) []Setting {
 	if p.Clipboard != ClipboardAuto {
 		add("clipboard", string(p.Clipboard))
 	}
+	if p.Hyperlinks != "" {
+		add("hyperlinks", p.Hyperlinks)
+	}
 	if len(p.Keys) > 0 {
 		add("key overrides", fmt.Sprintf("%d actions", len(p.Keys)))
 	}

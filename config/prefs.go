@@ -28,6 +28,9 @@ type Prefs struct {
 	Keys map[string][]string
 	// NoColor is true when NO_COLOR is set to a non-empty value.
 	NoColor bool
+	// Hyperlinks says whether links are drawn as terminal hyperlinks:
+	// "auto" (or ""), "on" or "off"; the UI checks the name.
+	Hyperlinks string
 }
 
 // ClipboardMode says how links are copied.

@@ -58,6 +58,9 @@ type Options struct {
 	Now func() time.Time
 	// Stores lets the user switch stores; nil when there is nothing to switch to.
 	Stores StoreSource
+	// Getenv reads the environment, to tell whether the terminal draws
+	// hyperlinks; nil reads nothing (no hyperlinks unless [ui] says on).
+	Getenv func(string) string
 }
 
 // pane is what the root lays out and routes messages to: the browser and
@@ -107,6 +110,9 @@ type Model struct {
 	statusID      int
 	banner        string
 	initCmd       tea.Cmd
+	// mouseOff is set while the user has turned mouse capture off, so
+	// that the terminal's own selection works.
+	mouseOff bool
 }
 
 // New builds the root model.
@@ -129,6 +135,9 @@ func New(opts Options) Model {
 	}
 	if t := opts.Prefs.Theme; !validTheme(t) {
 		m.banner = strings.TrimPrefix(m.banner+" · ", " · ") + "[ui] theme " + strconv.Quote(t) + " is not known: want " + strings.Join(Themes, ", ")
+	}
+	if h := opts.Prefs.Hyperlinks; h != "" && !slices.Contains(HyperlinkModes, strings.ToLower(h)) {
+		m.banner = strings.TrimPrefix(m.banner+" · ", " · ") + "[ui] hyperlinks " + strconv.Quote(h) + " is not known: want " + strings.Join(HyperlinkModes, ", ")
 	}
 	// Init has a value receiver and cannot keep state, so the first load
 	// is started here and only its command is handed out by Init.
@@ -167,6 +176,13 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 	case statusMsg:
 		return m, m.setStatus(msg.text, msg.err)
+
+	case terminalBackMsg:
+		cmd := m.setStatus(msg.status.text, msg.status.err)
+		if !m.mouseOff {
+			cmd = tea.Batch(cmd, tea.EnableMouseCellMotion)
+		}
+		return m, cmd
 
 	case clearStatusMsg:
 		if msg.id == m.statusID {
@@ -280,7 +296,20 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if !typing && len(m.stack) == 0 && key.Matches(msg, m.s.keys.App.Stores) {
 		return m, openStores(m.s)
 	}
+	if !typing && key.Matches(msg, m.s.keys.App.Mouse) {
+		return m, m.toggleMouse()
+	}
 	return m, m.toFocused(msg)
+}
+
+// toggleMouse turns mouse capture off, so the terminal's own selection
+// (and its click on a link) works, or on again.
+func (m *Model) toggleMouse() tea.Cmd {
+	m.mouseOff = !m.mouseOff
+	if m.mouseOff {
+		return tea.Batch(tea.DisableMouse, m.setStatus("mouse off: select with the mouse · m turns it on", false))
+	}
+	return tea.Batch(tea.EnableMouseCellMotion, m.setStatus("mouse on: wheel scrolls, click selects", false))
 }
 
 // splitKeys handles keys typed faster than the terminal is read, which
@@ -425,9 +454,15 @@ func (m Model) contextHeader() string {
 		right += " · " + info.region
 	}
 	right = safe(right)
+	if m.mouseOff {
+		right = "mouse off · " + right
+	}
 	lw := ansi.StringWidth(label)
 	if ansi.StringWidth(right) > (w-lw)/2 {
 		right = safe(info.host) // narrow: the host alone
+		if m.mouseOff {
+			right = "mouse off"
+		}
 	}
 	rw := min(ansi.StringWidth(right), max(0, (w-lw)/2))
 	mid := w - lw - 1 - rw - 1

@@ -600,6 +600,9 @@ func (p *ledgerPanel) detailLines(h int) []string {
 		url = url[:room]
 		url[room-1] = ansi.Truncate(url[room-1], w-1, "") + "…" // Enter copies it whole
 	}
+	for i, l := range url {
+		url[i] = p.s.hyperlink(r.URL, l)
+	}
 	return append(out, url...)
 }
 

@@ -59,7 +59,8 @@ type session struct {
 	label lipgloss.Style
 	// current is the store picker's choice the session is on; zero until
 	// the user switches (the picker then goes by the store's name).
-	current config.Choice
+	current    config.Choice // hyperlinks draws links as OSC 8 hyperlinks.
+	hyperlinks bool
 }
 
 // storeInfo is the store as the context header names it.
@@ -95,6 +96,7 @@ func newSession(opts Options) *session {
 		prefs:      opts.Prefs,
 		banner:     opts.Banner,
 		stores:     opts.Stores,
+		hyperlinks: hyperlinksOn(opts.Prefs.Hyperlinks, opts.Getenv),
 	}
 	if s.clock == nil {
 		s.clock = time.Now

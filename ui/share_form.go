@@ -754,6 +754,9 @@ func (p *sharePanel) ShortHelp() []key.Binding {
 	case stageExportConfirm:
 		return []key.Binding{confirmYes, confirmNo}
 	}
+	if len(p.results) > 0 && p.results[0].Method == presign.POST {
+		return []key.Binding{withHelp(k.Form.Submit, "copy again"), k.Share.CopyCurl, k.Share.FormFile, k.Share.Print, k.Share.Export, k.App.Close}
+	}
 	return []key.Binding{withHelp(k.Form.Submit, "copy again"), k.Share.CopyCurl, k.Share.Print, k.Share.Export, k.App.Close}
 }
 
@@ -762,7 +765,7 @@ func (p *sharePanel) FullHelp() [][]key.Binding {
 	k := p.keys
 	return [][]key.Binding{
 		{k.Form.Next, k.Form.Prev, k.Form.Left, k.Form.Right, pickKeys, k.Form.Submit, k.App.Close},
-		{k.Share.CopyCurl, k.Share.Export, k.Share.Print, k.Nav.Up, k.Nav.Down, k.Nav.PageUp, k.Nav.PageDown},
+		{k.Share.CopyCurl, k.Share.Export, k.Share.FormFile, k.Share.Print, k.Nav.Up, k.Nav.Down, k.Nav.PageUp, k.Nav.PageDown},
 	}
 }
 

@@ -633,7 +633,7 @@ func TestShareBatchThreeLinksAndExport(t *testing.T) {
 	m = press(t, m, "ctrl+u")
 	m = typeText(t, m, filepath.Join(dir, "links.txt"))
 	m = press(t, m, "enter")
-	if v := m.View(); !strings.Contains(v, "name the file .json or .csv") {
+	if v := m.View(); !strings.Contains(v, "name the file .json, .csv") {
 		t.Errorf(".txt accepted:\n%s", v)
 	}
 	m = press(t, m, "ctrl+u")

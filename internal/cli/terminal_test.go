@@ -189,7 +189,7 @@ func TestPrintLinksWhole(t *testing.T) {
 	tm.waitFor("back in the TUI", func(sc string) bool {
 		return strings.Contains(sc, "link made") && !strings.Contains(sc, "press any key to return")
 	})
-	tm.key("Escape")
+	tm.escape("the result", "link made")
 	tm.key("q")
 	tm.waitExit()
 }
