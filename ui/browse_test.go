@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/exp/golden"
 	"github.com/minio/minio-go/v7"
 
 	"github.com/s3share/s3share/internal/s3test"
@@ -42,18 +41,14 @@ func fixedEntries() []s3model.Entry {
 }
 
 func TestGoldenBrowse(t *testing.T) {
-	for _, size := range goldenSizes {
-		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
-			m := offline(t, Location{Bucket: "bkt", Prefix: "data/"}, size[0], size[1], fixedEntries())
-			m, _ = m.Update(keyMsg("down"))
-			m, _ = m.Update(keyMsg(" ")) // mark reports/? prefixes cannot be marked
-			m, _ = m.Update(keyMsg("down"))
-			m, _ = m.Update(keyMsg(" "))
-			v := m.View()
-			checkFits(t, v, size[0], size[1])
-			golden.RequireEqual(t, []byte(v))
-		})
-	}
+	eachSize(t, func(t *testing.T, w, h int) {
+		m := offline(t, Location{Bucket: "bkt", Prefix: "data/"}, w, h, fixedEntries())
+		m, _ = m.Update(keyMsg("down"))
+		m, _ = m.Update(keyMsg(" ")) // mark reports/? prefixes cannot be marked
+		m, _ = m.Update(keyMsg("down"))
+		m, _ = m.Update(keyMsg(" "))
+		requireGolden(t, m, w, h)
+	})
 }
 
 func TestHostileNamesNeverReachTheTerminal(t *testing.T) {

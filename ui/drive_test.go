@@ -192,7 +192,7 @@ func selectedRow(view string) string {
 				if !strings.Contains(l, "│") {
 					continue
 				}
-				l = unframe(l)
+				l = unframe(ansi.Strip(l))
 			}
 			if strings.HasPrefix(l, "> ") {
 				return strings.TrimSpace(strings.TrimPrefix(l, "> "))

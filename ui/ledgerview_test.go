@@ -10,6 +10,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/s3share/s3share/keymap"
 	"github.com/s3share/s3share/presign/ledger"
@@ -69,7 +70,7 @@ func rowOrder(view string, keys ...string) []string {
 	}
 	var found []at
 	for i, l := range strings.Split(view, "\n") {
-		l = unframe(l)
+		l = unframe(ansi.Strip(l))
 		for _, k := range keys {
 			isRow := strings.HasPrefix(l, "  ") || strings.HasPrefix(l, "> ")
 			if isRow && strings.Contains(l, "s3://media/"+k) {
