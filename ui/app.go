@@ -117,9 +117,10 @@ type Model struct {
 
 // New builds the root model.
 func New(opts Options) Model {
-	// mime reads the system's type tables on its first call: do it here,
-	// before the program runs, not in an Update that opens a share panel.
-	presign.LoadTypes()
+	// mime reads the system's type tables on its first call: start it
+	// now, beside the first frame, not in an Update that opens a share
+	// panel (one opened before the tables are read waits for them).
+	go presign.LoadTypes()
 	s := newSession(opts)
 	st := s.styles
 	h := help.New()

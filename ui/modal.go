@@ -92,6 +92,10 @@ func cellsOf(s string, x, w int) string {
 	if w <= 0 {
 		return ""
 	}
+	if isASCII(s) { // most lines: a byte is a cell
+		part := s[min(x, len(s)):min(x+w, len(s))]
+		return part + strings.Repeat(" ", w-len(part))
+	}
 	sw := ansi.StringWidth(s)
 	if sw <= x {
 		return strings.Repeat(" ", w)
