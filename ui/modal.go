@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -52,8 +53,11 @@ func (f modalFrame) render(st *Styles, bg, title, body string) string {
 	bgLines := strings.Split(bg, "\n")
 	inner := strings.Split(body, "\n")
 	iw := max(0, b.w-2)
-	right := max(0, f.w-b.x-b.w)
+	// Styled once, not once a line: a frame draws in the time of a key.
+	dimOpen, dimClose := styleWrap(st.Dim)
+	bar := st.Border.Render("│")
 	var s strings.Builder
+	s.Grow(f.h * (f.w + 32))
 	for y := 0; y < f.h; y++ {
 		if y > 0 {
 			s.WriteByte('\n')
@@ -63,11 +67,13 @@ func (f modalFrame) render(st *Styles, bg, title, body string) string {
 			line = ansi.Strip(bgLines[y])
 		}
 		if y < b.y || y >= b.y+b.h {
-			s.WriteString(st.Dim.Render(cut(line, f.w)))
+			left, _ := beside(line, f.w, f.w, f.w)
+			s.WriteString(dimOpen + left + dimClose)
 			continue
 		}
-		// The browser's columns left and right of the box, dimmed.
-		s.WriteString(st.Dim.Render(cellsOf(line, 0, b.x)))
+		// The browser's cells left and right of the box, dimmed.
+		left, right := beside(line, b.x, b.x+b.w, f.w)
+		s.WriteString(dimOpen + left + dimClose)
 		switch y {
 		case b.y:
 			t := cut(" "+title+" ", min(max(0, iw-2), ansi.StringWidth(title)+2))
@@ -79,34 +85,62 @@ func (f modalFrame) render(st *Styles, bg, title, body string) string {
 			if i := y - b.y - 1; i < len(inner) {
 				row = inner[i]
 			}
-			s.WriteString(st.Border.Render("│") + cut(row, iw) + st.Border.Render("│"))
+			s.WriteString(bar + cut(row, iw) + bar)
 		}
-		s.WriteString(st.Dim.Render(cellsOf(line, b.x+b.w, right)))
+		s.WriteString(dimOpen + right + dimClose)
 	}
 	return s.String()
 }
 
-// cellsOf is exactly w cells of plain text s from cell x on: a wide
-// character cut by either edge leaves a space in its place.
-func cellsOf(s string, x, w int) string {
-	if w <= 0 {
-		return ""
+// styleWrap is what st writes before and after a plain text.
+func styleWrap(st lipgloss.Style) (open, close string) {
+	r := st.Render("x")
+	i := strings.Index(r, "x")
+	if i < 0 {
+		return "", ""
 	}
+	return r[:i], r[i+1:]
+}
+
+// beside cuts plain text s, in one pass, into its cells left of x
+// (exactly x of them) and its cells from x2 up to w (exactly w-x2). A
+// wide character cut by an edge leaves spaces in its place.
+func beside(s string, x, x2, w int) (left, right string) {
+	x, x2 = max(0, x), max(x, x2)
 	if isASCII(s) { // most lines: a byte is a cell
-		part := s[min(x, len(s)):min(x+w, len(s))]
-		return part + strings.Repeat(" ", w-len(part))
+		l := s[:min(x, len(s))]
+		r := s[min(x2, len(s)):min(w, len(s))]
+		return l + strings.Repeat(" ", x-len(l)), r + strings.Repeat(" ", max(0, w-x2-len(r)))
 	}
-	sw := ansi.StringWidth(s)
-	if sw <= x {
-		return strings.Repeat(" ", w)
+	var l, r strings.Builder
+	col := 0
+	for len(s) > 0 && col < w {
+		c, cw := ansi.FirstGraphemeCluster(s, ansi.GraphemeWidth)
+		s = s[len(c):]
+		end := col + cw
+		switch {
+		case end <= x:
+			l.WriteString(c)
+		case col < x: // across the left edge
+			l.WriteString(strings.Repeat(" ", x-col))
+			if end > x2 {
+				r.WriteString(strings.Repeat(" ", min(end, w)-x2))
+			}
+		case col >= x2 && end <= w:
+			r.WriteString(c)
+		case end > x2: // across the right edge or the end
+			r.WriteString(strings.Repeat(" ", min(end, w)-max(col, x2)))
+		}
+		col = end
 	}
-	part := ansi.TruncateLeft(s, x, "")
-	if ansi.StringWidth(ansi.Truncate(s, x, "")) < x {
-		// a wide character straddles x: TruncateLeft kept it whole
-		part = " " + ansi.TruncateLeft(s, x+1, "")
+	left, right = l.String(), r.String()
+	if lw := ansi.StringWidth(left); lw < x {
+		left += strings.Repeat(" ", x-lw)
 	}
-	part = ansi.Truncate(part, w, "")
-	return part + strings.Repeat(" ", max(0, w-ansi.StringWidth(part)))
+	if rw := ansi.StringWidth(right); rw < w-x2 {
+		right += strings.Repeat(" ", w-x2-rw)
+	}
+	return left, right
 }
 
 // focusInView keeps a form that is taller than h lines in view around
