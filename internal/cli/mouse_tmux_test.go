@@ -54,7 +54,9 @@ func TestMouseCaptureToggle(t *testing.T) {
 	tm.key("w")
 	tm.waitText("the printed link", "press any key to return")
 	tm.key("x")
-	tm.waitFor("back in the TUI", func(sc string) bool { return !strings.Contains(sc, "press any key to return") })
+	tm.waitFor("back in the TUI", func(sc string) bool {
+		return strings.Contains(sc, "link made") && !strings.Contains(sc, "press any key to return")
+	})
 	if got := tm.mouseFlag(); got != "0" {
 		t.Errorf("w turned the mouse back on after m had turned it off: %q", got)
 	}
