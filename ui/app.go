@@ -235,8 +235,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.MouseMsg:
 		msg.Y -= headerHeight // the panes start under the context header
 		if len(m.stack) > 0 {
-			x, y, _, _ := m.panelInner() // and a panel inside its frame
+			x, y, w, h := m.panelInner() // and a panel inside its frame
 			msg.X, msg.Y = msg.X-x, msg.Y-y
+			if !tea.MouseEvent(msg).IsWheel() && (msg.X < 0 || msg.Y < 0 || msg.X >= w || msg.Y >= h) {
+				return m, nil // a click on the frame or the browser around it
+			}
 		}
 		return m, m.toFocused(msg)
 

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -41,5 +42,29 @@ func TestBesideKeepsColumns(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// A click inside the box reaches the panel at the panel's coordinates; a
+// click on the frame or on the browser around it reaches nothing.
+func TestClicksOutsideTheBoxAreDropped(t *testing.T) {
+	m := memModel(t)
+	s := m.(Model).s
+	p := &fakePanel{panelBase: panelBase{id: s.nextID(), s: s}}
+	m = drain(t, m, pushPanel(p, nil))
+	in := m.(Model).frame().inner()
+	click := func(x, y int) tea.MouseMsg {
+		return tea.MouseMsg{X: x, Y: y + headerHeight, Button: tea.MouseButtonLeft, Action: tea.MouseActionPress}
+	}
+	for _, at := range [][2]int{{0, in.y + 2}, {in.x - 1, in.y + 2}, {in.x + in.w, in.y + 2}, {in.x + 3, in.y - 1}, {in.x + 3, in.y + in.h}} {
+		m = send(t, m, click(at[0], at[1]))
+	}
+	if p.keys != 0 {
+		t.Errorf("%d clicks outside the box reached the panel", p.keys)
+	}
+	m = send(t, m, click(in.x+3, in.y+2))
+	m = send(t, m, tea.MouseMsg{X: 0, Y: 0, Button: tea.MouseButtonWheelDown, Action: tea.MouseActionPress})
+	if p.keys != 2 {
+		t.Errorf("a click inside and the wheel anywhere: %d reached the panel, want 2", p.keys)
 	}
 }
