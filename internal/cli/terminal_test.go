@@ -146,7 +146,7 @@ func TestDemoKeepsItsOwnLedger(t *testing.T) {
 	tm.waitFor("the panel closed", func(sc string) bool { return !strings.Contains(sc, "link made") })
 	tm.key("H")
 	tm.waitText("the demo's ledger lists the link", "s3://demo-docs/README.md")
-	tm.key("Escape")
+	tm.escape("the ledger", "Share ledger")
 	tm.key("q")
 	tm.waitExit()
 	after, err := os.ReadFile(userLedger)
