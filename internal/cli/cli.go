@@ -80,6 +80,8 @@ func rootCommand() *command {
 	root.sub = []*command{
 		demoCommand(),
 		presignCommand(),
+		putCommand(),
+		getCommand(),
 		sharesCommand(),
 		doctorCommand(),
 		versionCommand(),
