@@ -107,6 +107,8 @@ type Model struct {
 	statusID      int
 	banner        string
 	initCmd       tea.Cmd
+	// xfers are the uploads and downloads running in the background.
+	xfers transfers
 }
 
 // New builds the root model.
@@ -186,6 +188,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 	case copyMsg:
 		return m, copyCmd(m.s.clipboard, msg.text, msg.what)
+
+	case transferStartMsg, transferTickMsg, transferDoneMsg:
+		return m, m.transferUpdate(msg)
 
 	case storesListedMsg:
 		if len(m.stack) > 0 {
@@ -509,6 +514,8 @@ func (m Model) statusLine() string {
 		return m.s.styles.Error.Render(cut(safe(oneLine(m.status)), m.width))
 	case m.status != "":
 		return m.s.styles.Status.Render(cut(safe(oneLine(m.status)), m.width))
+	case len(m.xfers.jobs) > 0:
+		return m.s.styles.Status.Render(cut(m.transferLine(), m.width))
 	case m.banner != "" && m.browser.state != stateFailed:
 		// The banner (demo endpoint, config warnings) gives way to a
 		// listing error, which must not be hidden.

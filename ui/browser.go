@@ -577,7 +577,11 @@ func (b *browser) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Share.Share):
 		return b.share()
 	case key.Matches(msg, k.Share.Upload):
-		return b.upload()
+		return b.uploadFile()
+	case key.Matches(msg, k.Transfer.Download):
+		return b.download()
+	case key.Matches(msg, k.Transfer.Preview):
+		return b.preview()
 	case key.Matches(msg, k.Share.CopyURI):
 		if t, ok := b.target(); ok {
 			uri := "s3://" + t.Bucket + "/" + t.Key
