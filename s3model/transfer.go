@@ -22,9 +22,9 @@ import (
 // head of an object for a preview.
 //
 // Every transfer is bounded in time without bounding its length: a
-// transfer fails when no byte moves for the client's timeout (a stalled
-// upload or a response body that stops arriving), never because it is
-// long. Cancelling ctx stops it and leaves nothing half-made: a multipart
+// transfer fails when no byte moves for about the client's timeout (a
+// stalled upload or a response body that stops arriving), never because
+// it is long. Cancelling ctx stops it and leaves nothing half-made: a multipart
 // upload is aborted, a download's temporary file removed.
 const (
 	// DefaultPartSize is the size of the parts of a multipart upload,
@@ -110,8 +110,8 @@ func (c *Client) Upload(ctx context.Context, bucket, key string, src io.ReaderAt
 	out := Uploaded{Bucket: bucket, Key: key, Size: size}
 
 	if size <= ps {
-		err := c.watched(ctx, func(ctx context.Context, touch func()) error {
-			r := prog.part(io.NewSectionReader(src, 0, size), touch)
+		r := prog.part(io.NewSectionReader(src, 0, size))
+		err := c.retried(ctx, r, func(ctx context.Context) error {
 			info, err := c.core.PutObject(ctx, bucket, key, r, size, "", "", opts)
 			out.ETag = strings.Trim(info.ETag, `"`)
 			return err
@@ -169,8 +169,8 @@ func (c *Client) sendParts(ctx context.Context, bucket, key, uploadID string, sr
 			for i := range next {
 				off := int64(i) * ps
 				length := min(ps, size-off)
-				err := c.watched(ctx, func(ctx context.Context, touch func()) error {
-					r := prog.part(io.NewSectionReader(src, off, length), touch)
+				r := prog.part(io.NewSectionReader(src, off, length))
+				err := c.retried(ctx, r, func(ctx context.Context) error {
 					p, err := c.core.PutObjectPart(ctx, bucket, key, uploadID, i+1, r, length, minio.PutObjectPartOptions{})
 					parts[i] = minio.CompletePart{PartNumber: i + 1, ETag: p.ETag}
 					return err
@@ -216,8 +216,8 @@ func explainTransfer(ctx context.Context, what string, err error) error {
 
 // watched runs fn with a context that ends with a *TimeoutError when no
 // byte has moved (fn calls touch as they do) for the client's timeout.
-// The wait for the store's answer after the last byte is bounded the same
-// way, by the transport's response header timeout.
+// The wait for the store's answer after the last byte is bounded the
+// same way, by the transport's response header timeout.
 func (c *Client) watched(ctx context.Context, fn func(ctx context.Context, touch func()) error) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -253,6 +253,28 @@ func (c *Client) watched(ctx context.Context, fn func(ctx context.Context, touch
 	return err
 }
 
+// retried runs the request of fn under watch (see watched) up to
+// MaxAttempts times while it times out: a part whose sending stalls is
+// sent again rather than failing the whole upload. r is the request's
+// body, rewound for each attempt.
+func (c *Client) retried(ctx context.Context, r *partReader, fn func(ctx context.Context) error) error {
+	var err error
+	for range MaxAttempts {
+		err = c.watched(ctx, func(ctx context.Context, touch func()) error {
+			r.touch = touch
+			if _, err := r.Seek(0, io.SeekStart); err != nil {
+				return err
+			}
+			return fn(ctx)
+		})
+		var te *TimeoutError
+		if !errors.As(err, &te) || ctx.Err() != nil {
+			return err
+		}
+	}
+	return err
+}
+
 // progress adds up the bytes of a transfer's parts. A part read again
 // (a retried request) counts once: each part reports how far into it the
 // reads have gone.
@@ -274,8 +296,8 @@ func (p *progress) add(n int64) {
 
 // part wraps one part's reader: each read touches the idle watch and
 // reports the bytes read past the furthest point so far.
-func (p *progress) part(r *io.SectionReader, touch func()) io.ReadSeeker {
-	return &partReader{r: r, p: p, touch: touch}
+func (p *progress) part(r *io.SectionReader) *partReader {
+	return &partReader{r: r, p: p, touch: func() {}}
 }
 
 type partReader struct {

@@ -6,11 +6,13 @@ import (
 	"crypto/rand"
 	"errors"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/minio/minio-go/v7"
 
@@ -188,5 +190,35 @@ func TestReadHead(t *testing.T) {
 	h, err = c.ReadHead(context.Background(), bucket, "empty", 0)
 	if err != nil || len(h.Data) != 0 || h.Size != 0 {
 		t.Errorf("empty: %+v, %v", h, err)
+	}
+}
+
+// A part the store never answers fails the upload after the timeout (and
+// its retries), and the upload is aborted; a part held once is retried.
+func TestUploadStalledPart(t *testing.T) {
+	srv := s3test.Start(t)
+	bucket := srv.NewBucket(t)
+	proxy := s3test.StartProxy(t, srv.Host)
+	c := clientAt(t, srv, proxy.Endpoint, 500*time.Millisecond)
+	big := randomBytes(t, 2*s3model.MinPartSize)
+	isPart := func(r *http.Request) bool { return r.URL.Query().Get("partNumber") == "2" }
+
+	proxy.InjectIf(s3test.Hang, 1, isPart)
+	if _, err := c.Upload(context.Background(), bucket, "once.bin", bytes.NewReader(big), int64(len(big)), s3model.UploadOptions{PartSize: s3model.MinPartSize}); err != nil {
+		t.Fatalf("a part held once: %v", err)
+	}
+	got, _ := objectBytes(t, srv, bucket, "once.bin")
+	if !bytes.Equal(got, big) {
+		t.Error("the object differs")
+	}
+
+	proxy.InjectIf(s3test.Hang, -1, isPart)
+	_, err := c.Upload(context.Background(), bucket, "never.bin", bytes.NewReader(big), int64(len(big)), s3model.UploadOptions{PartSize: s3model.MinPartSize})
+	var te *s3model.TimeoutError
+	if !errors.As(err, &te) {
+		t.Fatalf("a part never answered: %v", err)
+	}
+	if keys, err := c.Incomplete(context.Background(), bucket, ""); err != nil || len(keys) != 0 {
+		t.Errorf("incomplete uploads left: %v, %v", keys, err)
 	}
 }
