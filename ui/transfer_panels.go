@@ -193,34 +193,33 @@ func (p *downloadPanel) Update(msg tea.Msg) tea.Cmd {
 
 // answer takes y (overwrite), n (skip those files) or esc (back).
 func (p *downloadPanel) answer(msg tea.KeyMsg) tea.Cmd {
+	var items []download // what to fetch; the panel keeps its own until it closes
 	switch {
 	case key.Matches(msg, overwriteYes):
-		for i := range p.items {
-			p.items[i].force = true
+		for _, d := range p.items {
+			d.force = true
+			items = append(items, d)
 		}
 	case key.Matches(msg, overwriteNo):
 		in := map[string]bool{}
 		for _, e := range p.existing {
 			in[e] = true
 		}
-		var keep []download
 		for _, d := range p.items {
 			if !in[d.dest] {
-				keep = append(keep, d)
+				items = append(items, d)
 			}
 		}
-		p.items = keep
 	case key.Matches(msg, p.s.keys.App.Close):
 		p.existing = nil
 		return nil
 	default:
 		return nil
 	}
-	p.existing = nil
-	if len(p.items) == 0 {
+	if len(items) == 0 {
 		return tea.Batch(popPanel(p.id), status("nothing downloaded: every file was already there", false))
 	}
-	return tea.Batch(popPanel(p.id), startDownloads(p.s, p.items))
+	return tea.Batch(popPanel(p.id), startDownloads(p.s, items))
 }
 
 // check works out each download's file and which already exist, in a Cmd.
