@@ -142,6 +142,9 @@ func New(opts Options) Model {
 func Run(opts Options) ([]string, error) {
 	m := New(opts)
 	err := run(m)
+	// Uploads and downloads still running stop cleanly: the store gets
+	// its aborts before the process ends.
+	m.s.jobs.stop(time.Minute)
 	return m.s.links, err
 }
 

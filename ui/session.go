@@ -44,6 +44,8 @@ type session struct {
 	stores     StoreSource
 	// log receives the debug log's lines; nil when there is none.
 	log *debugLog
+	// jobs are the transfers running, stopped cleanly on quit.
+	jobs *jobGroup
 
 	// lastExpiry is the expiry last used to sign, which the next share
 	// panel starts on; nil until one is used.
@@ -95,6 +97,7 @@ func newSession(opts Options) *session {
 		prefs:      opts.Prefs,
 		banner:     opts.Banner,
 		stores:     opts.Stores,
+		jobs:       &jobGroup{},
 	}
 	if s.clock == nil {
 		s.clock = time.Now

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -199,6 +200,7 @@ func startUpload(s *session, path, bucket, key string, share bool) tea.Cmd {
 	if !ok {
 		return status("this store cannot upload from here", true)
 	}
+	jobs := s.jobs
 	// Opening and sizing the file is quick but still I/O: in the Cmd.
 	return func() tea.Msg {
 		f, err := os.Open(path)
@@ -213,7 +215,9 @@ func startUpload(s *session, path, bucket, key string, share bool) tea.Cmd {
 		ctx, cancel := context.WithCancel(context.Background())
 		j := &job{upload: true, name: safe(filepath.Base(path)), total: fi.Size(), start: time.Now(), cancel: cancel}
 		j.id = int(jobIDs.Add(1))
+		jobs.add(cancel)
 		run := func() tea.Msg {
+			defer jobs.done()
 			defer f.Close()
 			defer cancel()
 			up, err := tr.Upload(ctx, bucket, key, f, fi.Size(), s3model.UploadOptions{
@@ -223,6 +227,42 @@ func startUpload(s *session, path, bucket, key string, share bool) tea.Cmd {
 				target: ShareTarget{Bucket: bucket, Key: key, Size: up.Size}}
 		}
 		return transferStartMsg{job: j, run: run}
+	}
+}
+
+// jobGroup is every transfer of a UI still running, so that quitting
+// stops them cleanly: an upload is aborted (nothing half-made stays on
+// the store), a download's temporary file removed.
+type jobGroup struct {
+	mu      sync.Mutex
+	cancels []context.CancelFunc
+	wg      sync.WaitGroup
+}
+
+func (g *jobGroup) add(cancel context.CancelFunc) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.cancels = append(g.cancels, cancel)
+	g.wg.Add(1)
+}
+
+func (g *jobGroup) done() { g.wg.Done() }
+
+// stop cancels every transfer and waits for them to clean up, at most
+// for wait; it reports whether they all did.
+func (g *jobGroup) stop(wait time.Duration) bool {
+	g.mu.Lock()
+	for _, c := range g.cancels {
+		c()
+	}
+	g.mu.Unlock()
+	ended := make(chan struct{})
+	go func() { g.wg.Wait(); close(ended) }()
+	select {
+	case <-ended:
+		return true
+	case <-time.After(wait):
+		return false
 	}
 }
 
@@ -252,7 +292,10 @@ func startDownloads(s *session, items []download) tea.Cmd {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	j := &job{id: int(jobIDs.Add(1)), name: name, total: total, start: time.Now(), cancel: cancel}
+	jobs := s.jobs
+	jobs.add(cancel)
 	run := func() tea.Msg {
+		defer jobs.done()
 		defer cancel()
 		var before int64
 		var files []string

@@ -124,3 +124,29 @@ func keyToRedraw(tm *tmuxSession, n int) time.Duration {
 	}
 	return worst
 }
+
+// Quitting while an upload runs aborts it: no incomplete upload is left.
+func TestQuitDuringUploadInTmux(t *testing.T) {
+	bin := buildS3share(t)
+	srv := s3test.Start(t)
+	bucket := srv.NewBucket(t)
+	srv.Put(t, bucket, "in/a.txt", []byte("a"), "text/plain")
+	presignEnv(t, srv.AccessKey, srv.SecretKey)
+	proxy := s3test.StartProxy(t, srv.Host)
+	proxy.InjectIf(s3test.Hang, -1, func(r *http.Request) bool { return r.URL.Query().Get("partNumber") == "2" })
+	local := t.TempDir()
+	os.WriteFile(filepath.Join(local, "big.bin"), bytes.Repeat([]byte{7}, 20<<20), 0o644)
+
+	tm := startTmux(t, bin, []string{"--endpoint", proxy.Endpoint, "--clipboard", "off", "s3://" + bucket + "/in/"},
+		tmuxOptions{width: 100, height: 30, dir: local,
+			env: []string{"AWS_ACCESS_KEY_ID=" + srv.AccessKey, "AWS_SECRET_ACCESS_KEY=" + srv.SecretKey}})
+	tm.waitTextRunning("the listing", "a.txt")
+	tm.key("u")
+	tm.waitText("the upload panel", "Upload a file into")
+	tm.typeText("big.bin")
+	tm.key("Enter")
+	proxy.WaitHeld(t, 1)
+	tm.key("q")
+	tm.waitExit()
+	noIncompleteUploads(t, srv, bucket)
+}
