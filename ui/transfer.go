@@ -184,7 +184,7 @@ func (m *Model) transferLine() string {
 		rate := float64(done) / el
 		line += fmt.Sprintf(" · %s/s", humanSize(int64(rate)))
 		if left := j.total - done; left > 0 {
-			line += " · ETA " + (time.Duration(float64(left)/rate) * time.Nanosecond).Round(time.Second).String()
+			line += " · ETA " + time.Duration(float64(left)/rate*float64(time.Second)).Round(time.Second).String()
 		}
 	}
 	if n := len(m.xfers.jobs) - 1; n > 0 {

@@ -145,8 +145,8 @@ func TestPutAndGetAgainstVersitygw(t *testing.T) {
 	if sum, _ := linkSum(t, link); sum != bigSum {
 		t.Error("the big object differs from the file")
 	}
-	if strings.Contains(errs, "\r") {
-		t.Errorf("progress drawn in place on a non-terminal: %q", errs)
+	if strings.Contains(errs, "\r") || !strings.Contains(errs, "big.bin: 50% (") {
+		t.Errorf("want plain progress lines on a non-terminal: %q", errs)
 	}
 	noIncompleteUploads(t, srv, bucket)
 
@@ -254,5 +254,20 @@ func TestPutInterruptedInTmux(t *testing.T) {
 	noIncompleteUploads(t, srv, bucket)
 	if _, err := srv.Client.StatObject(context.Background(), bucket, "dumps/dump.bin", minio.StatObjectOptions{}); err == nil {
 		t.Error("an interrupted upload made the object")
+	}
+}
+
+func TestProgressLine(t *testing.T) {
+	line := progressLine("dump.sql.gz", 150<<20, 300<<20, 10*time.Second, 79)
+	for _, want := range []string{"dump.sql.gz [", "50%", "150 MiB / 300 MiB", "15 MiB/s", "ETA 10s"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("%q lacks %q", line, want)
+		}
+	}
+	if w := len([]rune(line)); w > 79 {
+		t.Errorf("%d cells wide, want at most 79: %q", w, line)
+	}
+	if narrow := progressLine("a-very-long-file-name-indeed.tar.gz", 1, 2, time.Second, 30); len([]rune(narrow)) > 30 {
+		t.Errorf("narrow: %q", narrow)
 	}
 }
