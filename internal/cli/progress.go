@@ -101,7 +101,7 @@ func progressLine(name string, done, total int64, elapsed time.Duration, width i
 	}
 	eta := "--"
 	if rate > 0 && done < total {
-		eta = time.Duration(float64(total-done)/rate*float64(time.Second)).Round(time.Second).String()
+		eta = time.Duration(float64(total-done) / rate * float64(time.Second)).Round(time.Second).String()
 	} else if done >= total {
 		eta = "0s"
 	}
