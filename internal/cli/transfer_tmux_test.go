@@ -38,7 +38,7 @@ func TestTransfersInTmux(t *testing.T) {
 	dl := filepath.Join(local, "dl")
 	os.Mkdir(dl, 0o755)
 
-	tm := startTmux(t, bin, []string{"--endpoint", proxy.Endpoint, "--timeout", "3s", "--clipboard", "off", "s3://" + bucket + "/in/"},
+	tm := startTmux(t, bin, []string{"--endpoint", proxy.Endpoint, "--timeout", "6s", "--clipboard", "off", "s3://" + bucket + "/in/"},
 		tmuxOptions{width: 100, height: 30, dir: local,
 			env: []string{"AWS_ACCESS_KEY_ID=" + srv.AccessKey, "AWS_SECRET_ACCESS_KEY=" + srv.SecretKey}})
 	tm.waitTextRunning("the listing", "evil.txt")
