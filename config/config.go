@@ -97,7 +97,11 @@ type Store struct {
 	// Timeout is how long to wait for the store to answer one request
 	// (see s3model); zero means DefaultTimeout.
 	Timeout time.Duration
-	Creds   Credentials
+	// ListWorkers is how many key ranges a listing lists at once (the
+	// store's list_workers); zero means s3model's default, 1 lists one
+	// page after another.
+	ListWorkers int
+	Creds       Credentials
 	// Renew, when not nil, renews Creds before they expire: use
 	// Renew.Current for credentials good for now.
 	Renew *Renewer

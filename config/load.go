@@ -26,6 +26,7 @@ type layer struct {
 	endpoint, region, addressing      value
 	insecure, caBundle, publicBaseURL value
 	timeout                           value
+	listWorkers                       int // 0: not set
 	creds                             func() (Credentials, bool, error)
 	// renew, set by creds, fetches temporary credentials again; nil
 	// when they cannot be (static keys, an MFA code good once).
@@ -404,6 +405,14 @@ func (r *resolver) settle(c *Config, layers []*layer) error {
 		add("timeout", d.String(), to.src)
 	} else {
 		add("timeout", DefaultTimeout.String(), "default")
+	}
+
+	for _, l := range layers {
+		if l.listWorkers > 0 {
+			st.ListWorkers = l.listWorkers
+			add("list workers", fmt.Sprint(l.listWorkers), l.name)
+			break
+		}
 	}
 
 	pb := pick(layers, func(l *layer) value { return l.publicBaseURL })
