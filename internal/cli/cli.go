@@ -80,6 +80,7 @@ func rootCommand() *command {
 	root.sub = []*command{
 		demoCommand(),
 		presignCommand(),
+		lsCommand(),
 		sharesCommand(),
 		doctorCommand(),
 		versionCommand(),
