@@ -19,17 +19,22 @@ import (
 //
 //   - The first range starts where the listing starts and is listed at
 //     once with a full page, as a sequential listing would be: the first
-//     rows arrive no later than they would have.
-//   - A worker with nothing to do takes the upper half of the range with
-//     the most key space left (work stealing): it picks a split point
-//     between the last name that range's worker has seen and the range's
-//     end, the range now ends at the split point, and the new range
-//     starts after it. The split point is a guess (names are not spread
-//     evenly), so the new range is first probed with StartAfter and
-//     MaxKeys=1: an empty answer (or a first name past the range) ends it
-//     with one small request; otherwise it is listed page by page. Ranges
-//     that turn out dense keep being halved while workers are free, so
-//     the guesses converge on where the names are.
+//     rows arrive no later than they would have. Nothing else is asked
+//     until that page says more follow, so a prefix that fits in one
+//     page costs one request, as before.
+//   - Then a worker with nothing to do takes the upper half of the range
+//     with the most pages left (work stealing). Pages left are estimated
+//     from the key space the range's last full page covered and the key
+//     space between its last name and its end; a range is split only
+//     when at least minSplitPages are left, so the split point lies past
+//     the page its worker is fetching. The range now ends at the split
+//     point, and the new range starts after it. The split point is a
+//     guess (names are not spread evenly), so the new range is first
+//     probed with StartAfter and MaxKeys=1: an empty answer (or a first
+//     name past the range) ends it with one small request; otherwise it
+//     is listed page by page. Ranges that turn out dense keep being
+//     halved while workers are free, so the guesses converge on where
+//     the names are.
 //   - A range ends at its first name past its end; that page's names
 //     past the end are dropped (another range lists them).
 //   - With a delimiter, a split point never holds the delimiter after
@@ -39,9 +44,10 @@ import (
 //     common prefix equal to StartAfter.
 //
 // Rows are delivered in key order, and streamed: the pages of the range
-// holding the lowest keys (the head) are handed out as they arrive;
-// pages of later ranges are held (compactly) until every range before
-// them is complete, and then handed out at once. So what the caller
+// holding the lowest keys (the head) are handed out as they arrive (its
+// worker stays one page ahead of the caller, no more); pages of later
+// ranges are held (compactly, 32 bytes a row plus the name) until every
+// range before them is complete, and then handed out at once. So what the caller
 // sees is always a prefix of the sequential listing, growing in steps:
 // page by page while only the head is slow, in bursts when a range
 // completes and the ranges after it, already listed, join on.
@@ -98,11 +104,17 @@ type segment struct {
 	open  bool
 	// lo is where the names not yet listed begin, for judging how much
 	// key space is left: the last name listed, or the first one probed.
-	lo      string
-	token   string // continuation token of the next page
-	state   segState
-	retries int
-	pages   []chunk // listed, not yet delivered
+	lo    string
+	token string // continuation token of the next page
+	// pageWidth is the key space (as spread measures it) the range's
+	// last full page covered: how far one request gets. Unknown (and
+	// the range not split) until it had a full page.
+	pageWidth float64
+	hasPage   bool
+	state     segState
+	retries   int
+	oks       int     // the listing's good answers when it last failed
+	pages     []chunk // listed, not yet delivered
 }
 
 // Lister lists a prefix by key range (see the notes above). Next hands out
@@ -126,7 +138,30 @@ type Lister struct {
 	limit   int
 	okRun   int
 	lastCut time.Time
-	wg      sync.WaitGroup
+	// spread is set once a page says more follow: until then the
+	// listing may fit in one page, and no range is split.
+	spread bool
+	// oks counts good answers; a range that failed is put back only
+	// when some answer was good since (see failed).
+	oks   int
+	stats ListStats
+	wg    sync.WaitGroup
+}
+
+// ListStats counts what a listing cost.
+type ListStats struct {
+	Pages       int // full-page requests answered
+	Probes      int // MaxKeys=1 probes answered
+	EmptyProbes int // probes that found their range empty
+	Dropped     int // names listed twice (past a range's end) and dropped
+	Splits      int // ranges split
+}
+
+// Stats returns what the listing cost so far.
+func (l *Lister) Stats() ListStats {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.stats
 }
 
 // List starts listing bucket/prefix. The caller takes the pages with
@@ -183,10 +218,13 @@ func (l *Lister) Next() (Page, error) {
 			c := h.pages[0]
 			h.pages[0] = chunk{}
 			h.pages = h.pages[1:]
+			l.cond.Broadcast() // the head's worker may be waiting for room
 			return c.page(), nil
 		}
 		if h.state == segDone {
+			l.segs[0] = nil
 			l.segs = l.segs[1:]
+			l.cond.Broadcast()
 			if len(l.segs) == 0 {
 				return Page{Done: true}, nil
 			}
@@ -249,6 +287,7 @@ func (l *Lister) throttleLocked() {
 // good counts a good answer, allowing one more worker after a run of
 // them; l.mu is held.
 func (l *Lister) good() {
+	l.oks++
 	if l.limit >= l.max {
 		return
 	}
@@ -294,7 +333,7 @@ func (l *Lister) take(id int) *segment {
 		if !busy {
 			return nil
 		}
-		if id < l.limit {
+		if id < l.limit && l.spread {
 			if s := l.steal(); s != nil {
 				return s
 			}
@@ -303,25 +342,43 @@ func (l *Lister) take(id int) *segment {
 	}
 }
 
-// steal splits the range with the most key space left and returns its
-// upper part, to be probed; nil when no range can be split. l.mu is held.
+// minSplitPages is how many pages a range must be estimated to hold
+// still before it is split: the split point then lies beyond the page
+// its worker is listing now, and the new range is worth a probe.
+const minSplitPages = 4
+
+// steal splits the range with the most pages left (estimated from the
+// key space its last page covered and the key space left) at the middle
+// of what is left, and returns the upper part, to be probed; nil when no
+// range is worth splitting. l.mu is held.
 func (l *Lister) steal() *segment {
 	best, bestW, bestAt := -1, math.Inf(-1), ""
 	for i, s := range l.segs {
-		if s.state != segListing {
+		if s.state != segListing || !s.hasPage {
+			continue
+		}
+		pages := spread(l.rel(s.lo), l.rel(s.end), s.open) - s.pageWidth
+		if pages < math.Log2(minSplitPages) {
 			continue
 		}
 		m, ok := splitPoint(l.rel(s.lo), l.rel(s.end), s.open, l.opts.Delimiter)
 		if !ok {
 			continue
 		}
-		if w := spread(l.rel(s.lo), l.rel(s.end), s.open); w > bestW {
-			best, bestW, bestAt = i, w, l.prefix+m
+		// Names are compared as bytes: a name that is not UTF-8 makes
+		// the code point arithmetic unreliable, so check.
+		at := l.prefix + m
+		if at <= s.lo || at <= s.after || (!s.open && at >= s.end) || !strings.HasPrefix(s.lo, l.prefix) {
+			continue
+		}
+		if pages > bestW {
+			best, bestW, bestAt = i, pages, at
 		}
 	}
 	if best < 0 {
 		return nil
 	}
+	l.stats.Splits++
 	s := l.segs[best]
 	n := &segment{after: bestAt, lo: bestAt, end: s.end, open: s.open, state: segProbing}
 	s.end, s.open = bestAt, false
@@ -354,9 +411,11 @@ func (l *Lister) run(id int, seg *segment) bool {
 			l.mu.Unlock()
 			return ok
 		}
-		first, any := firstName(&p)
+		first, any := firstName(&p, seg.after)
+		l.stats.Probes++
 		switch {
 		case !any || (!seg.open && first > seg.end):
+			l.stats.EmptyProbes++
 			seg.state = segDone
 			l.good()
 			l.cond.Broadcast()
@@ -371,6 +430,17 @@ func (l *Lister) run(id int, seg *segment) bool {
 	}
 	for {
 		l.mu.Lock()
+		// The head range streams to the caller: its worker stays at most
+		// headAhead pages ahead of what the caller has taken, so a caller
+		// that stops reading (or leaves) costs no more requests. Later
+		// ranges are listed ahead in full: that is the parallelism.
+		for len(l.segs) > 0 && l.segs[0] == seg && len(seg.pages) >= headAhead && l.err == nil && l.ctx.Err() == nil {
+			l.cond.Wait()
+		}
+		if l.err != nil || l.ctx.Err() != nil {
+			l.mu.Unlock()
+			return false
+		}
 		if id >= l.limit {
 			// Throttled: put the range back for a worker still allowed.
 			seg.state, seg.token = segPending, ""
@@ -391,8 +461,17 @@ func (l *Lister) run(id int, seg *segment) bool {
 			return ok
 		}
 		l.good()
+		l.stats.Pages++
 		seg.retries = 0
+		if p.Truncated && !l.spread {
+			l.spread = true
+			l.cond.Broadcast()
+		}
 		c, past := l.cut(&p, seg)
+		if p.Truncated && !past && c.len() > 1 {
+			seg.pageWidth = spread(l.rel(c.first), l.rel(c.last), false)
+			seg.hasPage = true
+		}
 		if c.len() > 0 {
 			seg.pages = append(seg.pages, c)
 			seg.after = c.last
@@ -421,7 +500,10 @@ func (l *Lister) failed(seg *segment, err error) bool {
 		l.cond.Broadcast()
 		return false
 	}
-	if retryable(err) && seg.retries < maxRangeRetries { // busy or failing, not refused
+	// A busy or failing store (not a refusal), while other requests
+	// still get good answers: the storm is local, wait it out.
+	if retryable(err) && seg.retries < maxRangeRetries && l.oks > seg.oks {
+		seg.oks = l.oks
 		// Put back (a probe too: a pending range is simply listed from
 		// its start), with fewer workers.
 		seg.retries++
@@ -438,17 +520,24 @@ func (l *Lister) req(after, token string, maxKeys int) listReq {
 	return listReq{bucket: l.bucket, prefix: l.prefix, delimiter: l.opts.Delimiter, startAfter: after, token: token, maxKeys: maxKeys}
 }
 
-// firstName is the least name of a page.
-func firstName(p *rawPage) (string, bool) {
-	switch {
-	case len(p.Objects) > 0 && len(p.Prefixes) > 0:
-		return min(p.Objects[0].Key, p.Prefixes[0]), true
-	case len(p.Objects) > 0:
-		return p.Objects[0].Key, true
-	case len(p.Prefixes) > 0:
-		return p.Prefixes[0], true
+// firstName is the least name of a page above after.
+func firstName(p *rawPage, after string) (string, bool) {
+	first, any := "", false
+	for _, o := range p.Objects {
+		if o.Key > after {
+			first, any = o.Key, true
+			break
+		}
 	}
-	return "", false
+	for _, n := range p.Prefixes {
+		if n > after {
+			if !any || n < first {
+				first, any = n, true
+			}
+			break
+		}
+	}
+	return first, any
 }
 
 // cut merges a page's objects and prefixes in key order into a chunk,
@@ -468,6 +557,7 @@ func (l *Lister) cut(p *rawPage, seg *segment) (c chunk, past bool) {
 			name = o.Key
 		}
 		if !seg.open && name > seg.end {
+			l.stats.Dropped += len(objs) + len(pres) + 1
 			return c, true
 		}
 		if name <= seg.after || (!isPrefix && name == l.prefix) {
@@ -484,7 +574,8 @@ type chunk struct {
 	names   []byte
 	rows    []chunkRow
 	details bool
-	last    string // the full name of the last row
+	first   string // the full names of the first and last rows
+	last    string
 }
 
 type chunkRow struct {
@@ -507,6 +598,9 @@ func (c *chunk) add(full string, plen int, isPrefix bool, o rawObject) {
 		r.class = internClass(o.StorageClass)
 	}
 	c.rows = append(c.rows, r)
+	if len(c.rows) == 1 {
+		c.first = full
+	}
 	c.last = full
 }
 
@@ -679,6 +773,10 @@ func spread(lo, end string, open bool) float64 {
 	}
 	return math.Log2(max(1, vb-va)) - float64(i)*math.Log2(base)
 }
+
+// headAhead is how many pages the head range's worker lists ahead of
+// the caller.
+const headAhead = 1
 
 // listPageSize is how many names a Lister asks for per page; tests make
 // it small to cross many pages with few keys.

@@ -147,14 +147,22 @@ func press(t *testing.T, m tea.Model, keys ...string) tea.Model {
 // testClient connects to the test server as the UI would.
 func testClient(t testing.TB, srv *s3test.Server) *s3model.Client {
 	t.Helper()
+	return testClientWith(t, srv, func(*config.Store) {})
+}
+
+// testClientWith is testClient with the store changed by edit.
+func testClientWith(t testing.TB, srv *s3test.Server, edit func(*config.Store)) *s3model.Client {
+	t.Helper()
 	u, err := url.Parse(srv.Endpoint)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := s3model.New(config.Store{
+	st := config.Store{
 		Endpoint: u, Region: srv.Region, Addressing: config.AddressingPath,
 		Creds: config.Credentials{AccessKeyID: srv.AccessKey, SecretAccessKey: srv.SecretKey},
-	})
+	}
+	edit(&st)
+	c, err := s3model.New(st)
 	if err != nil {
 		t.Fatal(err)
 	}
