@@ -26,10 +26,11 @@ import (
 //	                 the next page asked while the last is handed out
 //	workers=8        a Lister listing key ranges side by side
 //
-// S3SHARE_BENCH_KEYS sets the prefix's size (default 100,000); for
-// example:
+// S3SHARE_BENCH_KEYS sets the prefix's size (default 100,000) and
+// S3SHARE_BENCH_DELAY the one delay to run (default 0, 25ms and 50ms);
+// for example:
 //
-//	S3SHARE_BENCH_KEYS=1000000 go test -run XXX -bench Listing -benchtime 3x ./s3model/
+//	S3SHARE_BENCH_KEYS=1000000 S3SHARE_BENCH_DELAY=50ms go test -run XXX -bench 'Listing$' -benchtime 1x ./s3model/
 func BenchmarkListing(b *testing.B) {
 	n := 100000
 	if v := os.Getenv("S3SHARE_BENCH_KEYS"); v != "" {
@@ -38,7 +39,15 @@ func BenchmarkListing(b *testing.B) {
 			b.Fatalf("S3SHARE_BENCH_KEYS=%q: want a number of keys", v)
 		}
 	}
-	for _, delay := range []time.Duration{0, 25 * time.Millisecond, 50 * time.Millisecond} {
+	delays := []time.Duration{0, 25 * time.Millisecond, 50 * time.Millisecond}
+	if v := os.Getenv("S3SHARE_BENCH_DELAY"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			b.Fatalf("S3SHARE_BENCH_DELAY=%q: want a duration", v)
+		}
+		delays = []time.Duration{d}
+	}
+	for _, delay := range delays {
 		d, c, mc := benchDemo(b, n, delay)
 		b.Run(fmt.Sprintf("keys=%d/delay=%s/minio-paginator", n, delay), func(b *testing.B) {
 			for b.Loop() {
