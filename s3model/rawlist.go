@@ -165,6 +165,11 @@ func (c *Client) listRaw(ctx context.Context, r listReq, onThrottle func()) (raw
 		if te := timedOut(bctx, err); te != err {
 			return rawPage{}, Explain(what, te)
 		}
+		if strings.Contains(err.Error(), "timeout awaiting response headers") {
+			// The transport's header timeout is the client's timeout too,
+			// and may fire a moment before the context's.
+			return rawPage{}, Explain(what, &TimeoutError{After: c.timeout})
+		}
 		if attempt >= MaxAttempts || !retryableAttempt(err) {
 			break
 		}
