@@ -40,11 +40,11 @@ func listSizeKnob(t testing.TB, def int) int {
 
 // Pieces that names are made of: the lowest and highest code points
 // (U+0001, U+10FFFF and their neighbours), the ends of each UTF-8 length,
-// the delimiter, and plain ASCII.
+// the delimiter, what URL encoding escapes, and plain ASCII.
 var namePieces = []string{
 	"\u0001", "\u0002", "\u001f", " ", "!", "-", ".", "0", "9", "A", "Z", "_", "a", "m", "z", "~", "\u007f",
 	"\u0080", "é", "\u07ff", "\u0800", "日本", "\ufffd", "\uffff", "\U00010000", "\U0010fffe", "\U0010ffff",
-	"/", "/", "a/b", "x/",
+	"/", "/", "a/b", "x/", "%", "+", "%2F",
 }
 
 // Stems make long shared prefixes and the dense regions.
