@@ -18,7 +18,7 @@ const baseSecret = "BASEsecretKEYvalue000000000000000000000015"
 func TestAssumeRole(t *testing.T) {
 	srv := startDemo(t)
 	sts, log := credtest.STS(t, keys(srv, time.Hour), webToken)
-	imds, _ := credtest.IMDS(t, credtest.Keys{AccessKey: "ASIAIMDSKEY", SecretKey: baseSecret, SessionToken: "x", TTL: time.Hour})
+	imds, _ := credtest.IMDS(t, credtest.Keys{AccessKey: "ASIAIMDSKEY", SecretKey: baseSecret, SessionToken: "IMDSsessionTOKENvalue0000000000000000028", TTL: time.Hour})
 	const role = "arn:aws:iam::123456789012:role/"
 	config_ := "[profile base]\nregion = eu-west-1\n" +
 		"[profile admin]\nrole_arn = " + role + "admin\nsource_profile = base\nexternal_id = ext-1\nrole_session_name = ops\nduration_seconds = 1800\n" +

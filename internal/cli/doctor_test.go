@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/s3share/s3share/internal/credtest"
 	"github.com/s3share/s3share/internal/s3test"
 )
 
@@ -66,6 +67,8 @@ func runDoctorCmd(t *testing.T, secrets []string, args ...string) (int, string, 
 	t.Helper()
 	var out, errb bytes.Buffer
 	code := Main(append([]string{"doctor"}, args...), &out, &errb)
+	credtest.Output(t, "s3share doctor: stdout", out.String())
+	credtest.Output(t, "s3share doctor: stderr", errb.String())
 	for _, s := range secrets {
 		if strings.Contains(out.String(), s) || strings.Contains(errb.String(), s) {
 			t.Errorf("doctor output contains a secret:\n%s\n%s", out.String(), errb.String())

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/s3share/s3share/internal/credtest"
 	"github.com/s3share/s3share/internal/demo"
 	"github.com/s3share/s3share/internal/s3test"
 	"github.com/s3share/s3share/presign"
@@ -43,6 +44,9 @@ func runCLI(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code := Main(args, &out, &errb)
+	what := "s3share " + strings.Join(args, " ")
+	credtest.Output(t, what+": stdout", out.String())
+	credtest.Output(t, what+": stderr", errb.String())
 	return code, out.String(), errb.String()
 }
 

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/s3share/s3share/internal/credtest"
 )
 
 // tmuxWait bounds how long one step of a terminal session may take to
@@ -81,7 +83,11 @@ func startTmux(t *testing.T, bin string, args []string, o tmuxOptions) *tmuxSess
 		tmuxArgs = append(tmuxArgs, "-e", e)
 	}
 	tmuxArgs = append(tmuxArgs, line)
-	t.Cleanup(func() { _, _ = s.tmux("kill-server") })
+	t.Cleanup(func() {
+		credtest.Output(t, "the screens of "+filepath.Base(bin), strings.Join(s.screens, "\n"))
+		credtest.Output(t, "stderr of "+filepath.Base(bin), s.stderr())
+		_, _ = s.tmux("kill-server")
+	})
 	if out, err := s.tmux(tmuxArgs...); err != nil {
 		t.Fatalf("start tmux: %v: %s", err, out)
 	}

@@ -2,7 +2,9 @@
 // for tests: the EC2 instance metadata service (IMDSv2), the container
 // credentials endpoint, and STS. They hand out the keys the test gives
 // them, with an expiry a fixed time after each request, and log what
-// they were asked. They never reach AWS.
+// they were asked. They never reach AWS. Every secret they hand out is
+// marked (see Marked), so that Output and .ci/test find it wherever it
+// shows.
 package credtest
 
 import (
@@ -92,6 +94,7 @@ const IMDSCredsPath = "/latest/meta-data/iam/security-credentials/share-role"
 // IMDS starts an IMDSv2 instance metadata service for the role
 // share-role; its URL goes in AWS_EC2_METADATA_SERVICE_ENDPOINT.
 func IMDS(t testing.TB, k Keys) (*httptest.Server, *Log) {
+	mustBeMarked(t, k)
 	log := &Log{}
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		log.add(r.Method + " " + r.URL.Path)
@@ -119,6 +122,7 @@ func IMDS(t testing.TB, k Keys) (*httptest.Server, *Log) {
 // Container starts an ECS/EKS container credentials endpoint at path
 // /v2/credentials that requires the Authorization header auth.
 func Container(t testing.TB, k Keys, auth string) (*httptest.Server, *Log) {
+	mustBeMarked(t, k)
 	log := &Log{}
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		log.add(r.Method + " " + r.URL.Path)
@@ -138,6 +142,7 @@ const MFACode = "123456"
 // STS starts an STS that answers AssumeRoleWithWebIdentity when the token
 // is webToken, and AssumeRole, with k. Refusals are STS's XML errors.
 func STS(t testing.TB, k Keys, webToken string) (*httptest.Server, *Log) {
+	mustBeMarked(t, k)
 	log := &Log{}
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_ = r.ParseForm()
@@ -185,6 +190,7 @@ const (
 // (CreateToken with a refresh token) on one loopback server; its URL goes
 // in AWS_ENDPOINT_URL_SSO and AWS_ENDPOINT_URL_SSO_OIDC.
 func SSO(t testing.TB, k Keys) (*httptest.Server, *Log) {
+	mustBeMarked(t, k)
 	log := &Log{}
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		log.add(r.Method + " " + r.URL.Path)

@@ -39,7 +39,7 @@ import (
 // Fixed credentials and region of every test server.
 const (
 	AccessKey = "s3share-test"
-	SecretKey = "s3share-test-secret-key"
+	SecretKey = "S3TESTsecretKEYvalue0000000000000000000029" // marked: see credtest.Marked
 	Region    = "us-east-1"
 )
 
