@@ -35,6 +35,7 @@ const (
 	stageChecking                 // a PUT's key is looked up (HEAD) before signing
 	stageSigning                  // the sign command is running
 	stageAskBatch                 // more than askAbove links were made: show and record them?
+	stageAskShort                 // the signing credentials end before the expiry: shorten, keep or back?
 	stageResult                   // the links are shown
 	stageExportPath               // typing the export file's path
 	stageExportConfirm            // the file exists: overwrite?
@@ -289,7 +290,7 @@ func (p *sharePanel) Typing() bool {
 	switch p.stage {
 	case stageForm:
 		return isText(p.focus)
-	case stageExportPath, stageExportConfirm, stageAskBatch:
+	case stageExportPath, stageExportConfirm, stageAskBatch, stageAskShort:
 		return true
 	}
 	return false
@@ -339,6 +340,9 @@ func (p *sharePanel) Update(msg tea.Msg) tea.Cmd {
 	case tea.KeyMsg:
 		if p.stage == stageAskBatch {
 			return p.askKey(msg)
+		}
+		if p.stage == stageAskShort {
+			return p.shortKey(msg)
 		}
 		if p.stage == stageChecking {
 			if key.Matches(msg, p.keys.App.Close) {
@@ -577,6 +581,8 @@ func (p *sharePanel) View() string {
 	switch p.stage {
 	case stageForm:
 		return block(p.formLines(), p.width, p.height)
+	case stageAskShort:
+		return block(p.shortLines(), p.width, p.height)
 	case stageAskBatch:
 		n := groupThousands(len(p.asked.results))
 		return block([]string{p.st.Title.Render(cut(p.title(), p.width)), "",
@@ -749,6 +755,8 @@ func (p *sharePanel) ShortHelp() []key.Binding {
 		return []key.Binding{k.App.Close}
 	case stageAskBatch:
 		return []key.Binding{batchYes, batchNo}
+	case stageAskShort:
+		return []key.Binding{shortenKey, keepKey, shortBack}
 	case stageExportPath:
 		return []key.Binding{withHelp(k.Form.Submit, "export"), k.App.Close}
 	case stageExportConfirm:

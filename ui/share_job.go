@@ -79,8 +79,9 @@ func (p *sharePanel) shareCmd(ctx context.Context, plan presign.Plan) tea.Cmd {
 			results, options := sh.Results, plan.Options
 			msg.record = func() error { return record(results, options) }
 		}
-		if len(sh.Results) > askAbove {
-			msg.ask = true
+		msg.short = cutShortOf(sh.Results)
+		msg.ask = len(sh.Results) > askAbove
+		if msg.ask || msg.short != nil {
 			return msg
 		}
 		if msg.record != nil {
@@ -96,19 +97,30 @@ func (p *sharePanel) askKey(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, batchYes):
 		m := *p.asked
-		p.asked, p.stage = nil, stageSigning
 		m.ask = false
-		return func() tea.Msg {
-			if m.record != nil {
-				m.ledgerErr = m.record()
-			}
-			return m
-		}
+		return p.recordHeld(m)
 	case key.Matches(msg, batchNo):
-		p.asked, p.stage = nil, stageForm
-		p.formWarn = "not made: nothing was recorded or copied"
+		p.dropHeld()
 	}
 	return nil
+}
+
+// recordHeld records the links held for a question (off the update loop)
+// and then shows them.
+func (p *sharePanel) recordHeld(m linksSignedMsg) tea.Cmd {
+	p.asked, p.stage = nil, stageSigning
+	return func() tea.Msg {
+		if m.record != nil {
+			m.ledgerErr = m.record()
+		}
+		return m
+	}
+}
+
+// dropHeld forgets the links held for a question and goes back to the form.
+func (p *sharePanel) dropHeld() {
+	p.asked, p.stage = nil, stageForm
+	p.formWarn = "not made: nothing was recorded or copied"
 }
 
 // exportLinks writes the links to a .json or .csv file (presign.Export).

@@ -25,6 +25,9 @@ type linksSignedMsg struct {
 	// until the user says yes; record records them then.
 	ask    bool
 	record func() error
+	// short is set when the signing credentials end before the expiry
+	// asked for: the links are not recorded until the user keeps them.
+	short *cutShort
 }
 
 // clipboardResultMsg says what a copy did.

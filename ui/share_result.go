@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/s3share/s3share/config"
 	"github.com/s3share/s3share/internal/clip"
 	"github.com/s3share/s3share/presign"
 )
@@ -21,6 +22,10 @@ func (p *sharePanel) signed(msg linksSignedMsg) tea.Cmd {
 	if msg.err != nil {
 		p.stage = stageForm
 		p.formErr = "not signed: " + msg.err.Error()
+		return nil
+	}
+	if msg.short != nil {
+		p.stage, p.asked = stageAskShort, &msg
 		return nil
 	}
 	if msg.ask {
@@ -277,7 +282,7 @@ func (p *sharePanel) header() []string {
 		title += safe(p.where())
 	}
 	out = append(out, p.st.Title.Render(cut(title, w)))
-	out = append(out, cut(expiryText(r.EffectiveExpiresAt, p.signedAt), w))
+	out = append(out, cut(expiryText(r.EffectiveExpiresAt, p.signedAt)+signerText(r), w))
 	if r.Warning != "" {
 		out = append(out, wrapStyled(p.st.Warn, "! "+safe(oneLine(r.Warning)), w, 3)...)
 	}
@@ -346,6 +351,19 @@ func commonDir(rs []presign.Result) string {
 		}
 	}
 	return pre
+}
+
+// signerText names the identity that signed r: " · signed by ****0001",
+// or " · signed by profile:share-bot (****0001)" through a sign_with.
+func signerText(r presign.Result) string {
+	if r.Identity == "" {
+		return ""
+	}
+	id := (config.Credentials{AccessKeyID: r.Identity}).MaskedKeyID()
+	if r.SignedWith != "" {
+		return " · signed by " + safe(r.SignedWith) + " (" + id + ")"
+	}
+	return " · signed by " + safe(id)
 }
 
 // expiryText is "expires 2026-11-28 14:05 UTC (in 23h59m)".
