@@ -125,49 +125,64 @@ func (ar assumeRole) assume(ctx context.Context, client *http.Client, src Creden
 		v.Set("SerialNumber", ar.mfaSerial)
 		v.Set("TokenCode", ar.mfaCode)
 	}
-	body := v.Encode()
-	u, err := url.Parse(ar.endpoint)
-	if err != nil || u.Host == "" {
-		return Credentials{}, fmt.Errorf("STS endpoint %q is not a URL", ar.endpoint)
-	}
-	u.Path = "/"
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), strings.NewReader(body))
-	if err != nil {
-		return Credentials{}, err
-	}
-	sum := sha256.Sum256([]byte(body))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("X-Amz-Content-Sha256", hex.EncodeToString(sum[:]))
-	if src.SessionToken != "" {
-		req.Header.Set("X-Amz-Security-Token", src.SessionToken)
-	}
-	req = signer.SignV4STS(*req, src.AccessKeyID, src.SecretAccessKey, ar.region)
 	what := "AssumeRole " + ar.role + " at " + ar.endpoint
-	resp, err := client.Do(req)
-	if err != nil {
-		return Credentials{}, fmt.Errorf("%s: %s", what, netError(err))
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return Credentials{}, fmt.Errorf("%s: %s", what, netError(err))
-	}
-	if resp.StatusCode != http.StatusOK {
-		var er credentials.ErrorResponse
-		if xml.NewDecoder(bytes.NewReader(data)).Decode(&er) == nil && er.STSError.Code != "" {
-			return Credentials{}, fmt.Errorf("%s: %s: %s", what, er.STSError.Code, oneLine(er.STSError.Message))
+	sign := func(req *http.Request) *http.Request {
+		if src.SessionToken != "" {
+			req.Header.Set("X-Amz-Security-Token", src.SessionToken)
 		}
-		return Credentials{}, fmt.Errorf("%s: HTTP %s", what, resp.Status)
+		return signer.SignV4STS(*req, src.AccessKeyID, src.SecretAccessKey, ar.region)
 	}
 	var out credentials.AssumeRoleResponse
-	if err := xml.NewDecoder(bytes.NewReader(data)).Decode(&out); err != nil {
-		return Credentials{}, fmt.Errorf("%s: the answer is not an AssumeRoleResponse", what)
+	if err := stsPost(ctx, client, ar.endpoint, v, sign, what, &out); err != nil {
+		return Credentials{}, err
 	}
 	c := out.Result.Credentials
 	if c.AccessKey == "" || c.SecretKey == "" {
 		return Credentials{}, fmt.Errorf("%s: the answer has no credentials", what)
 	}
 	return Credentials{AccessKeyID: c.AccessKey, SecretAccessKey: c.SecretKey, SessionToken: c.SessionToken, Expires: c.Expiration}, nil
+}
+
+// stsPost sends the STS request form to endpoint, signed by sign when it
+// is not nil, and decodes the answer into out. what names the call in
+// errors, which hold STS's error code and message, never the body.
+func stsPost(ctx context.Context, client *http.Client, endpoint string, form url.Values, sign func(*http.Request) *http.Request, what string, out any) error {
+	body := form.Encode()
+	u, err := url.Parse(endpoint)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("STS endpoint %q is not a URL", endpoint)
+	}
+	u.Path = "/"
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), strings.NewReader(body))
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256([]byte(body))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Amz-Content-Sha256", hex.EncodeToString(sum[:]))
+	if sign != nil {
+		req = sign(req)
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return fmt.Errorf("%s: %s", what, netError(err))
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return fmt.Errorf("%s: %s", what, netError(err))
+	}
+	if resp.StatusCode != http.StatusOK {
+		var er credentials.ErrorResponse
+		if xml.NewDecoder(bytes.NewReader(data)).Decode(&er) == nil && er.STSError.Code != "" {
+			return fmt.Errorf("%s: %s: %s", what, er.STSError.Code, oneLine(er.STSError.Message))
+		}
+		return fmt.Errorf("%s: HTTP %s", what, resp.Status)
+	}
+	if err := xml.NewDecoder(bytes.NewReader(data)).Decode(out); err != nil {
+		return fmt.Errorf("%s: the answer is not STS's", what)
+	}
+	return nil
 }
 
 // credTimeout bounds each request to a credential service: the store's
@@ -275,6 +290,7 @@ func (r *resolver) roleCredsOf(ctx context.Context, a *awsFiles, profile string,
 			return Credentials{}, fmt.Errorf("%s: profile %s: %v", a.config.where(sec, "role_arn"), profile, err)
 		}
 		c.Source = "role " + ar.role + " of " + a.config.shown + " [" + sec + "], assumed with " + sourceName
+		c.Via = append([]Hop{{Source: src.Source, Expires: src.Expires}}, src.Via...)
 		return c, nil
 	}
 	c, err := fetch(ctx)

@@ -35,16 +35,19 @@ func TestAssumeRole(t *testing.T) {
 		mfa     string
 		calls   []string // "RoleArn by KEYID"
 		renewed bool
+		via     []string // the sources of the credentials on the way, nearest first
 	}{
-		{name: "source profile", profile: "admin", calls: []string{"admin by AKIABASE"}, renewed: true},
+		{name: "source profile", profile: "admin", calls: []string{"admin by AKIABASE"}, renewed: true,
+			via: []string{"~/.aws/credentials [base]"}},
 		{name: "credential_source Environment", profile: "env-role",
 			env:   map[string]string{"AWS_ACCESS_KEY_ID": "AKIAENV", "AWS_SECRET_ACCESS_KEY": baseSecret},
-			calls: []string{"env by AKIAENV"}, renewed: true},
+			calls: []string{"env by AKIAENV"}, renewed: true, via: []string{"env AWS_ACCESS_KEY_ID"}},
 		{name: "credential_source Ec2InstanceMetadata", profile: "imds-role",
 			env:   map[string]string{"AWS_EC2_METADATA_DISABLED": "", "AWS_EC2_METADATA_SERVICE_ENDPOINT": imds.URL},
-			calls: []string{"imds by ASIAIMDSKEY"}, renewed: true},
-		{name: "chained twice", profile: "chained", calls: []string{"admin by AKIABASE", "second by " + srv.AccessKey}, renewed: true},
-		{name: "mfa", profile: "mfa", mfa: credtest.MFACode, calls: []string{"mfa by AKIABASE"}},
+			calls: []string{"imds by ASIAIMDSKEY"}, renewed: true, via: []string{"EC2 instance metadata, role share-role"}},
+		{name: "chained twice", profile: "chained", calls: []string{"admin by AKIABASE", "second by " + srv.AccessKey}, renewed: true,
+			via: []string{"role " + role + "admin of ~/.aws/config [profile admin], assumed with profile base", "~/.aws/credentials [base]"}},
+		{name: "mfa", profile: "mfa", mfa: credtest.MFACode, calls: []string{"mfa by AKIABASE"}, via: []string{"~/.aws/credentials [base]"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -65,6 +68,13 @@ func TestAssumeRole(t *testing.T) {
 			}
 			if fmt.Sprint(got) != fmt.Sprint(tt.calls) {
 				t.Errorf("STS calls %v, want %v", got, tt.calls)
+			}
+			var via []string
+			for _, h := range c.Chain[0].Via {
+				via = append(via, h.Source)
+			}
+			if fmt.Sprint(via) != fmt.Sprint(tt.via) {
+				t.Errorf("via %q, want %q", via, tt.via)
 			}
 			if (c.Store.Renew != nil) != tt.renewed {
 				t.Errorf("renewed %v, want %v", c.Store.Renew != nil, tt.renewed)

@@ -356,7 +356,7 @@ func (r *resolver) profileCredsFull(ctx context.Context, a *awsFiles, profile st
 		endpoint, _ := r.stsFor(a, profile)
 		client := credClient(r.credTimeout(), r.credTimeout())
 		fetch := func(ctx context.Context) (Credentials, error) {
-			c, err := assumeWebIdentity(ctx, client, r.ps.expand(file), role, endpoint, a.config.where(sec, "web_identity_token_file"))
+			c, err := r.assumeWebIdentity(ctx, client, r.ps.expand(file), role, get(cs, "role_session_name"), endpoint, a.config.where(sec, "web_identity_token_file"))
 			c.Source = "web identity " + role + " of " + a.config.shown + " [" + sec + "]"
 			return c, err
 		}

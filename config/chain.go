@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -25,6 +26,9 @@ type ChainStep struct {
 	Why     string    // why it was skipped or failed; never a secret
 	Expires time.Time // when the credentials found expire; zero if never or none
 	Renewed bool      // the credentials are fetched again before they expire
+	// Via are, for an assumed role, the credentials that assumed it,
+	// nearest first (see Credentials.Via).
+	Via []Hop
 }
 
 // ChainError is a failure to find credentials, with the chain walked
@@ -129,8 +133,8 @@ func (r *resolver) stsEndpoint(region string) (string, string) {
 }
 
 // webIdentity exchanges the token in AWS_WEB_IDENTITY_TOKEN_FILE for the
-// role AWS_ROLE_ARN (STS AssumeRoleWithWebIdentity), with minio-go's
-// STSWebIdentity provider.
+// role AWS_ROLE_ARN (STS AssumeRoleWithWebIdentity), as the session
+// AWS_ROLE_SESSION_NAME when it is set.
 func (r *resolver) webIdentity(ctx context.Context, client *http.Client) (Credentials, bool, string, error) {
 	file, role := r.env("AWS_WEB_IDENTITY_TOKEN_FILE"), r.env("AWS_ROLE_ARN")
 	switch {
@@ -142,7 +146,7 @@ func (r *resolver) webIdentity(ctx context.Context, client *http.Client) (Creden
 		return Credentials{}, false, "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not", nil
 	}
 	endpoint, _ := r.stsEndpoint(r.env("AWS_REGION"))
-	c, err := assumeWebIdentity(ctx, client, r.ps.expand(file), role, endpoint, "AWS_WEB_IDENTITY_TOKEN_FILE")
+	c, err := r.assumeWebIdentity(ctx, client, r.ps.expand(file), role, r.env("AWS_ROLE_SESSION_NAME"), endpoint, "AWS_WEB_IDENTITY_TOKEN_FILE")
 	if err != nil {
 		return Credentials{}, false, "", err
 	}
@@ -151,36 +155,30 @@ func (r *resolver) webIdentity(ctx context.Context, client *http.Client) (Creden
 }
 
 // assumeWebIdentity exchanges the token in file for role at the STS
-// endpoint, with minio-go's STSWebIdentity provider. what names the
-// token file's setting for errors.
-func assumeWebIdentity(ctx context.Context, client *http.Client, file, role, endpoint, what string) (Credentials, error) {
-	p := &credentials.STSWebIdentity{
-		Client:      client,
-		STSEndpoint: endpoint,
-		RoleARN:     role,
-		GetWebIDTokenExpiry: func() (*credentials.WebIdentityToken, error) {
-			b, err := os.ReadFile(file)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %s", what, describeFSError(err))
-			}
-			return &credentials.WebIdentityToken{Token: strings.TrimSpace(string(b))}, nil
-		},
-	}
-	v, err := p.RetrieveWithCredContext(&credentials.CredContext{Client: client, Context: ctx})
+// endpoint (AssumeRoleWithWebIdentity, which is not signed), as the
+// session sessionName, or s3share-TIME when it is "". what names the token
+// file's setting for errors. minio-go's STSWebIdentity provider is not
+// used: it cannot be given the session name.
+func (r *resolver) assumeWebIdentity(ctx context.Context, client *http.Client, file, role, sessionName, endpoint, what string) (Credentials, error) {
+	b, err := os.ReadFile(file)
 	if err != nil {
-		return Credentials{}, fmt.Errorf("AssumeRoleWithWebIdentity for %s at %s: %s", role, endpoint, stsError(err))
+		return Credentials{}, fmt.Errorf("%s: %s", what, describeFSError(err))
 	}
-	return Credentials{AccessKeyID: v.AccessKeyID, SecretAccessKey: v.SecretAccessKey, SessionToken: v.SessionToken,
-		Expires: v.Expiration}, nil
-}
-
-// stsError shortens an error of minio-go's STS providers to one line.
-func stsError(err error) string {
-	var re credentials.ErrorResponse
-	if errors.As(err, &re) && re.STSError.Code != "" {
-		return re.STSError.Code + ": " + re.STSError.Message
+	if sessionName == "" {
+		sessionName = "s3share-" + strconv.FormatInt(r.now().Unix(), 10)
 	}
-	return oneLine(err.Error())
+	form := url.Values{"Action": {"AssumeRoleWithWebIdentity"}, "Version": {"2011-06-15"}, "RoleArn": {role},
+		"RoleSessionName": {sessionName}, "WebIdentityToken": {strings.TrimSpace(string(b))}}
+	call := "AssumeRoleWithWebIdentity for " + role + " at " + endpoint
+	var out credentials.AssumeRoleWithWebIdentityResponse
+	if err := stsPost(ctx, client, endpoint, form, nil, call, &out); err != nil {
+		return Credentials{}, err
+	}
+	v := out.Result.Credentials
+	if v.AccessKey == "" || v.SecretKey == "" {
+		return Credentials{}, fmt.Errorf("%s: the answer has no credentials", call)
+	}
+	return Credentials{AccessKeyID: v.AccessKey, SecretAccessKey: v.SecretKey, SessionToken: v.SessionToken, Expires: v.Expiration}, nil
 }
 
 func oneLine(s string) string {
@@ -420,7 +418,7 @@ func (r *resolver) walkChain(c *Config, order []*layer) (Credentials, error) {
 			found, used = cr, true
 			renew := s.layer.renew
 			c.Chain = append(c.Chain, ChainStep{Name: s.name, Outcome: "used", Why: cr.Source, Expires: cr.Expires,
-				Renewed: renew != nil && !cr.Expires.IsZero()})
+				Renewed: renew != nil && !cr.Expires.IsZero(), Via: cr.Via})
 			if renew != nil && !cr.Expires.IsZero() {
 				c.Store.Renew = newRenewer(cr.Source, cr, func(ctx context.Context) (Credentials, error) {
 					ctx, cancel := context.WithTimeout(ctx, timeout)

@@ -212,6 +212,7 @@ func TestWebIdentityCredentials(t *testing.T) {
 	env["AWS_ENDPOINT_URL_STS"] = sts.URL
 	env["AWS_WEB_IDENTITY_TOKEN_FILE"] = filepath.Join(env["HOME"], "web-token")
 	env["AWS_ROLE_ARN"] = "arn:aws:iam::123456789012:role/web"
+	env["AWS_ROLE_SESSION_NAME"] = "ci-job-7"
 	c, err := config.Load(config.Flags{}, envOf(env))
 	if err != nil {
 		t.Fatal(err)
@@ -222,6 +223,9 @@ func TestWebIdentityCredentials(t *testing.T) {
 	if log.Count("AssumeRoleWithWebIdentity arn:aws:iam::123456789012:role/web") != 1 {
 		t.Errorf("STS requests: %v", log.All())
 	}
+	if calls := log.Calls(); calls[0].Form.Get("RoleSessionName") != "ci-job-7" || calls[0].KeyID != "" {
+		t.Errorf("AssumeRoleWithWebIdentity form %v, signed by %q: want the session AWS_ROLE_SESSION_NAME names, unsigned", calls[0].Form, calls[0].KeyID)
+	}
 	checkNoSecrets(t, chainOf(c)+fmt.Sprint(c.Settings, c.Warnings))
 	useStore(t, c.Store)
 
@@ -229,13 +233,16 @@ func TestWebIdentityCredentials(t *testing.T) {
 	penv := baseEnv(t, srv)
 	penv["AWS_ENDPOINT_URL_STS"] = sts.URL
 	write(t, penv["HOME"], map[string]string{"web-token": webToken,
-		".aws/config": "[profile k8s]\nrole_arn = arn:aws:iam::123456789012:role/pod\nweb_identity_token_file = ~/web-token\n"})
+		".aws/config": "[profile k8s]\nrole_arn = arn:aws:iam::123456789012:role/pod\nweb_identity_token_file = ~/web-token\nrole_session_name = pod-1\n"})
 	pc, err := config.Load(config.Flags{Profile: "k8s"}, envOf(penv))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if pc.Store.Creds.Source != "web identity arn:aws:iam::123456789012:role/pod of ~/.aws/config [profile k8s]" || pc.Store.Renew == nil {
 		t.Fatalf("profile form: creds from %q", pc.Store.Creds.Source)
+	}
+	if calls := log.Calls(); calls[len(calls)-1].Form.Get("RoleSessionName") != "pod-1" {
+		t.Errorf("profile form: AssumeRoleWithWebIdentity form %v, want role_session_name's session", calls[len(calls)-1].Form)
 	}
 	useStore(t, pc.Store)
 

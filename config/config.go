@@ -60,6 +60,15 @@ type Credentials struct {
 	// Source says where the credentials came from, e.g. "env AWS_ACCESS_KEY_ID"
 	// or "~/.aws/credentials [prod]".
 	Source string
+	// Via are, for an assumed role, the credentials that assumed it,
+	// nearest first: each role of a chain, then the keys it started from.
+	Via []Hop
+}
+
+// Hop is one set of credentials on the way to an assumed role.
+type Hop struct {
+	Source  string
+	Expires time.Time // zero when they do not expire
 }
 
 // Anonymous reports whether there is nothing to sign with.

@@ -98,6 +98,7 @@ func (r *resolver) ssoCreds(ctx context.Context, client *http.Client, p ssoProfi
 		return Credentials{}, fmt.Errorf("SSO token cache %s is not JSON: run aws sso login --profile %s", r.ps.show(path), profile)
 	}
 	exp, err := time.Parse(time.RFC3339, tok.ExpiresAt)
+	refreshed := false
 	if tok.AccessToken == "" || err != nil || !exp.After(r.now().Add(time.Minute)) {
 		if tok.RefreshToken == "" || tok.ClientID == "" || tok.ClientSecret == "" {
 			return Credentials{}, errSSOExpired(profile)
@@ -108,6 +109,7 @@ func (r *resolver) ssoCreds(ctx context.Context, client *http.Client, p ssoProfi
 		if err := r.ssoRefresh(ctx, client, p, &tok); err != nil {
 			return Credentials{}, fmt.Errorf("%v (refreshing the token failed: %s)", errSSOExpired(profile), err)
 		}
+		refreshed = true
 		if b, err := json.Marshal(tok); err == nil {
 			// As the AWS CLI does, so that the next run starts from the new token.
 			_ = writePrivate(path, b)
@@ -146,6 +148,9 @@ func (r *resolver) ssoCreds(ctx context.Context, client *http.Client, p ssoProfi
 	}
 	rc := out.RoleCredentials
 	c := Credentials{AccessKeyID: rc.AccessKeyID, SecretAccessKey: rc.SecretAccessKey, SessionToken: rc.SessionToken, Source: source}
+	if refreshed {
+		c.Source += ", with the SSO token refreshed"
+	}
 	if rc.Expiration > 0 {
 		c.Expires = time.UnixMilli(rc.Expiration).UTC()
 	}

@@ -206,9 +206,9 @@ func chainOutcome(st config.ChainStep) string {
 	}
 	if st.Outcome == "used" {
 		if st.Expires.IsZero() {
-			out += " (no expiry)"
+			out += " (" + expiryNote(st.Expires) + ")"
 		} else {
-			out += " (expires " + st.Expires.UTC().Format(time.RFC3339)
+			out += " (" + expiryNote(st.Expires)
 			if st.Renewed {
 				out += "; renewed before then"
 			} else {
@@ -220,6 +220,14 @@ func chainOutcome(st config.ChainStep) string {
 	return out
 }
 
+// expiryNote is "no expiry" or "expires 2026-11-29T22:00:00Z".
+func expiryNote(t time.Time) string {
+	if t.IsZero() {
+		return "no expiry"
+	}
+	return "expires " + t.UTC().Format(time.RFC3339)
+}
+
 // printChain prints the credential chain Load walked, one step a line.
 func printChain(w io.Writer, chain []config.ChainStep) {
 	if len(chain) == 0 {
@@ -229,6 +237,10 @@ func printChain(w io.Writer, chain []config.ChainStep) {
 	fmt.Fprintln(tw, "credential chain:")
 	for i, st := range chain {
 		fmt.Fprintf(tw, "  %d. %s\t%s\n", i+1, st.Name, sanitize.Text(chainOutcome(st)))
+		// An assumed role: every set of credentials on the way to it.
+		for _, h := range st.Via {
+			fmt.Fprintf(tw, "\t%s\n", sanitize.Text("via "+h.Source+" ("+expiryNote(h.Expires)+")"))
+		}
 	}
 	tw.Flush()
 }

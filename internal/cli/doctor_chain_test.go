@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"crypto/sha1"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -59,6 +61,14 @@ func TestDoctorCredentialChain(t *testing.T) {
 	// ~/.aws/sso/cache/ + sha1("corp") + .json
 	const ssoCache = ".aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json"
 	validToken := `{"accessToken": "` + credtest.SSOAccessToken + `", "expiresAt": "` + time.Now().Add(time.Hour).UTC().Format(time.RFC3339) + `"}`
+	// An access token that has expired, with what refreshes it.
+	staleToken := `{"accessToken": "SSOstaleTOKENvalue000000000000000000000030", "expiresAt": "` + time.Now().Add(-time.Hour).UTC().Format(time.RFC3339) +
+		`", "clientId": "client", "clientSecret": "` + credtest.SSOClientSecret + `", "refreshToken": "` + credtest.SSORefreshToken +
+		`", "registrationExpiresAt": "` + time.Now().Add(24*time.Hour).UTC().Format(time.RFC3339) + `"}`
+	// The legacy form: the settings in the profile, the cache named after the start URL.
+	const legacyStart = "https://legacy.awsapps.com/start"
+	legacyCfg := "[profile old]\nsso_start_url = " + legacyStart + "\nsso_region = eu-west-1\nsso_account_id = 111122223333\nsso_role_name = Share\n"
+	legacyCache := fmt.Sprintf(".aws/sso/cache/%x.json", sha1.Sum([]byte(legacyStart)))
 	roleCfg := "[profile base]\n[profile admin]\nrole_arn = arn:aws:iam::123456789012:role/admin\nsource_profile = base\n" +
 		"[profile twice]\nrole_arn = arn:aws:iam::123456789012:role/second\nsource_profile = admin\n" +
 		"[profile mfa]\nrole_arn = arn:aws:iam::123456789012:role/mfa\nsource_profile = base\nmfa_serial = arn:aws:iam::123456789012:mfa/me\n" +
@@ -88,6 +98,11 @@ func TestDoctorCredentialChain(t *testing.T) {
 			args: []string{"--profile", "signin"}},
 		{name: "sso", vars: func(string) map[string]string { return map[string]string{"AWS_ENDPOINT_URL_SSO": sso.URL} },
 			ok: true, files: map[string]string{".aws/config": ssoCfg, ssoCache: validToken}, args: []string{"--profile", "corp"}},
+		{name: "sso-legacy", vars: func(string) map[string]string { return map[string]string{"AWS_ENDPOINT_URL_SSO": sso.URL} },
+			ok: true, files: map[string]string{".aws/config": legacyCfg, legacyCache: validToken}, args: []string{"--profile", "old"}},
+		{name: "sso-refreshed", vars: func(string) map[string]string {
+			return map[string]string{"AWS_ENDPOINT_URL_SSO": sso.URL, "AWS_ENDPOINT_URL_SSO_OIDC": sso.URL}
+		}, ok: true, files: map[string]string{".aws/config": ssoCfg, ssoCache: staleToken}, args: []string{"--profile", "corp"}},
 		{name: "sso-expired", vars: func(string) map[string]string { return map[string]string{"AWS_ENDPOINT_URL_SSO": sso.URL} },
 			ok: false, files: map[string]string{".aws/config": ssoCfg}, args: []string{"--profile", "corp"}},
 		{"imds", func(string) map[string]string {
@@ -133,7 +148,7 @@ func TestDoctorCredentialChain(t *testing.T) {
 				}
 			}
 			code, out, errOut := runDoctorCmd(t, []string{chainSecretKey, chainSession, chainAuth, chainWebToken, credtest.IMDSToken,
-				credtest.SSOAccessToken, credtest.SSORefreshToken, credtest.SSOClientSecret}, tt.args...)
+				credtest.SSOAccessToken, credtest.SSORefreshedToken, credtest.SSORefreshToken, credtest.SSOClientSecret}, tt.args...)
 			if (code == 0) != tt.ok {
 				t.Fatalf("doctor exit %d, want ok %v:\n%s\n%s", code, tt.ok, out, errOut)
 			}

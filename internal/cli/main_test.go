@@ -10,7 +10,7 @@ import (
 // metadata is off, and STS and SSO point at a closed local port. Tests
 // that need one of them start a fake on loopback and set their own.
 func TestMain(m *testing.M) {
-	for _, k := range []string{"AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+	for _, k := range []string{"AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
 		"AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
 		"AWS_EC2_METADATA_SERVICE_ENDPOINT"} {
 		os.Unsetenv(k)
