@@ -77,6 +77,7 @@ type storePicker struct {
 	sel     list
 	filter  filterField
 	busy    bool
+	mfa     *mfaPrompt // the MFA code field, while a role profile asks for one
 
 	width, height int
 }
@@ -110,7 +111,7 @@ func (p *storePicker) currentIndex() int {
 }
 
 // Typing reports whether the filter has the keyboard.
-func (p *storePicker) Typing() bool { return p.filter.Typing() }
+func (p *storePicker) Typing() bool { return p.filter.Typing() || p.mfa != nil }
 
 func (p *storePicker) SetSize(w, h int) {
 	p.width, p.height = w, h
@@ -129,6 +130,7 @@ func (p *storePicker) headLines() []string {
 	if p.filter.Typing() {
 		lines[0] = p.filter.View(st, w)
 	}
+	lines = append(lines, p.mfaLines()...)
 	if p.err != nil {
 		lines = append(lines, st.Error.Render(cut(safe(oneLine(p.err.Error())), w)))
 	}
@@ -167,11 +169,21 @@ func (p *storePicker) Update(msg tea.Msg) tea.Cmd {
 		if msg.id == p.id {
 			p.busy = false
 		}
+	case mfaNeededMsg:
+		if msg.id == p.id {
+			p.askMFA(msg)
+		}
 	case tea.MouseMsg:
+		if p.mfa != nil {
+			return nil
+		}
 		if p.sel.mouse(msg) {
 			return p.connect()
 		}
 	case tea.KeyMsg:
+		if p.mfa != nil {
+			return p.mfaKey(msg)
+		}
 		if ok, changed, cmd := p.filter.key(msg, &p.sel); ok {
 			if changed {
 				p.refilter()
@@ -199,16 +211,7 @@ func (p *storePicker) connect() tea.Cmd {
 		return nil
 	}
 	p.busy = true
-	id, c, src := p.id, p.choices[p.view[p.sel.cursor]], p.s.stores
-	return func() tea.Msg {
-		client, warnings, err := src.Connect(c)
-		msg := connectedMsg{id: id, choice: c, warnings: warnings, err: err}
-		if client != nil && err == nil {
-			msg.client = client
-			msg.err = probe(client)
-		}
-		return msg
-	}
+	return connectCmd(p.id, p.s.stores, p.choices[p.view[p.sel.cursor]], "")
 }
 
 func (p *storePicker) View() string {
@@ -247,6 +250,9 @@ func (p *storePicker) ShortHelp() []key.Binding {
 	k := p.s.keys
 	if p.filter.Typing() {
 		return filterHelp(&k)
+	}
+	if p.mfa != nil {
+		return []key.Binding{withHelp(k.Form.Submit, "connect"), k.App.Close}
 	}
 	return []key.Binding{k.Nav.Up, k.Nav.Down, k.Browse.Open, k.Browse.Filter, k.App.Close}
 }

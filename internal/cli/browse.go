@@ -141,7 +141,22 @@ func (s configStores) List() ([]config.Choice, error) {
 }
 
 func (s configStores) Connect(c config.Choice) (*s3model.Client, []string, error) {
-	cfg, err := config.Load(s.flags.Select(c), os.Getenv)
+	f := s.flags.Select(c)
+	// An MFA code is good once: the one given at start-up is spent, and a
+	// role profile picked now asks for its own (ConnectMFA).
+	f.MFACode = ""
+	return s.connect(f)
+}
+
+// ConnectMFA connects to a role profile whose mfa_serial asks for a code.
+func (s configStores) ConnectMFA(c config.Choice, code string) (*s3model.Client, []string, error) {
+	f := s.flags.Select(c)
+	f.MFACode = code
+	return s.connect(f)
+}
+
+func (s configStores) connect(f config.Flags) (*s3model.Client, []string, error) {
+	cfg, err := config.Load(f, os.Getenv)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -35,6 +35,13 @@ func doctorHome(t *testing.T, files map[string]string, vars map[string]string) s
 	for k, v := range vars {
 		t.Setenv(k, v)
 	}
+	writeHome(t, home, files)
+	return home
+}
+
+// writeHome writes files (path under home → content), readable by the user only.
+func writeHome(t *testing.T, home string, files map[string]string) {
+	t.Helper()
 	for name, content := range files {
 		p := filepath.Join(home, name)
 		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
@@ -44,7 +51,6 @@ func doctorHome(t *testing.T, files map[string]string, vars map[string]string) s
 			t.Fatal(err)
 		}
 	}
-	return home
 }
 
 // serverEnv is the environment that points s3share at srv with its

@@ -3,7 +3,6 @@ package cli
 import (
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -36,20 +35,11 @@ func TestPresignSignWith(t *testing.T) {
 	home := os.Getenv("HOME")
 	t.Setenv("AWS_EC2_METADATA_DISABLED", "")
 	t.Setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.URL)
-	files := map[string]string{
+	writeHome(t, home, map[string]string{
 		"no-aws-credentials": "[share-bot]\naws_access_key_id = AKIASHAREBOT0001\naws_secret_access_key = " + botSecret + "\n",
 		".config/s3share/config.toml": "[stores.work]\nendpoint = \"" + srv.URL + "\"\n" +
 			"[stores.shared]\nendpoint = \"" + srv.URL + "\"\nsign_with = \"profile:share-bot\"\n",
-	}
-	for name, content := range files {
-		p := filepath.Join(home, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	secrets := []string{botSecret, tempSecret, tempSession, credtest.IMDSToken}
 	type link struct {
 		URL        string    `json:"url"`
