@@ -79,7 +79,7 @@ func (s *Server) authenticate(r *http.Request, q url.Values, globalOp bool) (*au
 		return nil, errInvalidArgument("Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified",
 			"Authorization", r.Header.Get("Authorization"))
 	case hasHeader:
-		return s.verifyHeaderAuth(r, q, globalOp)
+		return s.verifyHeaderAuth(r, q, globalOp, "s3", "")
 	case hasQuery:
 		return s.verifyQueryAuth(r, q, globalOp)
 	case q.Has("Signature") || q.Has("AWSAccessKeyId"):
@@ -103,7 +103,11 @@ func (s *Server) regionAllowed(region string, globalOp bool) bool {
 	return region == s.Region || (globalOp && region == "us-east-1")
 }
 
-func (s *Server) verifyHeaderAuth(r *http.Request, q url.Values, globalOp bool) (*authInfo, *s3Error) {
+// verifyHeaderAuth checks an Authorization header signed for service: s3
+// in the endpoint's region, or sts (in any region). bodyHash, when not "",
+// is the payload hash signed when no x-amz-content-sha256 header is sent,
+// as STS clients do.
+func (s *Server) verifyHeaderAuth(r *http.Request, q url.Values, globalOp bool, service, bodyHash string) (*authInfo, *s3Error) {
 	h := r.Header.Get("Authorization")
 	rest, ok := strings.CutPrefix(h, algorithmV4+" ")
 	if !ok {
@@ -125,13 +129,13 @@ func (s *Server) verifyHeaderAuth(r *http.Request, q url.Values, globalOp bool) 
 	if !ok {
 		return nil, errMalformedAuth(`the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".`)
 	}
-	if cred.service != "s3" {
-		return nil, errMalformedAuth(fmt.Sprintf("incorrect service %q. This endpoint belongs to \"s3\".", cred.service))
+	if cred.service != service {
+		return nil, errMalformedAuth(fmt.Sprintf("incorrect service %q. This endpoint belongs to %q.", cred.service, service))
 	}
 	if cred.terminal != "aws4_request" {
 		return nil, errMalformedAuth(fmt.Sprintf("incorrect terminal %q. This endpoint uses \"aws4_request\".", cred.terminal))
 	}
-	if !s.regionAllowed(cred.region, globalOp) {
+	if service == "s3" && !s.regionAllowed(cred.region, globalOp) {
 		e := errMalformedAuth(fmt.Sprintf("the region '%s' is wrong; expecting '%s'", cred.region, s.Region))
 		e.extra = append(e.extra, xmlField{"Region", s.Region})
 		return nil, e
@@ -157,6 +161,9 @@ func (s *Server) verifyHeaderAuth(r *http.Request, q url.Values, globalOp bool) 
 			xmlField{"MaxAllowedSkewMilliseconds", strconv.Itoa(int(maxClockSkew / time.Millisecond))})
 	}
 	payload := r.Header.Get("X-Amz-Content-Sha256")
+	if payload == "" {
+		payload = bodyHash
+	}
 	if payload == "" {
 		return nil, newError(http.StatusBadRequest, "InvalidRequest", "Missing required header for this request: x-amz-content-sha256")
 	}
@@ -254,6 +261,9 @@ func (s *Server) checkToken(token, accessKey string) *s3Error {
 	want := s.SessionToken
 	if accessKey != s.AccessKey {
 		want = "" // the extra keys are long-lived
+		if k, ok := s.issuedOf(accessKey); ok {
+			want = k.token // the STS's are not
+		}
 	}
 	switch {
 	case want == "" && token == "":
@@ -349,6 +359,9 @@ func spacedHex(s string) string {
 
 // sign is hex(HMAC(signingKey(secret, scope date, region, "s3"), sts)).
 func (s *Server) sign(sts string, a *authInfo) string {
+	if parts := strings.Split(a.scope, "/"); len(parts) == 4 && parts[2] != "s3" {
+		return signForService(sts, a.scopeDate, a.secret, a.region, parts[2])
+	}
 	return signer.PostPresignSignatureV4(sts, a.scopeDate, a.secret, a.region)
 }
 
@@ -623,6 +636,9 @@ func (s *Server) secretOf(accessKey string) (string, bool) {
 	if accessKey == s.AccessKey {
 		return s.SecretKey, true
 	}
-	secret, ok := s.extraKeys[accessKey]
-	return secret, ok
+	if secret, ok := s.extraKeys[accessKey]; ok {
+		return secret, true
+	}
+	k, ok := s.issuedOf(accessKey)
+	return k.secret, ok
 }

@@ -64,6 +64,10 @@ type Server struct {
 	// in the background); nil when it was filled before serving.
 	logsReady chan struct{}
 
+	// issued are the temporary credentials the STS handed out (sts.go).
+	issuedMu sync.Mutex
+	issued   map[string]issuedKey
+
 	ln     net.Listener
 	srv    *http.Server
 	served chan struct{}
@@ -210,6 +214,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) *s3Error {
 	}
 	if bucketName == "" && key != "" {
 		return newError(http.StatusBadRequest, "InvalidBucketName", "The specified bucket is not valid.", xmlField{"BucketName", ""})
+	}
+
+	if isSTS(r, bucketName, key) {
+		s.serveSTS(w, r)
+		return nil
 	}
 
 	// Browser form uploads carry their own (policy) signature.
