@@ -184,7 +184,7 @@ func TestDoctorKeysConflict(t *testing.T) {
 
 func TestDoctorConnectionRefused(t *testing.T) {
 	addr := s3test.RefusedAddr(t)
-	const secret = "closed-port-secret-key-0123456789"
+	const secret = "CLOSEDsecretKEYvalue0000000000000000000032"
 	doctorHome(t, nil, map[string]string{"AWS_ACCESS_KEY_ID": "AKIACLOSED00000001", "AWS_SECRET_ACCESS_KEY": secret})
 	code, out, _ := runDoctorCmd(t, []string{secret}, "--endpoint", "http://"+addr)
 	if code != 1 {
@@ -195,7 +195,7 @@ func TestDoctorConnectionRefused(t *testing.T) {
 
 func TestDoctorWrongSecret(t *testing.T) {
 	srv := s3test.Start(t)
-	const wrong = "this-is-not-the-secret-0123456789"
+	const wrong = "WRONGsecretKEYvalue00000000000000000000033"
 	doctorHome(t, nil, map[string]string{
 		"AWS_ENDPOINT_URL":      srv.Endpoint,
 		"AWS_ACCESS_KEY_ID":     srv.AccessKey,

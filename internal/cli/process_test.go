@@ -17,7 +17,7 @@ func TestCredentialProcessPromptsOnTheTerminal(t *testing.T) {
 printf 'MFA code: ' >/dev/tty
 read code </dev/tty || { echo 'cannot read the terminal' >&2; exit 3; }
 [ "$code" = 123456 ] || { echo "wrong code $code" >&2; exit 4; }
-echo '{"Version": 1, "AccessKeyId": "AKIDMFA", "SecretAccessKey": "mfa-secret"}'
+echo '{"Version": 1, "AccessKeyId": "AKIDMFA", "SecretAccessKey": "PROCESSsecretKEYvalue000000000000000000034"}'
 `
 	if err := os.WriteFile(script, []byte(body), 0o700); err != nil {
 		t.Fatal(err)
