@@ -16,7 +16,7 @@ import (
 // "value" + digits, KIND being KEY, TOKEN or SECRET:
 // "CHAINsecretKEYvalue00000000000000000000020". That marker lets one
 // check find any of them in any output, without a list of them all.
-var markerRE = regexp.MustCompile(`(?i:x-amz-security-token["']?[=:,]["']?)?([A-Za-z]*)((?:KEY|TOKEN|SECRET)value0000[0-9]*)`)
+var markerRE = regexp.MustCompile(`(?i:x-amz-security-token(?:["']?[=:,]["']?|","value":"))?([A-Za-z]*)((?:KEY|TOKEN|SECRET)value0000[0-9]*)`)
 
 // Marked reports whether s is written as a test secret.
 func Marked(s string) bool {
@@ -34,7 +34,7 @@ func (l Leak) String() string { return fmt.Sprintf("line %d: %s", l.Line, l.Secr
 
 // Leaks finds the marked secrets in out. A session token in a presigned
 // link (X-Amz-Security-Token=…, or the x-amz-security-token field of a
-// POST form) is no leak: a link signed with temporary credentials carries
+// POST form, in a curl line or in JSON) is no leak: a link signed with temporary credentials carries
 // it by design. Whitespace and box-drawing characters are dropped before
 // looking, so a secret or a link wrapped over several lines of a screen
 // is seen whole.

@@ -17,6 +17,8 @@ func TestLeaks(t *testing.T) {
 		{"session token in a link", "https://h/b/k?X-Amz-Credential=x&X-Amz-Security-Token=" + tok + "&X-Amz-Signature=0", nil},
 		{"in a POST form", "curl -F 'x-amz-security-token=" + tok + "' -F key=k", nil},
 		{"in JSON fields", `{"x-amz-security-token": "` + tok + `"}`, nil},
+		{"in presign's JSON fields", `"fields": [{"name": "X-Amz-Security-Token", "value": "` + tok + `"}]`, nil},
+		{"a secret in JSON fields", `"fields": [{"name": "x-amz-secret", "value": "` + key + `"}]`, []Leak{{key, 1}}},
 		{"a wrapped link", "│ https://h/b/k?X-Amz-Security-Token=TEMPsess │\n│ ionTOKENvalue00000000000000000026&X-Amz │", nil},
 		{"a wrapped secret", "secret CHAINsecretKEYval\nue00000000000000000000020", []Leak{{key, 1}}},
 		{"a secret after a link", "X-Amz-Security-Token=" + tok + "\n" + key, []Leak{{key, 2}}},
