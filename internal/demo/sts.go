@@ -106,17 +106,19 @@ func (s *Server) serveSTS(w http.ResponseWriter, r *http.Request) {
 	}
 	type user struct{ Arn, AssumedRoleId string }
 	type result struct {
+		XMLName         xml.Name // ACTIONResult
 		Credentials     creds
 		AssumedRoleUser user
 	}
 	name := role[strings.LastIndex(role, "/")+1:]
 	out := struct {
 		XMLName xml.Name
-		Xmlns   string                     `xml:"xmlns,attr"`
-		Result  result                     `xml:"Result"`
+		Xmlns   string `xml:"xmlns,attr"`
+		Result  result
 		Meta    struct{ RequestId string } `xml:"ResponseMetadata"`
 	}{XMLName: xml.Name{Local: action + "Response"}, Xmlns: "https://sts.amazonaws.com/doc/2011-06-15/"}
 	out.Result = result{
+		XMLName:         xml.Name{Local: action + "Result"},
 		Credentials:     creds{id, k.secret, k.token, k.expires.UTC().Format(time.RFC3339)},
 		AssumedRoleUser: user{"arn:aws:sts::000000000000:assumed-role/" + name + "/" + session, "AROADEMO:" + session},
 	}
@@ -126,8 +128,6 @@ func (s *Server) serveSTS(w http.ResponseWriter, r *http.Request) {
 		s.writeSTSError(w, stsError{http.StatusInternalServerError, "InternalFailure", err.Error()})
 		return
 	}
-	// The result element is named after the action too.
-	b = []byte(strings.Replace(strings.Replace(string(b), "<Result>", "<"+action+"Result>", 1), "</Result>", "</"+action+"Result>", 1))
 	w.Header().Set("Content-Type", "text/xml")
 	_, _ = w.Write(append([]byte(xml.Header), b...))
 }
