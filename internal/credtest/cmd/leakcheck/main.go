@@ -42,7 +42,7 @@ func main() {
 		}
 	}
 	if found > 0 {
-		fmt.Printf("leakcheck: %d secrets of the tests in their output\n", found)
+		fmt.Printf("leakcheck: the test output holds the tests' secrets %d times\n", found)
 		os.Exit(1)
 	}
 	fmt.Printf("leakcheck: no secret of the tests in %d output files\n", files)
