@@ -245,7 +245,16 @@ func (s *Server) waitReady(p *process, start time.Time) error {
 				return nil
 			}
 			if resp := minio.ToErrorResponse(err); resp.Code != "" {
-				// The server answered but refused: retrying will not help.
+				// Another process's server may hold the port our server
+				// failed to bind: then it is that one refusing us.
+				select {
+				case <-p.done:
+				case <-time.After(2 * time.Second):
+				}
+				if strings.Contains(s.LogTail(), "address already in use") {
+					return fmt.Errorf("versitygw on %s: another server holds the port: %w", s.Host, errAddrInUse)
+				}
+				// Our server answered but refused: retrying will not help.
 				return fmt.Errorf("versitygw on %s rejects ListBuckets: %v; command: %s\nserver output:\n%s", s.Host, err, s.commandLine(), s.LogTail())
 			}
 			lastErr = err
