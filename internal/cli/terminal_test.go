@@ -147,6 +147,7 @@ func TestDemoKeepsItsOwnLedger(t *testing.T) {
 	tm.key("H")
 	tm.waitText("the demo's ledger lists the link", "s3://demo-docs/README.md")
 	tm.key("Escape")
+	tm.waitFor("the ledger closed", func(sc string) bool { return !strings.Contains(sc, "Share ledger") })
 	tm.key("q")
 	tm.waitExit()
 	after, err := os.ReadFile(userLedger)
