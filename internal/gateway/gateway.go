@@ -235,7 +235,7 @@ func (g *Gateway) expiry(at, in string, now time.Time, def time.Duration) (time.
 		}
 		end = t
 	case strings.TrimSpace(in) != "":
-		d, err := lifetime.Parse(in)
+		d, err := lifetime.ParseLong(in)
 		if err != nil {
 			return time.Time{}, badRequest("expires_in: %v", err)
 		}
@@ -256,9 +256,6 @@ func (g *Gateway) expiry(at, in string, now time.Time, def time.Duration) (time.
 // the server's own token).
 func (g *Gateway) Create(ctx context.Context, tokenID string, scope Scope, req CreateRequest) (Share, error) {
 	now := g.now()
-	if ok, wait := g.creates.take(tokenID, now); !ok {
-		return Share{}, &RateError{wait}
-	}
 	if req.Bucket == "" || req.Key == "" {
 		return Share{}, badRequest("a share needs a bucket and a key")
 	}
@@ -304,6 +301,10 @@ func (g *Gateway) Create(ctx context.Context, tokenID string, scope Scope, req C
 			return Share{}, err
 		}
 		return Share{}, badRequest("%v", err)
+	}
+	// Only shares that would be made count against the token's rate.
+	if ok, wait := g.creates.take(tokenID, now); !ok {
+		return Share{}, &RateError{wait}
 	}
 	if req.Password != "" {
 		if sh.PasswordHash, err = HashPassword(req.Password); err != nil {

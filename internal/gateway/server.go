@@ -212,7 +212,9 @@ func (g *Gateway) stream(w http.ResponseWriter, r *http.Request, sh Share, now t
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(resp.StatusCode)
 
-	// Watch the share while the bytes flow.
+	// Watch the share while the bytes flow; a cut also ends a write
+	// that waits on a slow client.
+	rc := http.NewResponseController(w)
 	errCut := errors.New("the share was revoked or expired")
 	watchDone := make(chan struct{})
 	defer close(watchDone)
@@ -229,12 +231,12 @@ func (g *Gateway) stream(w http.ResponseWriter, r *http.Request, sh Share, now t
 				cur, err := g.store.Share(ctx, sh.ID)
 				if errors.Is(err, ErrNotFound) || err == nil && (cur.Revoked() || !cur.ExpiresAt.After(g.now())) {
 					cancel(errCut)
+					rc.SetWriteDeadline(time.Now())
 					return
 				}
 			}
 		}
 	}()
-	rc := http.NewResponseController(w)
 	buf := make([]byte, 64<<10)
 	idle := time.AfterFunc(streamIdle, func() { cancel(errors.New("the store stopped sending")) })
 	defer idle.Stop()
@@ -244,6 +246,9 @@ func (g *Gateway) stream(w http.ResponseWriter, r *http.Request, sh Share, now t
 			idle.Reset(streamIdle)
 			rc.SetWriteDeadline(time.Now().Add(streamIdle))
 			if _, err := w.Write(buf[:n]); err != nil {
+				if errors.Is(context.Cause(ctx), errCut) {
+					g.log.Info("download cut", "id", sh.ID, "why", errCut.Error())
+				}
 				return OutStreamCut
 			}
 			rc.Flush()
