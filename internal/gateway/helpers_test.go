@@ -241,8 +241,3 @@ func noSecrets(t testing.TB, where, text string, secrets ...string) {
 		}
 	}
 }
-
-// childEnv, set, makes the test binary run a gateway process (see runChild).
-const childEnv = "S3SHARE_GATEWAY_TEST_CHILD"
-
-func runChild() int { return 1 }
