@@ -204,7 +204,7 @@ type Config struct {
 	Store    Store
 	Prefs    Prefs
 	Gateway  Gateway // the [gateway] table, for s3share serve
-	Selected Choice // what was selected; Kind is "" when nothing was
+	Selected Choice  // what was selected; Kind is "" when nothing was
 	// Settings lists every resolved setting in display order.
 	Settings []Setting
 	Files    []File
