@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -217,8 +218,12 @@ func (g *Gateway) stream(w http.ResponseWriter, r *http.Request, sh Share, now t
 	rc := http.NewResponseController(w)
 	errCut := errors.New("the share was revoked or expired")
 	watchDone := make(chan struct{})
+	var watching sync.WaitGroup
+	defer watching.Wait() // after close(watchDone): no deadline is set once the handler is done
 	defer close(watchDone)
+	watching.Add(1)
 	go func() {
+		defer watching.Done()
 		t := time.NewTicker(streamCheckEvery)
 		defer t.Stop()
 		for {
