@@ -215,3 +215,66 @@ func tryCreate(c *http.Client, base string, req CreateRequest) (ShareJSON, error
 	cl := &Client{URL: base, Token: testAdmin, HTTP: c}
 	return cl.Create(context.Background(), req)
 }
+
+// TestTwoGatewayProcessesOnPostgreSQL: 50 visits at once, spread over two
+// gateway processes on one PostgreSQL database, on a max-5 share give
+// exactly 5 redirects.
+func TestTwoGatewayProcessesOnPostgreSQL(t *testing.T) {
+	srv := s3test.Start(t)
+	bucket := srv.NewBucket(t)
+	srv.Put(t, bucket, "k", []byte("data"), "")
+	dsn := backends[1].dsn(t)
+	base1, _ := startChild(t, srv, dsn)
+	base2, _ := startChild(t, srv, dsn)
+	c := &http.Client{Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	sh, err := tryCreate(c, base1, CreateRequest{Bucket: bucket, Key: "k", MaxDownloads: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	statuses := map[int]int{}
+	var wg sync.WaitGroup
+	for i := 0; i < 50; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			base := base1
+			if i%2 == 1 {
+				base = base2
+			}
+			resp, err := c.Get(base + "/s/" + sh.ID)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+			mu.Lock()
+			statuses[resp.StatusCode]++
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if statuses[http.StatusFound] != 5 || statuses[http.StatusGone] != 45 {
+		t.Errorf("statuses %v, want 5 redirects and 45 refusals", statuses)
+	}
+	// Revoked through one, refused by the other.
+	cl := &Client{URL: base1, Token: testAdmin, HTTP: c}
+	if _, err := cl.Revoke(context.Background(), sh.ID); err != nil {
+		t.Fatal(err)
+	}
+	sh2, err := tryCreate(c, base2, CreateRequest{Bucket: bucket, Key: "k"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cl.Revoke(context.Background(), sh2.ID); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := c.Get(base2 + "/s/" + sh2.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusGone {
+		t.Errorf("a share revoked through one gateway, visited through the other: %d", resp.StatusCode)
+	}
+}
