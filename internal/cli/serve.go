@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -20,6 +22,7 @@ import (
 	"github.com/s3share/s3share/internal/lifetime"
 	"github.com/s3share/s3share/internal/sanitize"
 	"github.com/s3share/s3share/presign"
+	"github.com/s3share/s3share/presign/ledger"
 	"github.com/s3share/s3share/s3model"
 )
 
@@ -460,7 +463,58 @@ func runPresignGateway(c *call, o *presignFlags, pos []string) int {
 		}
 		made = append(made, sh)
 	}
+	if !o.noLedger {
+		if err := recordGatewayShares(cl.URL, made); err != nil {
+			fmt.Fprintln(stderr, "s3share: warning: shares not recorded in the ledger: "+sanitize.Text(err.Error()))
+		}
+	}
 	return writeShares(c, format, made)
+}
+
+// recordGatewayShares adds gateway shares to the share ledger, with the
+// gateway that serves them (so shares revoke finds it).
+func recordGatewayShares(gatewayURL string, shares []gateway.ShareJSON) error {
+	l, _, err := openLedger()
+	if err != nil {
+		return err
+	}
+	host := gatewayURL
+	if u, err := url.Parse(gatewayURL); err == nil {
+		host = u.Host
+	}
+	recs := make([]ledger.Record, len(shares))
+	for i, sh := range shares {
+		opts := map[string]string{"gateway": gatewayURL, "mode": string(sh.Mode), "expires": sh.ExpiresAt.Format(time.RFC3339)}
+		if sh.MaxDownloads > 0 {
+			opts["max-downloads"] = strconv.FormatInt(sh.MaxDownloads, 10)
+		}
+		if sh.Password {
+			opts["password"] = "yes"
+		}
+		recs[i] = ledger.Record{V: ledger.Version, Time: sh.CreatedAt, Store: host, StoreName: "gateway", Share: sh.ID,
+			Method: string(presign.GET), Bucket: sh.Bucket, Key: sh.Key, Options: opts,
+			ExpiresAt: sh.ExpiresAt, EffectiveExpiresAt: sh.ExpiresAt, URL: sh.URL}
+	}
+	return l.Append(recs...)
+}
+
+// ledgerGateway finds in the share ledger the gateway that serves the
+// share id; "" when it is not there.
+func ledgerGateway(id string) string {
+	l, _, err := openLedger()
+	if err != nil {
+		return ""
+	}
+	recs, _, err := l.Load()
+	if err != nil {
+		return ""
+	}
+	for _, r := range recs {
+		if r.Share == id && r.Options["gateway"] != "" {
+			return r.Options["gateway"]
+		}
+	}
+	return ""
 }
 
 // writeShares prints shares: their links one a line, or a JSON array.
@@ -488,9 +542,10 @@ func sharesRevokeCommand() *command {
 		about: `
 Revokes shares of a share gateway (see s3share serve): their next visit is
 refused, and a download streaming through the gateway stops. ID is the
-share's ID or its whole link. The gateway is --gateway, else
-$S3SHARE_GATEWAY, else the config file's [gateway] public_url; the admin
-token is $S3SHARE_GATEWAY_TOKEN or --token-file.
+share's ID or its whole link. The gateway is --gateway, else the one the
+link names, else $S3SHARE_GATEWAY, else the one the share ledger recorded
+for the share, else the config file's [gateway] public_url; the admin token
+is $S3SHARE_GATEWAY_TOKEN or --token-file.
 
 A plain presigned link cannot be revoked: it works until it expires.`,
 		flags: func(fs *flag.FlagSet) runFunc {
@@ -506,18 +561,24 @@ A plain presigned link cannot be revoked: it works until it expires.`,
 	}
 }
 
-func runSharesRevoke(c *call, url, tokenFile string, ids []string) int {
-	cl, err := c.gatewayClient(url, tokenFile)
-	if err != nil {
-		return fail(c.stderr, fmt.Errorf("shares revoke: %v", err))
-	}
+func runSharesRevoke(c *call, gatewayURL, tokenFile string, ids []string) int {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	code := exitOK
 	for _, arg := range ids {
-		id := arg
+		id, where := arg, gatewayURL
 		if i := strings.LastIndex(id, "/s/"); i >= 0 {
+			if where == "" {
+				where = id[:i] // the link names its gateway
+			}
 			id = id[i+3:]
+		}
+		if where == "" && os.Getenv(gatewayEnv) == "" {
+			where = ledgerGateway(id)
+		}
+		cl, err := c.gatewayClient(where, tokenFile)
+		if err != nil {
+			return fail(c.stderr, fmt.Errorf("shares revoke: %v", err))
 		}
 		sh, err := cl.Revoke(ctx, id)
 		if err != nil {

@@ -55,6 +55,7 @@ func TestServeEndToEnd(t *testing.T) {
 
 	t.Setenv("HOME", home)
 	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
+	t.Setenv("XDG_STATE_HOME", filepath.Join(home, "state"))
 	code, token, stderr := runCLI(t, "serve", "token", "create", "--scope", "s3://"+bucket+"/team/", "--db", db)
 	token = strings.TrimSpace(token)
 	if code != 0 || !strings.HasPrefix(token, "s3sg_") || strings.Contains(stderr, token) {
@@ -104,7 +105,13 @@ func TestServeEndToEnd(t *testing.T) {
 		t.Errorf("download %q, %q", body, dl.Header.Get("Content-Disposition"))
 	}
 
-	code, out, stderr = runCLI(t, "shares", "revoke", "--gateway", base, link)
+	// The ledger lists the share, and knows its gateway: the ID alone revokes it.
+	code, out, stderr = runCLI(t, "shares")
+	if code != 0 || !strings.Contains(out, "gateway") || !strings.Contains(out, "/team/report.txt") {
+		t.Errorf("shares does not list the gateway share: %d %q %s", code, out, stderr)
+	}
+	t.Setenv(gatewayEnv, "")
+	code, out, stderr = runCLI(t, "shares", "revoke", sh["id"].(string))
 	if code != 0 || !strings.Contains(out, "revoked "+sh["id"].(string)) || !strings.Contains(out, "1 download used") {
 		t.Fatalf("shares revoke: %d %q %s", code, out, stderr)
 	}
