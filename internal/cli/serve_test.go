@@ -137,3 +137,28 @@ func TestServeEndToEnd(t *testing.T) {
 		t.Errorf("the log does not say the share was revoked:\n%s", logs.String())
 	}
 }
+
+// TestServeSettingsFromTheConfigFile: the [gateway] table names the
+// database for serve token create and serve prune.
+func TestServeSettingsFromTheConfigFile(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
+	t.Setenv("AWS_PROFILE", "")
+	dbFile := filepath.Join(home, "data", "gw.db")
+	cfg := filepath.Join(home, "config.toml")
+	os.WriteFile(cfg, []byte("[gateway]\ndb = \"sqlite:"+dbFile+"\"\nmax_share_lifetime = \"90d\"\n"), 0o600)
+	if code, out, stderr := runCLI(t, "serve", "token", "create", "--config", cfg, "--scope", "s3://bucket/"); code != 0 || !strings.HasPrefix(out, "s3sg_") {
+		t.Fatalf("token create: %d %q %s", code, out, stderr)
+	}
+	if _, err := os.Stat(dbFile); err != nil {
+		t.Errorf("the database named in [gateway] was not made: %v", err)
+	}
+	if code, out, stderr := runCLI(t, "serve", "prune", "--config", cfg); code != 0 || out != "pruned 0 shares\n" {
+		t.Errorf("prune: %d %q %s", code, out, stderr)
+	}
+	os.WriteFile(cfg, []byte("[gateway]\ndb_file = \"x\"\n"), 0o600)
+	if code, _, stderr := runCLI(t, "serve", "prune", "--config", cfg); code == 0 || !strings.Contains(stderr, "db_file") {
+		t.Errorf("a misspelt [gateway] setting: %d %s", code, stderr)
+	}
+}

@@ -106,7 +106,13 @@ func Start() (*Server, error) {
 			return nil, fmt.Errorf("%s not found in %s: %s", name, bin, Install)
 		}
 	}
-	dir, err := os.MkdirTemp("", "s3share-pgtest-")
+	base := ""
+	if os.Geteuid() == 0 {
+		// The server runs as another user, who must reach the directory:
+		// $TMPDIR may be under root's home.
+		base = "/tmp"
+	}
+	dir, err := os.MkdirTemp(base, "s3share-pgtest-")
 	if err != nil {
 		return nil, err
 	}
