@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
@@ -85,8 +86,30 @@ type sqlStore struct {
 
 	take, takeAny, get *sql.Stmt
 
-	stop func() // stops the background checkpoints; nil for none
+	// takes, for SQLite, feeds the group committer: the downloads asked
+	// for at once are counted in one transaction (see committer).
+	takes  chan takeReq
+	closed chan struct{}
+
+	stop func() // stops the background goroutines; nil for none
 }
+
+// takeReq is one TakeDownload waiting for the group committer.
+type takeReq struct {
+	id           string
+	now          int64
+	withPassword bool
+	res          chan takeRes
+}
+
+type takeRes struct {
+	sh  Share
+	ok  bool
+	err error
+}
+
+// maxGroup is the most downloads counted in one SQLite transaction.
+const maxGroup = 64
 
 const shareCols = "id, store, bucket, object_key, version_id, mode, disposition, content_type, cache_control, password_hash, max_downloads, downloads, created_at, expires_at, revoked_at, last_access, token_id"
 
@@ -124,9 +147,12 @@ func openSQLite(ctx context.Context, file string) (Store, error) {
 		return nil, fmt.Errorf("database %s: %w", file, err)
 	}
 	cctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
+	done, committed := make(chan struct{}), make(chan struct{})
+	s.takes, s.closed = make(chan takeReq), make(chan struct{})
 	go s.checkpoints(cctx, done)
-	s.stop = func() { cancel(); <-done }
+	go s.committer(committed)
+	var once sync.Once
+	s.stop = func() { once.Do(func() { cancel(); close(s.closed); <-done; <-committed }) }
 	return s, nil
 }
 
@@ -340,12 +366,88 @@ func (s *sqlStore) Share(ctx context.Context, id string) (Share, error) {
 }
 
 func (s *sqlStore) TakeDownload(ctx context.Context, id string, now time.Time, withPassword bool) (Share, bool, error) {
-	st := s.take
-	if withPassword {
-		st = s.takeAny
+	if s.takes == nil {
+		ms := now.UnixMilli()
+		return one(s.takeStmt(withPassword).QueryContext(ctx, ms, id, ms))
 	}
-	ms := now.UnixMilli()
-	return one(st.QueryContext(ctx, ms, id, ms))
+	r := takeReq{id: id, now: now.UnixMilli(), withPassword: withPassword, res: make(chan takeRes, 1)}
+	select {
+	case s.takes <- r:
+	case <-s.closed:
+		return Share{}, false, errors.New("the database is closed")
+	case <-ctx.Done():
+		return Share{}, false, ctx.Err()
+	}
+	// Once queued the answer always comes: the count may be taken.
+	res := <-r.res
+	return res.sh, res.ok, res.err
+}
+
+func (s *sqlStore) takeStmt(withPassword bool) *sql.Stmt {
+	if withPassword {
+		return s.takeAny
+	}
+	return s.take
+}
+
+// committer counts the downloads of SQLite visits: it takes the ones
+// waiting and counts them in one transaction, so that visits arriving
+// together share one commit (one WAL write) instead of queueing for one
+// each. Each visit is answered after the commit, so a download handed out
+// is never lost in a crash.
+func (s *sqlStore) committer(done chan<- struct{}) {
+	defer close(done)
+	batch := make([]takeReq, 0, maxGroup)
+	for {
+		select {
+		case <-s.closed:
+			return
+		case r := <-s.takes:
+			batch = append(batch[:0], r)
+		}
+	more:
+		for len(batch) < maxGroup {
+			select {
+			case r := <-s.takes:
+				batch = append(batch, r)
+			default:
+				break more
+			}
+		}
+		res, err := s.takeGroup(batch)
+		for i, r := range batch {
+			if err != nil {
+				r.res <- takeRes{err: err}
+			} else {
+				r.res <- res[i]
+			}
+		}
+	}
+}
+
+// takeGroup counts a group of downloads in one transaction.
+func (s *sqlStore) takeGroup(batch []takeReq) ([]takeRes, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	take, takeAny := tx.StmtContext(ctx, s.take), tx.StmtContext(ctx, s.takeAny)
+	res := make([]takeRes, len(batch))
+	for i, r := range batch {
+		st := take
+		if r.withPassword {
+			st = takeAny
+		}
+		sh, ok, err := one(st.QueryContext(ctx, r.now, r.id, r.now))
+		if err != nil {
+			return nil, err
+		}
+		res[i] = takeRes{sh: sh, ok: ok}
+	}
+	return res, tx.Commit()
 }
 
 // likePrefix is a LIKE pattern matching what starts with p.
