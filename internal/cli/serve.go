@@ -426,12 +426,10 @@ func runPresignGateway(c *call, o *presignFlags, pos []string) int {
 	if e := strings.TrimSpace(o.expires); e != "" {
 		if _, err := lifetime.ParseLong(e); err == nil {
 			req.ExpiresIn = e
+		} else if at, ok := parseEndTime(e); ok {
+			req.ExpiresAt = at.UTC().Format(time.RFC3339)
 		} else {
-			at, perr := presign.ParseExpiry(e, time.Now())
-			if perr != nil || at.At.IsZero() {
-				return fail(stderr, fmt.Errorf("presign: %v", err))
-			}
-			req.ExpiresAt = at.At.UTC().Format(time.RFC3339)
+			return fail(stderr, fmt.Errorf("presign: %v", err))
 		}
 	}
 	var reqs []gateway.CreateRequest
@@ -515,6 +513,21 @@ func ledgerGateway(id string) string {
 		}
 	}
 	return ""
+}
+
+// parseEndTime reads an end time as presign -e takes one (RFC 3339, or
+// a local date and time, or a date), without the 7-day limit of a
+// presigned link: the gateway checks its own.
+func parseEndTime(s string) (time.Time, bool) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, true
+	}
+	for _, layout := range []string{"2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, s, time.Local); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
 }
 
 // writeShares prints shares: their links one a line, or a JSON array.

@@ -82,6 +82,14 @@ func TestServeEndToEnd(t *testing.T) {
 	if sh["max_downloads"].(float64) != 1 || !strings.HasPrefix(link, base+"/s/") {
 		t.Errorf("share %v", sh)
 	}
+	// An end date past 7 days is the gateway's to allow.
+	end := time.Now().AddDate(0, 0, 20).Format("2006-01-02")
+	if code, out, stderr := runCLI(t, "presign", "--gateway", base, "-e", end, "--no-ledger", "s3://"+bucket+"/team/report.txt"); code != 0 || !strings.HasPrefix(out, base+"/s/") {
+		t.Errorf("presign --gateway -e %s: %d %q %s", end, code, out, stderr)
+	}
+	if code, _, stderr := runCLI(t, "presign", "--gateway", base, "-e", "45d", "s3://"+bucket+"/team/report.txt"); code == 0 || !strings.Contains(stderr, "max_share_lifetime") {
+		t.Errorf("presign --gateway -e 45d: %d %s", code, stderr)
+	}
 	if code, _, stderr := runCLI(t, "presign", "--gateway", base, "s3://"+bucket+"/other.txt"); code == 0 || !strings.Contains(stderr, "scope") {
 		t.Errorf("out of scope: %d %s", code, stderr)
 	}
