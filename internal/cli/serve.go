@@ -22,6 +22,7 @@ import (
 	"github.com/s3share/s3share/internal/lifetime"
 	"github.com/s3share/s3share/internal/sanitize"
 	"github.com/s3share/s3share/presign"
+	"github.com/s3share/s3share/presign/gatewayapi"
 	"github.com/s3share/s3share/presign/ledger"
 	"github.com/s3share/s3share/s3model"
 )
@@ -359,7 +360,7 @@ func runServePrune(c *call, db, after string) int {
 
 // gatewayClient is the admin API client for the gateway named by the
 // flag, $S3SHARE_GATEWAY or the config file's [gateway] public_url.
-func (c *call) gatewayClient(url, tokenFile string) (*gateway.Client, error) {
+func (c *call) gatewayClient(url, tokenFile string) (*gatewayapi.Client, error) {
 	if url == "" {
 		url = os.Getenv(gatewayEnv)
 	}
@@ -381,7 +382,7 @@ func (c *call) gatewayClient(url, tokenFile string) (*gateway.Client, error) {
 			return nil, fmt.Errorf("--timeout: %v", err)
 		}
 	}
-	return gateway.NewClient(url, token, timeout)
+	return gatewayapi.NewClient(url, token, timeout)
 }
 
 // runPresignGateway makes a gateway share of each argument instead of a
@@ -421,7 +422,7 @@ func runPresignGateway(c *call, o *presignFlags, pos []string) int {
 	if err != nil {
 		return fail(stderr, fmt.Errorf("presign: %v", err))
 	}
-	req := gateway.CreateRequest{MaxDownloads: o.maxDownloads, Password: password, Mode: string(mode),
+	req := gatewayapi.CreateRequest{MaxDownloads: o.maxDownloads, Password: password, Mode: string(mode),
 		Disposition: o.disposition, Filename: o.filename, ContentType: o.contentType, CacheControl: o.cacheControl, VersionID: o.versionID}
 	if e := strings.TrimSpace(o.expires); e != "" {
 		if _, err := lifetime.ParseLong(e); err == nil {
@@ -432,7 +433,7 @@ func runPresignGateway(c *call, o *presignFlags, pos []string) int {
 			return fail(stderr, fmt.Errorf("presign: %v", err))
 		}
 	}
-	var reqs []gateway.CreateRequest
+	var reqs []gatewayapi.CreateRequest
 	for _, arg := range pos {
 		bucket, key, err := s3model.ParseURI(arg)
 		if err == nil && (key == "" || strings.HasSuffix(key, "/")) {
@@ -448,7 +449,7 @@ func runPresignGateway(c *call, o *presignFlags, pos []string) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	var made []gateway.ShareJSON
+	var made []gatewayapi.Share
 	for i, r := range reqs {
 		sh, err := cl.Create(ctx, r)
 		if err != nil {
@@ -471,7 +472,7 @@ func runPresignGateway(c *call, o *presignFlags, pos []string) int {
 
 // recordGatewayShares adds gateway shares to the share ledger, with the
 // gateway that serves them (so shares revoke finds it).
-func recordGatewayShares(gatewayURL string, shares []gateway.ShareJSON) error {
+func recordGatewayShares(gatewayURL string, shares []gatewayapi.Share) error {
 	l, _, err := openLedger()
 	if err != nil {
 		return err
@@ -482,7 +483,7 @@ func recordGatewayShares(gatewayURL string, shares []gateway.ShareJSON) error {
 	}
 	recs := make([]ledger.Record, len(shares))
 	for i, sh := range shares {
-		opts := map[string]string{"gateway": gatewayURL, "mode": string(sh.Mode), "expires": sh.ExpiresAt.Format(time.RFC3339)}
+		opts := map[string]string{"gateway": gatewayURL, "mode": sh.Mode, "expires": sh.ExpiresAt.Format(time.RFC3339)}
 		if sh.MaxDownloads > 0 {
 			opts["max-downloads"] = strconv.FormatInt(sh.MaxDownloads, 10)
 		}
@@ -531,7 +532,7 @@ func parseEndTime(s string) (time.Time, bool) {
 }
 
 // writeShares prints shares: their links one a line, or a JSON array.
-func writeShares(c *call, format string, shares []gateway.ShareJSON) int {
+func writeShares(c *call, format string, shares []gatewayapi.Share) int {
 	if format == "json" {
 		enc := json.NewEncoder(c.stdout)
 		enc.SetIndent("", "  ")

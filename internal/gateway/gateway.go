@@ -24,6 +24,7 @@ import (
 	"github.com/s3share/s3share/config"
 	"github.com/s3share/s3share/internal/lifetime"
 	"github.com/s3share/s3share/presign"
+	"github.com/s3share/s3share/presign/gatewayapi"
 )
 
 // Defaults.
@@ -187,20 +188,7 @@ func (g *Gateway) Close() { g.audit.close() }
 func (g *Gateway) URL(id string) string { return g.cfg.PublicURL + "/s/" + id }
 
 // CreateRequest is a new share as the admin API takes it.
-type CreateRequest struct {
-	Bucket       string `json:"bucket"`
-	Key          string `json:"key"`
-	VersionID    string `json:"version_id,omitempty"`
-	ExpiresIn    string `json:"expires_in,omitempty"` // a lifetime: 90m, 2d, 4w
-	ExpiresAt    string `json:"expires_at,omitempty"` // RFC 3339; wins over ExpiresIn
-	MaxDownloads int64  `json:"max_downloads,omitempty"`
-	Password     string `json:"password,omitempty"`
-	Mode         string `json:"mode,omitempty"`        // redirect (default) or stream
-	Disposition  string `json:"disposition,omitempty"` // attachment (default) or inline
-	Filename     string `json:"filename,omitempty"`    // default: the key's base name
-	ContentType  string `json:"content_type,omitempty"`
-	CacheControl string `json:"cache_control,omitempty"`
-}
+type CreateRequest = gatewayapi.CreateRequest
 
 // RequestError is a request the gateway refuses as it stands (400).
 type RequestError struct{ Msg string }

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/s3share/s3share/internal/s3test"
+	"github.com/s3share/s3share/presign/gatewayapi"
 	"github.com/s3share/s3share/s3model"
 )
 
@@ -212,7 +213,7 @@ func TestKillDuringBurstLeavesAConsistentDatabase(t *testing.T) {
 // tryCreate creates a share, with an error rather than a failed test
 // when the gateway does not answer.
 func tryCreate(c *http.Client, base string, req CreateRequest) (ShareJSON, error) {
-	cl := &Client{URL: base, Token: testAdmin, HTTP: c}
+	cl := &gatewayapi.Client{URL: base, Token: testAdmin, HTTP: c}
 	return cl.Create(context.Background(), req)
 }
 
@@ -258,7 +259,7 @@ func TestTwoGatewayProcessesOnPostgreSQL(t *testing.T) {
 		t.Errorf("statuses %v, want 5 redirects and 45 refusals", statuses)
 	}
 	// Revoked through one, refused by the other.
-	cl := &Client{URL: base1, Token: testAdmin, HTTP: c}
+	cl := &gatewayapi.Client{URL: base1, Token: testAdmin, HTTP: c}
 	if _, err := cl.Revoke(context.Background(), sh.ID); err != nil {
 		t.Fatal(err)
 	}

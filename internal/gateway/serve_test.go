@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/s3share/s3share/internal/s3test"
+	"github.com/s3share/s3share/presign/gatewayapi"
 	"github.com/s3share/s3share/s3model"
 )
 
@@ -48,7 +49,7 @@ func TestServeTLSAndShutdown(t *testing.T) {
 
 	c := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	sh, err := (&Client{URL: base, Token: testAdmin, HTTP: c}).Create(ctx, CreateRequest{Bucket: bucket, Key: "k"})
+	sh, err := (&gatewayapi.Client{URL: base, Token: testAdmin, HTTP: c}).Create(ctx, CreateRequest{Bucket: bucket, Key: "k"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/s3share/s3share/presign/gatewayapi"
 )
 
 // Handler is the gateway's HTTP interface: the short links, the admin
@@ -274,33 +276,13 @@ func (g *Gateway) stream(w http.ResponseWriter, r *http.Request, sh Share, now t
 
 // Admin API.
 
-// ShareJSON is a share as the admin API shows it: never its password or
-// hash, only whether it has one.
-type ShareJSON struct {
-	ID           string     `json:"id"`
-	URL          string     `json:"url"`
-	Store        string     `json:"store,omitempty"`
-	Bucket       string     `json:"bucket"`
-	Key          string     `json:"key"`
-	VersionID    string     `json:"version_id,omitempty"`
-	Mode         Mode       `json:"mode"`
-	Disposition  string     `json:"disposition,omitempty"`
-	ContentType  string     `json:"content_type,omitempty"`
-	CacheControl string     `json:"cache_control,omitempty"`
-	Password     bool       `json:"password"`
-	MaxDownloads int64      `json:"max_downloads"`
-	Downloads    int64      `json:"downloads"`
-	State        string     `json:"state"` // active, expired, revoked, used up
-	CreatedAt    time.Time  `json:"created_at"`
-	ExpiresAt    time.Time  `json:"expires_at"`
-	RevokedAt    *time.Time `json:"revoked_at,omitempty"`
-	LastAccess   *time.Time `json:"last_access,omitempty"`
-}
+// ShareJSON is a share as the admin API shows it.
+type ShareJSON = gatewayapi.Share
 
 func (g *Gateway) shareJSON(sh Share) ShareJSON {
 	j := ShareJSON{
 		ID: sh.ID, URL: g.URL(sh.ID), Store: sh.Store, Bucket: sh.Bucket, Key: sh.Key, VersionID: sh.VersionID,
-		Mode: sh.Mode, Disposition: sh.Disposition, ContentType: sh.ContentType, CacheControl: sh.CacheControl,
+		Mode: string(sh.Mode), Disposition: sh.Disposition, ContentType: sh.ContentType, CacheControl: sh.CacheControl,
 		Password: sh.PasswordHash != "", MaxDownloads: sh.MaxDownloads, Downloads: sh.Downloads,
 		CreatedAt: sh.CreatedAt, ExpiresAt: sh.ExpiresAt, State: "active",
 	}
@@ -318,11 +300,6 @@ func (g *Gateway) shareJSON(sh Share) ShareJSON {
 	return j
 }
 
-// apiError is the body of an API error.
-type apiError struct {
-	Error string `json:"error"`
-}
-
 type apiFunc func(r *http.Request, tok Token) (status int, body any, err error)
 
 // api wraps an admin API handler: the bearer token, the body limit, JSON
@@ -335,7 +312,7 @@ func (g *Gateway) api(f apiFunc) http.HandlerFunc {
 		if !ok {
 			g.metrics.apiDeny.Add(1)
 			w.Header().Set("WWW-Authenticate", `Bearer realm="s3share gateway"`)
-			writeJSON(w, http.StatusUnauthorized, apiError{"a valid admin token is needed: Authorization: Bearer TOKEN"})
+			writeJSON(w, http.StatusUnauthorized, gatewayapi.ErrorBody{Error: "a valid admin token is needed: Authorization: Bearer TOKEN"})
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, maxAPIBytes)
@@ -363,7 +340,7 @@ func (g *Gateway) api(f apiFunc) http.HandlerFunc {
 				g.log.Error("admin API", "path", r.URL.Path, "err", err)
 				status, err = http.StatusInternalServerError, errors.New("internal error (see the gateway's log)")
 			}
-			writeJSON(w, status, apiError{err.Error()})
+			writeJSON(w, status, gatewayapi.ErrorBody{Error: err.Error()})
 			return
 		}
 		writeJSON(w, status, body)
@@ -466,10 +443,7 @@ func (g *Gateway) apiAudit(r *http.Request, tok Token) (int, any, error) {
 }
 
 // ExtendRequest is the body of an extend call.
-type ExtendRequest struct {
-	ExpiresIn string `json:"expires_in,omitempty"`
-	ExpiresAt string `json:"expires_at,omitempty"`
-}
+type ExtendRequest = gatewayapi.ExtendRequest
 
 func (g *Gateway) apiExtend(r *http.Request, tok Token) (int, any, error) {
 	var req ExtendRequest
