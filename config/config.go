@@ -212,7 +212,8 @@ type File struct {
 type Config struct {
 	Store    Store
 	Prefs    Prefs
-	Selected Choice // what was selected; Kind is "" when nothing was
+	Gateway  Gateway // the [gateway] table, for s3share serve
+	Selected Choice  // what was selected; Kind is "" when nothing was
 	// Settings lists every resolved setting in display order.
 	Settings []Setting
 	Files    []File
@@ -299,4 +300,20 @@ func ParseEndpoint(s string) (*url.URL, error) {
 		return nil, fmt.Errorf("endpoint %q: must not have a path or query", sanitize.Bounded(s))
 	}
 	return &url.URL{Scheme: u.Scheme, Host: u.Host}, nil
+}
+
+// Gateway is the [gateway] table of s3share's config file: the settings
+// of `s3share serve`, which its flags override. Lifetimes are as typed
+// (30d); s3share serve reads and checks them.
+type Gateway struct {
+	Listen           string   `toml:"listen"`
+	PublicURL        string   `toml:"public_url"`
+	DB               string   `toml:"db"`
+	TokenFile        string   `toml:"token_file"`
+	TrustedProxies   []string `toml:"trusted_proxies"`
+	TLSCert          string   `toml:"tls_cert"`
+	TLSKey           string   `toml:"tls_key"`
+	MaxShareLifetime string   `toml:"max_share_lifetime"`
+	RedirectLifetime string   `toml:"redirect_lifetime"`
+	CreatePerMinute  int      `toml:"create_per_minute"`
 }

@@ -22,6 +22,7 @@ type fileConfig struct {
 	Stores       map[string]fileStore `toml:"stores"`
 	UI           fileUI               `toml:"ui"`
 	Keys         map[string]keyList   `toml:"keys"`
+	Gateway      Gateway              `toml:"gateway"`
 }
 
 // fileStore is one [stores.NAME] table.

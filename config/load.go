@@ -134,6 +134,7 @@ func (r *resolver) load() (*Config, error) {
 		return nil, err
 	}
 	c.Prefs = r.file.prefs()
+	c.Gateway = r.file.cfg.Gateway
 	if r.env("NO_COLOR") != "" {
 		c.Prefs.NoColor = true
 	}

@@ -81,6 +81,7 @@ func rootCommand() *command {
 		demoCommand(),
 		presignCommand(),
 		sharesCommand(),
+		serveCommand(),
 		doctorCommand(),
 		versionCommand(),
 		helpCommand(),

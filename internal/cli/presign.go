@@ -38,12 +38,17 @@ shows the form fields it needs). Every link is recorded in the share ledger
 (see s3share shares).
 
 A link cannot be revoked: it works until it expires, or until the access key
-that signed it is disabled or rotated.
+that signed it is disabled or rotated. With --gateway URL the link is a share
+of a share gateway (s3share serve) instead: it can be revoked (s3share shares
+revoke), limited to --max-downloads, protected by --password-file, and live
+as long as the gateway allows (-e 30d); -o json then shows id, url,
+expires_at and max_downloads.
 
 Examples:
   s3share presign -e 2d --disposition attachment s3://reports/2026/q3.pdf
   s3share presign -m PUT --content-type image/png -o curl s3://uploads/avatar.png
-  s3share presign -m POST --max-size 10MiB -o json s3://uploads/incoming/`,
+  s3share presign -m POST --max-size 10MiB -o json s3://uploads/incoming/
+  s3share presign --gateway https://share.example.com --max-downloads 3 -e 30d s3://reports/q3.pdf`,
 		flags: func(fs *flag.FlagSet) runFunc {
 			var o presignFlags
 			o.register(fs)
@@ -58,6 +63,9 @@ type presignFlags struct {
 	contentType, cacheControl, versionID   string
 	maxSize, minSize, baseURL, output      string
 	recursive, noLedger                    bool
+	// A share of the gateway (see serve.go) instead of a presigned link.
+	gateway, passwordFile, tokenFile, mode string
+	maxDownloads                           int64
 }
 
 func (o *presignFlags) register(fs *flag.FlagSet) {
@@ -80,6 +88,11 @@ func (o *presignFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.baseURL, "base-url", "", "emit links on this public (CDN) base `URL`, signed for its host (config: public_base_url)")
 	fs.BoolVar(&o.recursive, "recursive", false, "GET: sign every object under each PREFIX/")
 	fs.BoolVar(&o.noLedger, "no-ledger", false, "do not record the links in the share ledger")
+	fs.StringVar(&o.gateway, "gateway", "", "make a share of the gateway at this `URL` instead (see s3share serve): a short link that can be revoked, limited and password-protected, and live past 7 days")
+	fs.Int64Var(&o.maxDownloads, "max-downloads", 0, "--gateway: the share allows at most `N` downloads (default no limit)")
+	fs.StringVar(&o.passwordFile, "password-file", "", "--gateway: protect the share with the password in this `FILE`")
+	fs.StringVar(&o.mode, "mode", "", "--gateway: `MODE` redirect (a presigned URL living seconds) or stream (through the gateway, cut on revocation)")
+	fs.StringVar(&o.tokenFile, "token-file", "", "--gateway: read the admin token from this `FILE` instead of $S3SHARE_GATEWAY_TOKEN")
 }
 
 // runPresign signs the links the arguments pos name, with the flags o:
@@ -87,6 +100,12 @@ func (o *presignFlags) register(fs *flag.FlagSet) {
 // uses too (presign.Form, presign.Share).
 func runPresign(c *call, o *presignFlags, pos []string) int {
 	stdout, stderr := c.stdout, c.stderr
+	if o.gateway != "" {
+		return runPresignGateway(c, o, pos)
+	}
+	if o.maxDownloads != 0 || o.passwordFile != "" || o.mode != "" || o.tokenFile != "" {
+		return c.usageError("presign: --max-downloads, --password-file, --mode and --token-file need --gateway")
+	}
 	if len(pos) == 0 {
 		return c.usageError("presign: name at least one s3://BUCKET/KEY")
 	}

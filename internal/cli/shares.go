@@ -24,7 +24,9 @@ The share ledger is $XDG_STATE_HOME/s3share/shares.jsonl, by default
 ~/.local/state/s3share/shares.jsonl, readable only by you.
 
 A link cannot be revoked: it works until it expires, or until the access key
-that signed it is disabled or rotated. Forgetting it here does not stop it.`
+that signed it is disabled or rotated. Forgetting it here does not stop it.
+Links of a share gateway (s3share presign --gateway) can be: s3share shares
+revoke ID.`
 
 // sharesCommand lists the links recorded in the share ledger; its
 // subcommand prune forgets the expired ones.
@@ -49,7 +51,7 @@ the expired ones too.
 				return runShares(c, *all, output)
 			}
 		},
-		sub: []*command{{
+		sub: []*command{sharesRevokeCommand(), {
 			name:    "prune",
 			summary: "forget the expired links",
 			about: `

@@ -39,7 +39,14 @@ func TooLong(what string, asked time.Duration) error {
 
 // Parse reads a lifetime such as 90s, 15m, 1h30m, 2d or 1w (any case,
 // surrounding space ignored).
-func Parse(in string) (time.Duration, error) {
+func Parse(in string) (time.Duration, error) { return parse(in, Max) }
+
+// ParseLong reads a lifetime as Parse does, without the 7-day limit of
+// presigned links (at most 100 years): the share gateway's links live as
+// long as it allows.
+func ParseLong(in string) (time.Duration, error) { return parse(in, 100*365*24*time.Hour) }
+
+func parse(in string, max time.Duration) (time.Duration, error) {
 	s := strings.ToLower(strings.TrimSpace(in))
 	if s == "" {
 		return 0, fmt.Errorf("expiry %q: write a lifetime such as 15m, 1h or 2d", sanitize.Bounded(in))
@@ -67,7 +74,7 @@ func Parse(in string) (time.Duration, error) {
 		// before they overflow.
 		var n time.Duration
 		for _, c := range s[:i] {
-			if n = n*10 + time.Duration(c-'0'); n > 1e7 {
+			if n = n*10 + time.Duration(c-'0'); n > 1e7 && max == Max {
 				return 0, TooLong(fmt.Sprintf("%q", sanitize.Bounded(in)), 0)
 			}
 		}
@@ -79,7 +86,10 @@ func Parse(in string) (time.Duration, error) {
 		total += n * unit
 		s = s[i+1:]
 	}
-	if total > Max {
+	if total > max {
+		if max != Max {
+			return 0, fmt.Errorf("expiry %q is longer than 100 years", sanitize.Bounded(in))
+		}
 		return 0, TooLong(fmt.Sprintf("%q", sanitize.Bounded(in)), total)
 	}
 	if total <= 0 {

@@ -475,16 +475,16 @@ func writeS3Error(w http.ResponseWriter, r *http.Request, f Fault) {
 	}
 }
 
-// selfSigned makes a certificate for 127.0.0.1 that is its own
-// authority, writes it to dir/ca.pem and returns a server TLS config.
-func selfSigned(dir string) (*tls.Config, string, error) {
+// SelfSigned writes a certificate for 127.0.0.1 that is its own
+// authority to dir/ca.pem, and its key to dir/key.pem.
+func SelfSigned(dir string) (certFile, keyFile string, err error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
-		return nil, "", err
+		return "", "", err
 	}
 	serial, err := rand.Int(rand.Reader, big.NewInt(1<<62))
 	if err != nil {
-		return nil, "", err
+		return "", "", err
 	}
 	now := time.Now()
 	tmpl := &x509.Certificate{
@@ -500,16 +500,37 @@ func selfSigned(dir string) (*tls.Config, string, error) {
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
-		return nil, "", fmt.Errorf("self-signed certificate: %v", err)
+		return "", "", fmt.Errorf("self-signed certificate: %v", err)
 	}
-	caFile := filepath.Join(dir, "ca.pem")
-	if err := os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+	kder, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		return "", "", err
+	}
+	certFile, keyFile = filepath.Join(dir, "ca.pem"), filepath.Join(dir, "key.pem")
+	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		return "", "", err
+	}
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), 0o600); err != nil {
+		return "", "", err
+	}
+	return certFile, keyFile, nil
+}
+
+// selfSigned makes a certificate for 127.0.0.1 that is its own
+// authority, writes it to dir/ca.pem and returns a server TLS config.
+func selfSigned(dir string) (*tls.Config, string, error) {
+	certFile, keyFile, err := SelfSigned(dir)
+	if err != nil {
+		return nil, "", err
+	}
+	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
 		return nil, "", err
 	}
 	cfg := &tls.Config{
-		Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}},
+		Certificates: []tls.Certificate{cert},
 		MinVersion:   tls.VersionTLS12,
 		NextProtos:   []string{"http/1.1"},
 	}
-	return cfg, caFile, nil
+	return cfg, certFile, nil
 }
