@@ -119,6 +119,9 @@ type Store struct {
 	// Color is the store's label colour in the TUI (a [stores.NAME]
 	// color: a name, an ANSI number or #RRGGBB); "" for the default.
 	Color string
+	// Gateway, when not nil, is the share gateway the TUI makes gateway
+	// links with for this store (a [stores.NAME] gateway).
+	Gateway *StoreGateway
 }
 
 // SignWith is a separate identity for signing links.

@@ -43,6 +43,11 @@ type fileStore struct {
 	// "profile:NAME", "alias:NAME" or "store:NAME".
 	SignWith string    `toml:"sign_with"`
 	Color    tomlColor `toml:"color"`
+	// Gateway is the share gateway (s3share serve) whose links the TUI
+	// offers for this store; its admin token is read from
+	// GatewayTokenFile, else $S3SHARE_GATEWAY_TOKEN.
+	Gateway          tomlGatewayURL `toml:"gateway"`
+	GatewayTokenFile string         `toml:"gateway_token_file"`
 }
 
 type fileUI struct {

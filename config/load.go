@@ -117,6 +117,7 @@ func (r *resolver) load() (*Config, error) {
 	}
 	if sel.choice.Kind == KindStore {
 		c.Store.Color = string(r.file.cfg.Stores[sel.choice.Name].Color)
+		c.Store.Gateway = r.storeGateway(sel.choice.Name)
 	}
 	storeValue, storeSrc := "default", "default"
 	if sel.choice.Kind != "" {
