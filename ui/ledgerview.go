@@ -48,6 +48,7 @@ type ledgerPanel struct {
 
 	msg    string
 	msgErr bool
+	gw     ledgerGateways // what gateways say of their shares (ledger_gateway.go)
 
 	width, height int
 }
@@ -107,6 +108,9 @@ func (p *ledgerPanel) SetSize(w, h int) {
 
 // Update handles keys, mouse and the view's own messages.
 func (p *ledgerPanel) Update(msg tea.Msg) tea.Cmd {
+	if cmd, ok := p.gatewayUpdate(msg); ok {
+		return cmd
+	}
 	switch msg := msg.(type) {
 	case ledgerLoadedMsg:
 		if msg.id != p.id {
@@ -118,7 +122,7 @@ func (p *ledgerPanel) Update(msg tea.Msg) tea.Cmd {
 		p.sort()
 		p.refilter()
 		p.sel.cursor, p.sel.offset = 0, 0
-		return nil
+		return p.fetchGateways()
 	case ledgerTickMsg:
 		if msg.id != p.id {
 			return nil
@@ -161,6 +165,9 @@ func (p *ledgerPanel) key(msg tea.KeyMsg) tea.Cmd {
 	k := p.keys
 	if p.confirming {
 		p.confirming = false
+		if cmd, ok := p.gatewayConfirm(msg); ok {
+			return cmd
+		}
 		if key.Matches(msg, batchYes) {
 			return p.removeSelected()
 		}
@@ -178,7 +185,7 @@ func (p *ledgerPanel) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Share.Delete):
 		if r, ok := p.selected(); ok {
 			p.confirming = true
-			p.msg, p.msgErr = "forget "+r.S3Path()+"? y forgets (it still works until it expires)", false
+			p.msg, p.msgErr = p.forgetQuestion(r), false
 		}
 	}
 	return nil
@@ -382,6 +389,7 @@ func (p *ledgerPanel) row(i int, showMade bool) string {
 	if active {
 		remain = presign.FormatDuration(r.Ends().Sub(p.now).Truncate(time.Second))
 	}
+	remain = p.gatewayRemain(r, remain)
 	// Each column keeps its gap, however long a (hostile) value is.
 	line := fit(remain, remainW) + fit(safe(r.Method), methodW) + " "
 	if showMade {
@@ -426,6 +434,7 @@ func (p *ledgerPanel) detailLines(h int) []string {
 		info += " · " + safe(v)
 	}
 	out = append(out, cut(info, w))
+	out = append(out, p.gatewayDetail(r, w)...)
 	url := wrapPlain(safe(r.URL), w)
 	room := h - len(out)
 	if len(url) > room {
@@ -458,7 +467,7 @@ func (p *ledgerPanel) ShortHelp() []key.Binding {
 		return filterHelp(&k)
 	}
 	if p.confirming {
-		return []key.Binding{withHelp(batchYes, "forget"), key.NewBinding(key.WithKeys("n"), key.WithHelp("other keys", "keep"))}
+		return append(p.gatewayConfirmHelp(), withHelp(batchYes, "forget"), key.NewBinding(key.WithKeys("n"), key.WithHelp("other keys", "keep")))
 	}
 	return []key.Binding{k.Nav.Up, k.Nav.Down, withHelp(k.Form.Submit, "copy again"), k.Share.Delete, k.Browse.Filter, k.App.Close}
 }

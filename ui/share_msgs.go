@@ -5,6 +5,7 @@ import (
 
 	"github.com/s3share/s3share/internal/clip"
 	"github.com/s3share/s3share/presign"
+	"github.com/s3share/s3share/presign/gatewayapi"
 	"github.com/s3share/s3share/presign/ledger"
 )
 
@@ -67,4 +68,14 @@ type ledgerRemovedMsg struct {
 	rec ledger.Record
 	n   int
 	err error
+}
+
+// gatewaySharedMsg answers the share panel's request for a gateway share.
+type gatewaySharedMsg struct {
+	id      int
+	gateway string // the gateway's base URL
+	share   gatewayapi.Share
+	// ledgerErr is set when the share was made but not recorded.
+	ledgerErr error
+	err       error
 }

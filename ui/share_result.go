@@ -272,7 +272,7 @@ func (p *sharePanel) header() []string {
 	w := p.width
 	r := p.results[0]
 	var out []string
-	title := p.linkWord() + " made · " + string(r.Method) + " · "
+	title := p.linkWord() + " made · " + resultKind(r) + " · "
 	if len(p.results) == 1 {
 		title += safe("s3://" + r.Bucket + "/" + r.Key)
 		if r.Prefix {
@@ -283,6 +283,7 @@ func (p *sharePanel) header() []string {
 	}
 	out = append(out, p.st.Title.Render(cut(title, w)))
 	out = append(out, cut(expiryText(r.EffectiveExpiresAt, p.signedAt)+signerText(r), w))
+	out = append(out, p.gatewayLines(w)...)
 	if r.Warning != "" {
 		out = append(out, wrapStyled(p.st.Warn, "! "+safe(oneLine(r.Warning)), w, 3)...)
 	}
