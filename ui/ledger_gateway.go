@@ -214,7 +214,7 @@ func (p *ledgerPanel) gatewayConfirm(msg tea.KeyMsg) (tea.Cmd, bool) {
 func (p *ledgerPanel) gatewayRevoked(msg gatewayRevokedMsg) {
 	what := msg.rec.S3Path()
 	if msg.err != nil {
-		p.msg, p.msgErr = "not revoked: "+msg.err.Error()+" — kept in the ledger; the link still works", true
+		p.msg, p.msgErr = "not revoked (kept in the ledger; the link still works): "+msg.err.Error(), true
 		return
 	}
 	if p.gw.shares != nil {

@@ -57,8 +57,11 @@ type gatewayForm struct {
 // gatewayInit offers the gateway kind when the store has a gateway and
 // the panel shares one object (or one version of it).
 func (p *sharePanel) gatewayInit(s *session) {
+	if s.client == nil || p.kind != kindObject {
+		return
+	}
 	st := s.client.Store()
-	if st.Gateway == nil || p.kind != kindObject {
+	if st.Gateway == nil {
 		return
 	}
 	p.gw.conf = st.Gateway

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"path/filepath"
+	"sync"
 	"time"
 )
 
@@ -20,6 +21,8 @@ type Local struct {
 	stop  context.CancelFunc
 	done  chan error
 	store Store
+	once  sync.Once
+	err   error
 }
 
 // StartLocal starts a gateway whose links signing signs, with its
@@ -53,12 +56,15 @@ func StartLocal(signing Signing, storeName, dir string, logw io.Writer) (*Local,
 	return loc, nil
 }
 
-// Close stops the gateway and closes its database.
+// Close stops the gateway and closes its database; later calls return
+// what the first did.
 func (l *Local) Close() error {
-	l.stop()
-	err := <-l.done
-	if cerr := l.store.Close(); err == nil {
-		err = cerr
-	}
-	return err
+	l.once.Do(func() {
+		l.stop()
+		l.err = <-l.done
+		if err := l.store.Close(); l.err == nil {
+			l.err = err
+		}
+	})
+	return l.err
 }
