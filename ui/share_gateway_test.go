@@ -162,6 +162,10 @@ func TestShareGatewayLink(t *testing.T) {
 			t.Errorf("the result lacks %q:\n%s", want, v)
 		}
 	}
+	m = press(t, m, "c") // a gateway link redirects: its curl line follows
+	if c := e.clip.last(t); !strings.HasPrefix(c, "curl -fL ") || !strings.HasSuffix(c, " '"+link+"'") {
+		t.Errorf("copied the curl line %q", c)
+	}
 	recs := ledgerRecords(t, e.ledger)
 	if len(recs) != 1 || recs[0].Share == "" || recs[0].URL != link || recs[0].Options["gateway"] != e.gw.URL ||
 		recs[0].Options["max-downloads"] != "2" || recs[0].ExpiresAt.Sub(time.Now()) < 13*24*time.Hour {
