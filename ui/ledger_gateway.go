@@ -27,25 +27,6 @@ type ledgerGateways struct {
 	state  map[string]string           // by gateway URL: "asking…", "" once answered, or why not
 }
 
-// gatewayListedMsg carries a gateway's list of shares.
-type gatewayListedMsg struct {
-	id      int
-	gateway string
-	shares  []gatewayapi.Share
-	err     error
-}
-
-// gatewayRevokedMsg answers the revocation of a gateway share and its
-// removal from the ledger.
-type gatewayRevokedMsg struct {
-	id    int
-	rec   ledger.Record
-	share gatewayapi.Share
-	err   error // the revocation failed: nothing was removed
-	n     int   // records removed
-	rmErr error // revoked, but not removed from the ledger
-}
-
 // gatewayOf is the gateway that serves record r; "" for a plain link.
 func gatewayOf(r ledger.Record) string {
 	if r.Share == "" {

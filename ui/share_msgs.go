@@ -79,3 +79,22 @@ type gatewaySharedMsg struct {
 	ledgerErr error
 	err       error
 }
+
+// gatewayListedMsg carries a gateway's list of shares.
+type gatewayListedMsg struct {
+	id      int
+	gateway string
+	shares  []gatewayapi.Share
+	err     error
+}
+
+// gatewayRevokedMsg answers the revocation of a gateway share and its
+// removal from the ledger.
+type gatewayRevokedMsg struct {
+	id    int
+	rec   ledger.Record
+	share gatewayapi.Share
+	err   error // the revocation failed: nothing was removed
+	n     int   // records removed
+	rmErr error // revoked, but not removed from the ledger
+}
