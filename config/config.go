@@ -106,7 +106,11 @@ type Store struct {
 	// Timeout is how long to wait for the store to answer one request
 	// (see s3model); zero means DefaultTimeout.
 	Timeout time.Duration
-	Creds   Credentials
+	// ListWorkers is how many key ranges a listing lists at once (the
+	// store's list_workers); zero means s3model's default, 1 lists one
+	// page after another.
+	ListWorkers int
+	Creds       Credentials
 	// Renew, when not nil, renews Creds before they expire: use
 	// Renew.Current for credentials good for now.
 	Renew *Renewer
@@ -119,6 +123,9 @@ type Store struct {
 	// Color is the store's label colour in the TUI (a [stores.NAME]
 	// color: a name, an ANSI number or #RRGGBB); "" for the default.
 	Color string
+	// Gateway, when not nil, is the share gateway the TUI makes gateway
+	// links with for this store (a [stores.NAME] gateway).
+	Gateway *StoreGateway
 }
 
 // SignWith is a separate identity for signing links.

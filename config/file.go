@@ -36,6 +36,7 @@ type fileStore struct {
 	Insecure        *bool          `toml:"insecure"`
 	CABundle        string         `toml:"ca_bundle"`
 	Timeout         tomlTimeout    `toml:"timeout"`
+	ListWorkers     tomlWorkers    `toml:"list_workers"`
 	AccessKeyID     string         `toml:"access_key_id"`
 	SecretAccessKey string         `toml:"secret_access_key"`
 	SessionToken    string         `toml:"session_token"`
@@ -43,6 +44,11 @@ type fileStore struct {
 	// "profile:NAME", "alias:NAME" or "store:NAME".
 	SignWith string    `toml:"sign_with"`
 	Color    tomlColor `toml:"color"`
+	// Gateway is the share gateway (s3share serve) whose links the TUI
+	// offers for this store; its admin token is read from
+	// GatewayTokenFile, else $S3SHARE_GATEWAY_TOKEN.
+	Gateway          tomlGatewayURL `toml:"gateway"`
+	GatewayTokenFile string         `toml:"gateway_token_file"`
 }
 
 type fileUI struct {
@@ -51,6 +57,37 @@ type fileUI struct {
 	DefaultDisposition tomlDisposition `toml:"default_disposition"`
 	Theme              string          `toml:"theme"`
 	Clipboard          tomlClipboard   `toml:"clipboard"`
+	Hyperlinks         string          `toml:"hyperlinks"`
+	CacheMB            *tomlCacheMB    `toml:"cache_mb"`
+}
+
+// tomlWorkers is a store's list_workers: how many key ranges a listing
+// lists at once.
+type tomlWorkers int
+
+// MaxListWorkers is the most list_workers may be.
+const MaxListWorkers = 64
+
+func (w *tomlWorkers) UnmarshalTOML(v any) error {
+	n, ok := v.(int64)
+	if !ok || n < 1 || n > MaxListWorkers {
+		return fmt.Errorf("list_workers: want a whole number from 1 (one page after another) to %d", MaxListWorkers)
+	}
+	*w = tomlWorkers(n)
+	return nil
+}
+
+// tomlCacheMB is [ui] cache_mb: the memory budget of listings kept for
+// going back, in MiB.
+type tomlCacheMB int
+
+func (c *tomlCacheMB) UnmarshalTOML(v any) error {
+	n, ok := v.(int64)
+	if !ok || n < 0 || n > 1<<20 {
+		return fmt.Errorf("cache_mb: want a whole number of MiB from 0 (keep no listing but the current one) to %d", 1<<20)
+	}
+	*c = tomlCacheMB(n)
+	return nil
 }
 
 // The toml* types check values while the file is decoded, so that errors
@@ -241,9 +278,9 @@ func loadTOML(ps paths, f Flags, env Env) (*tomlFile, error) {
 		known := "default_store, [stores.NAME], [ui] and [keys]"
 		switch {
 		case len(k) > 1 && k[0] == "stores":
-			known = "endpoint, region, addressing, profile, alias, public_base_url, insecure, ca_bundle, timeout, access_key_id, secret_access_key, session_token and color"
+			known = "endpoint, region, addressing, profile, alias, public_base_url, insecure, ca_bundle, timeout, list_workers, access_key_id, secret_access_key, session_token and color"
 		case len(k) > 1 && k[0] == "ui":
-			known = "default_expiry, expiry_presets, default_disposition, theme and clipboard"
+			known = "default_expiry, expiry_presets, default_disposition, theme, clipboard, hyperlinks and cache_mb"
 		}
 		return nil, fmt.Errorf("%s: unknown setting %s: check its spelling; known here: %s", at(t.shown, t.keyLine(k...)), k, known)
 	}
@@ -362,6 +399,9 @@ func (r *resolver) storeLayer(name string) (*layer, error) {
 	set(&l.publicBaseURL, "public_base_url", string(st.PublicBaseURL))
 	set(&l.caBundle, "ca_bundle", r.ps.expand(st.CABundle))
 	set(&l.timeout, "timeout", string(st.Timeout))
+	if st.ListWorkers > 0 {
+		l.listWorkers = int(st.ListWorkers)
+	}
 	if st.Insecure != nil {
 		set(&l.insecure, "insecure", fmt.Sprint(*st.Insecure))
 	}
@@ -387,6 +427,10 @@ func (t *tomlFile) prefs() Prefs {
 		DefaultDisposition: string(ui.DefaultDisposition),
 		Theme:              ui.Theme,
 		Clipboard:          ClipboardMode(ui.Clipboard),
+		Hyperlinks:         ui.Hyperlinks,
+	}
+	if ui.CacheMB != nil {
+		p.CacheMB, p.CacheSet = int(*ui.CacheMB), true
 	}
 	for _, e := range ui.ExpiryPresets {
 		p.ExpiryPresets = append(p.ExpiryPresets, time.Duration(e))

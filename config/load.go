@@ -26,6 +26,7 @@ type layer struct {
 	endpoint, region, addressing      value
 	insecure, caBundle, publicBaseURL value
 	timeout                           value
+	listWorkers                       int // 0: not set
 	creds                             func() (Credentials, bool, error)
 	// renew, set by creds, fetches temporary credentials again; nil
 	// when they cannot be (static keys, an MFA code good once).
@@ -117,6 +118,7 @@ func (r *resolver) load() (*Config, error) {
 	}
 	if sel.choice.Kind == KindStore {
 		c.Store.Color = string(r.file.cfg.Stores[sel.choice.Name].Color)
+		c.Store.Gateway = r.storeGateway(sel.choice.Name)
 	}
 	storeValue, storeSrc := "default", "default"
 	if sel.choice.Kind != "" {
@@ -407,6 +409,14 @@ func (r *resolver) settle(c *Config, layers []*layer) error {
 		add("timeout", DefaultTimeout.String(), "default")
 	}
 
+	for _, l := range layers {
+		if l.listWorkers > 0 {
+			st.ListWorkers = l.listWorkers
+			add("list workers", fmt.Sprint(l.listWorkers), l.name)
+			break
+		}
+	}
+
 	pb := pick(layers, func(l *layer) value { return l.publicBaseURL })
 	if pb.v != "" {
 		if err := checkBaseURL(pb.v); err != nil {
@@ -544,6 +554,9 @@ func prefSettings(p Prefs, file string) []Setting {
 	}
 	if p.Clipboard != ClipboardAuto {
 		add("clipboard", string(p.Clipboard))
+	}
+	if p.Hyperlinks != "" {
+		add("hyperlinks", p.Hyperlinks)
 	}
 	if len(p.Keys) > 0 {
 		add("key overrides", fmt.Sprintf("%d actions", len(p.Keys)))

@@ -26,8 +26,16 @@ type Prefs struct {
 	// Keys overrides key bindings: action name → keys, as written in
 	// [keys]. The keymap package checks action names and keys.
 	Keys map[string][]string
+	// CacheMB is the memory budget, in MiB, of the listings the browser
+	// keeps for going back ([ui] cache_mb); CacheSet says it was set (0
+	// is a valid budget: keep none but the current listing).
+	CacheMB  int
+	CacheSet bool
 	// NoColor is true when NO_COLOR is set to a non-empty value.
 	NoColor bool
+	// Hyperlinks says whether links are drawn as terminal hyperlinks:
+	// "auto" (or ""), "on" or "off"; the UI checks the name.
+	Hyperlinks string
 }
 
 // ClipboardMode says how links are copied.

@@ -24,11 +24,22 @@ type Browse struct {
 // Share makes and copies links.
 type Share struct {
 	Share, Upload, CopyURI, CopyURL, Ledger, CopyCurl, Export, Print, Delete key.Binding
+	// Undo brings back what Delete last forgot; FormFile writes a POST
+	// link's HTML upload form to a file.
+	Undo, FormFile key.Binding
+}
+
+// Transfer moves objects between the store and local files.
+type Transfer struct {
+	Download, Preview, LinkInstead key.Binding
 }
 
 // App is global.
 type App struct {
 	Help, Quit, Close, Stores key.Binding
+	// Mouse turns mouse capture off (so the terminal's own selection
+	// works) and on again.
+	Mouse key.Binding
 }
 
 // Form moves between the fields of a panel.
@@ -38,11 +49,12 @@ type Form struct {
 
 // KeyMap is all bindings.
 type KeyMap struct {
-	Nav    Navigation
-	Browse Browse
-	Share  Share
-	App    App
-	Form   Form
+	Nav      Navigation
+	Browse   Browse
+	Share    Share
+	Transfer Transfer
+	App      App
+	Form     Form
 }
 
 // Default returns the default bindings.
@@ -74,7 +86,7 @@ func Default() KeyMap {
 		},
 		Share: Share{
 			Share:    b("s", "share", "s"),
-			Upload:   b("u", "upload link here", "u"),
+			Upload:   b("u", "upload a file here", "u"),
 			CopyURI:  b("y", "copy s3:// URI", "y"),
 			CopyURL:  b("Y", "copy object URL", "Y"),
 			Ledger:   b("H", "share ledger", "H"),
@@ -82,12 +94,20 @@ func Default() KeyMap {
 			Export:   b("e", "export links", "e"),
 			Print:    b("w", "print links whole", "w"),
 			Delete:   b("d", "forget entry", "d"),
+			Undo:     b("z", "undo forget", "z"),
+			FormFile: b("f", "write HTML form file", "f"),
+		},
+		Transfer: Transfer{
+			Download:    b("D", "download", "D"),
+			Preview:     b("p", "preview", "p"),
+			LinkInstead: b("ctrl+l", "upload panel: a link instead", "ctrl+l"),
 		},
 		App: App{
 			Help:   b("?", "help", "?"),
 			Quit:   b("q", "quit", "q", "ctrl+c"),
 			Close:  b("esc", "close", "esc"),
 			Stores: b("S", "switch store", "S"),
+			Mouse:  b("m", "mouse capture on/off", "m"),
 		},
 		Form: Form{
 			Next:   b("tab", "next field", "tab", "down"),
@@ -110,7 +130,9 @@ func (k *KeyMap) bindings() map[string]*key.Binding {
 		"versions": &k.Browse.Versions, "refresh": &k.Browse.Refresh, "mark": &k.Browse.Mark, "mark_all": &k.Browse.MarkAll,
 		"share": &k.Share.Share, "upload": &k.Share.Upload, "copy_uri": &k.Share.CopyURI, "copy_url": &k.Share.CopyURL, "ledger": &k.Share.Ledger,
 		"copy_curl": &k.Share.CopyCurl, "export": &k.Share.Export, "print_links": &k.Share.Print, "delete": &k.Share.Delete,
+		"download": &k.Transfer.Download, "preview": &k.Transfer.Preview,
 		"help": &k.App.Help, "quit": &k.App.Quit, "close": &k.App.Close, "stores": &k.App.Stores,
+		"undo": &k.Share.Undo, "form_file": &k.Share.FormFile, "mouse": &k.App.Mouse,
 	}
 }
 
@@ -130,7 +152,7 @@ func Actions() []string {
 var browseActions = []string{
 	"up", "down", "page_up", "page_down", "top", "bottom", "open", "back", "filter", "goto", "sort",
 	"reverse", "details", "versions", "refresh", "mark", "mark_all", "share", "upload", "copy_uri", "copy_url",
-	"ledger", "help", "quit", "stores",
+	"ledger", "download", "preview", "help", "quit", "stores", "mouse",
 }
 
 // Apply returns the default bindings changed by overrides (action name →

@@ -74,6 +74,9 @@ func (r Result) MarshalJSON() ([]byte, error) {
 func (r Result) Curl(file string) string {
 	var b strings.Builder
 	b.WriteString("curl -f") // -f: an error answer fails the command instead of being saved
+	if r.Share != "" {
+		b.WriteString("L") // a gateway's link redirects to the store
+	}
 	switch r.Method {
 	case PUT:
 		if file == "" {

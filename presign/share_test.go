@@ -220,11 +220,14 @@ func TestEncodeAndExport(t *testing.T) {
 	if _, err := presign.Export(p, rs, true); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := presign.Export(filepath.Join(dir, "l.txt"), rs, false); err == nil || !strings.Contains(err.Error(), ".json or .csv") {
+	if _, err := presign.Export(filepath.Join(dir, "l.txt"), rs, false); err == nil || !strings.Contains(err.Error(), ".json, .csv or (POST) .html") {
 		t.Fatalf("export to .txt: %v", err)
 	}
 	if fi, err := os.Stat(p); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("mode: %v %v", fi, err)
+	}
+	if _, err := presign.Export(filepath.Join(dir, "form.html"), rs, false); !errors.Is(err, presign.ErrNotPOST) {
+		t.Errorf("an HTML form of GET links: %v", err)
 	}
 }
 

@@ -106,6 +106,9 @@ type Result struct {
 	// Fields (POST) are sent as multipart form fields in this order, then
 	// the file as the last part, named "file".
 	Fields []Field
+	// Share is set for a share gateway's link (s3share serve): the
+	// share's id. Such a link answers with a redirect.
+	Share string
 }
 
 // Signer signs links for one store. It never touches the network: the

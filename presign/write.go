@@ -69,6 +69,8 @@ func Encode(f Format, results []Result) ([]byte, error) {
 			b.WriteString(r.Curl("")) // FILE where the uploader names the file
 			b.WriteByte('\n')
 		}
+	case FormatHTML:
+		return HTMLForm(results)
 	case FormatURL, "":
 		for _, r := range results {
 			b.WriteString(r.URL)
@@ -125,7 +127,8 @@ func writeCSV(out io.Writer, results []Result) error {
 var ErrExportExists = errors.New("the file exists")
 
 // Export writes the links to file (mode 0600) in the format its
-// extension names, .json or .csv; a leading ~/ is the home directory. It
+// extension names, .json or .csv, or for POST links .html (an upload
+// form); a leading ~/ is the home directory. It
 // returns the absolute path. An existing file is replaced (atomically)
 // only with overwrite; otherwise the error is ErrExportExists.
 func Export(file string, results []Result, overwrite bool) (string, error) {
@@ -150,8 +153,10 @@ func Export(file string, results []Result, overwrite bool) (string, error) {
 		f = FormatJSON
 	case ".csv":
 		f = FormatCSV
+	case ".html", ".htm":
+		f = FormatHTML // POST links: an upload form
 	default:
-		return abs, errors.New("export: name the file .json or .csv (that picks the format)")
+		return abs, errors.New("export: name the file .json, .csv or (POST) .html (that picks the format)")
 	}
 	data, err := Encode(f, results)
 	if err != nil {

@@ -6,7 +6,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
+	"net/http"
+	"slices"
 	"time"
 
 	"github.com/minio/minio-go/v7"
@@ -22,6 +23,8 @@ const PageSize = 1000
 type Client struct {
 	mc      *minio.Client
 	core    minio.Core
+	hc      *http.Client // sends the lean listing requests (rawlist.go)
+	creds   *credentials.Credentials
 	store   config.Store
 	timeout time.Duration
 }
@@ -53,18 +56,25 @@ func New(store config.Store) (*Client, error) {
 	case config.AddressingVirtual:
 		lookup = minio.BucketLookupDNS
 	}
+	rt := &idleTransport{base: tr, idle: timeout}
 	mc, err := minio.New(store.Endpoint.Host, &minio.Options{
 		Creds:        creds,
 		Secure:       store.Secure(),
 		Region:       minioRegion(store),
 		BucketLookup: lookup,
-		Transport:    &idleTransport{base: tr, idle: timeout},
+		Transport:    rt,
 		MaxRetries:   MaxAttempts, // minio-go counts the first try among its "retries"
 	})
 	if err != nil {
 		return nil, fmt.Errorf("endpoint %s: %v", store.Endpoint, err)
 	}
-	return &Client{mc: mc, core: minio.Core{Client: mc}, store: store, timeout: timeout}, nil
+	hc := &http.Client{
+		Transport: rt,
+		// A listing answer is never a redirect to follow: a 301 names
+		// the bucket's region, and is reported.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	return &Client{mc: mc, core: minio.Core{Client: mc}, hc: hc, creds: creds, store: store, timeout: timeout}, nil
 }
 
 // Timeout is how long the client waits for the store to answer.
@@ -103,6 +113,10 @@ type Entry struct {
 	// Modified is the last-modified time in Unix milliseconds (0 for prefixes).
 	Modified int64
 	IsPrefix bool
+	// ETag and StorageClass are kept only when a listing asks for
+	// details (ListOptions.Details).
+	ETag         string
+	StorageClass string
 }
 
 // ModTime returns the last-modified time.
@@ -117,73 +131,37 @@ func (e Entry) ModTime() time.Time {
 type Page struct {
 	Entries []Entry
 	// Next continues the listing after this page; empty when Done.
+	// (ListPage's pages; a Lister's pages have none.)
 	Next string
+	// Last is the full name of the page's last entry: a listing resumes
+	// after it (ListOptions.After).
+	Last string
 	Done bool
 }
 
 // ListPage fetches the page of bucket/prefix (delimiter "/") that starts at
-// the continuation token (empty for the first page). It returns as soon as
-// ctx is cancelled or the client's timeout has passed (a *TimeoutError,
-// explained). A request already sent is then abandoned: minio-go's page
-// call takes no context, so it runs on until the transport's timeout.
+// the continuation token (empty for the first page), prefixes and objects
+// in key order. It returns as soon as ctx is cancelled, or with a
+// *TimeoutError (explained) once the client's timeout has passed.
 func (c *Client) ListPage(ctx context.Context, bucket, prefix, token string) (Page, error) {
-	res, err := c.listV2(ctx, bucket, prefix, token, "/")
+	res, err := c.listRaw(ctx, listReq{bucket: bucket, prefix: prefix, delimiter: "/", token: token, maxKeys: PageSize}, nil)
 	if err != nil {
 		return Page{}, err
 	}
-	p := Page{Entries: make([]Entry, 0, len(res.CommonPrefixes)+len(res.Contents))}
-	for _, cp := range res.CommonPrefixes {
-		p.Entries = append(p.Entries, Entry{Name: relName(cp.Prefix, prefix), IsPrefix: true})
-	}
-	for _, o := range res.Contents {
-		if o.Key == prefix {
-			continue // the folder marker of the prefix itself
+	l := Lister{prefix: prefix}
+	ch, _ := l.cut(&res, &segment{open: true})
+	p := ch.page()
+	// Prefixes first, then objects, each in key order.
+	slices.SortStableFunc(p.Entries, func(a, b Entry) int {
+		switch {
+		case a.IsPrefix == b.IsPrefix:
+			return 0
+		case a.IsPrefix:
+			return -1
 		}
-		p.Entries = append(p.Entries, Entry{
-			Name:     relName(o.Key, prefix),
-			Size:     o.Size,
-			Modified: o.LastModified.UnixMilli(),
-		})
-	}
-	p.Next = res.NextContinuationToken
-	p.Done = !res.IsTruncated || p.Next == ""
+		return 1
+	})
+	p.Next = res.Next
+	p.Done = !res.Truncated || p.Next == ""
 	return p, nil
-}
-
-// listV2 asks for one ListObjectsV2 page, bounded by ctx and the client's
-// timeout as ListPage describes.
-func (c *Client) listV2(ctx context.Context, bucket, prefix, token, delimiter string) (minio.ListBucketV2Result, error) {
-	if err := ctx.Err(); err != nil {
-		return minio.ListBucketV2Result{}, err
-	}
-	ctx, cancel := c.bounded(ctx)
-	defer cancel()
-	type result struct {
-		res minio.ListBucketV2Result
-		err error
-	}
-	ch := make(chan result, 1)
-	go func() {
-		res, err := c.core.ListObjectsV2(bucket, prefix, "", token, delimiter, PageSize)
-		ch <- result{res, err}
-	}()
-	what := "list s3://" + bucket + "/" + prefix
-	select {
-	case <-ctx.Done():
-		if te := timedOut(ctx, ctx.Err()); te != ctx.Err() {
-			return minio.ListBucketV2Result{}, Explain(what, te)
-		}
-		return minio.ListBucketV2Result{}, ctx.Err() // the caller gave up
-	case r := <-ch:
-		if r.err != nil {
-			return minio.ListBucketV2Result{}, Explain(what, r.err)
-		}
-		return r.res, nil
-	}
-}
-
-// relName strips prefix from key and copies the rest, so the entry does
-// not keep the whole key (and the response it came from) alive.
-func relName(key, prefix string) string {
-	return strings.Clone(strings.TrimPrefix(key, prefix))
 }

@@ -450,8 +450,14 @@ func TestFaultStallMidBody(t *testing.T) {
 			if !errors.As(err, &te) {
 				t.Errorf("%s stalled mid-body: %v is not a timeout", op.name, err)
 			}
-			if got := p.Faulted(); got > 2 {
-				t.Errorf("%s: %d stalled requests, want 1 (the first stall ends the operation)", op.name, got)
+			// Walk lists key ranges side by side: the requests sent at
+			// once may all stall, but none is sent after the first stall.
+			most := 2
+			if op.name == "Walk" {
+				most = s3model.DefaultWorkers
+			}
+			if got := p.Faulted(); got > most {
+				t.Errorf("%s: %d stalled requests, want at most %d (the first stall ends the operation)", op.name, got, most)
 			}
 			// Every stalled connection is closed by the client: the
 			// proxy holds none of them for long.

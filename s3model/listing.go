@@ -354,27 +354,71 @@ func (k SortKey) String() string {
 // grouped first (they have no size or time, so they are ordered by name).
 // desc reverses the order within each group.
 func (l *Listing) Sort(ids []ID, key SortKey, desc bool) {
-	slices.SortFunc(ids, func(a, b ID) int {
-		if a.IsPrefix() != b.IsPrefix() {
-			if a.IsPrefix() {
-				return -1
-			}
-			return 1
+	slices.SortFunc(ids, func(a, b ID) int { return l.compare(a, b, key, desc) })
+}
+
+// Bytes is about how much memory the listing holds.
+func (l *Listing) Bytes() int64 {
+	const rowSize = 24
+	return int64(cap(l.names)) + rowSize*int64(cap(l.prefixes)+cap(l.objects))
+}
+
+// Since returns the ids of the rows added after the listing had np
+// prefixes and no objects, in natural order.
+func (l *Listing) Since(np, no int) []ID {
+	out := make([]ID, 0, len(l.prefixes)-np+len(l.objects)-no)
+	for i := np; i < len(l.prefixes); i++ {
+		out = append(out, ID(i))
+	}
+	for i := no; i < len(l.objects); i++ {
+		out = append(out, ID(i)|objectBit)
+	}
+	return out
+}
+
+// compare orders two ids as Sort does.
+func (l *Listing) compare(a, b ID, key SortKey, desc bool) int {
+	if a.IsPrefix() != b.IsPrefix() {
+		if a.IsPrefix() {
+			return -1
 		}
-		c := 0
-		switch {
-		case a.IsPrefix():
-		case key == BySize:
-			c = cmp.Compare(l.row(a).size, l.row(b).size)
-		case key == ByTime:
-			c = cmp.Compare(l.row(a).mod, l.row(b).mod)
+		return 1
+	}
+	c := 0
+	switch {
+	case a.IsPrefix():
+	case key == BySize:
+		c = cmp.Compare(l.row(a).size, l.row(b).size)
+	case key == ByTime:
+		c = cmp.Compare(l.row(a).mod, l.row(b).mod)
+	}
+	if c == 0 {
+		c = cmp.Compare(a, b) // ids are in key order within a group
+	}
+	if desc {
+		c = -c
+	}
+	return c
+}
+
+// Merge returns the rows of view (already in the order key and desc give)
+// and add (in any order) together in that order: add is sorted and
+// merged in, so a page arriving under a sort costs its own sort and one
+// pass over the view, not a sort of everything. Neither slice is changed.
+func (l *Listing) Merge(view, add []ID, key SortKey, desc bool) []ID {
+	add = slices.Clone(add)
+	l.Sort(add, key, desc)
+	out := make([]ID, 0, len(view)+len(add))
+	i, j := 0, 0
+	for i < len(view) && j < len(add) {
+		if l.compare(add[j], view[i], key, desc) < 0 {
+			out = append(out, add[j])
+			j++
+		} else {
+			out = append(out, view[i])
+			i++
 		}
-		if c == 0 {
-			c = cmp.Compare(a, b) // ids are in key order within a group
-		}
-		if desc {
-			c = -c
-		}
-		return c
-	})
+	}
+	out = append(out, view[i:]...)
+	return append(out, add[j:]...)
 }

@@ -58,6 +58,9 @@ type Options struct {
 	Now func() time.Time
 	// Stores lets the user switch stores; nil when there is nothing to switch to.
 	Stores StoreSource
+	// Getenv reads the environment, to tell whether the terminal draws
+	// hyperlinks; nil reads nothing (no hyperlinks unless [ui] says on).
+	Getenv func(string) string
 }
 
 // pane is what the root lays out and routes messages to: the browser and
@@ -107,13 +110,19 @@ type Model struct {
 	statusID      int
 	banner        string
 	initCmd       tea.Cmd
+	// mouseOff is set while the user has turned mouse capture off, so
+	// that the terminal's own selection works.
+	mouseOff bool
+	// xfers are the uploads and downloads running in the background.
+	xfers transfers
 }
 
 // New builds the root model.
 func New(opts Options) Model {
-	// mime reads the system's type tables on its first call: do it here,
-	// before the program runs, not in an Update that opens a share panel.
-	presign.LoadTypes()
+	// mime reads the system's type tables on its first call: start it
+	// now, beside the first frame, not in an Update that opens a share
+	// panel (one opened before the tables are read waits for them).
+	go presign.LoadTypes()
 	s := newSession(opts)
 	st := s.styles
 	h := help.New()
@@ -130,6 +139,9 @@ func New(opts Options) Model {
 	if t := opts.Prefs.Theme; !validTheme(t) {
 		m.banner = strings.TrimPrefix(m.banner+" · ", " · ") + "[ui] theme " + strconv.Quote(t) + " is not known: want " + strings.Join(Themes, ", ")
 	}
+	if h := opts.Prefs.Hyperlinks; h != "" && !slices.Contains(HyperlinkModes, strings.ToLower(h)) {
+		m.banner = strings.TrimPrefix(m.banner+" · ", " · ") + "[ui] hyperlinks " + strconv.Quote(h) + " is not known: want " + strings.Join(HyperlinkModes, ", ")
+	}
 	// Init has a value receiver and cannot keep state, so the first load
 	// is started here and only its command is handed out by Init.
 	m.initCmd = m.browser.start()
@@ -140,6 +152,9 @@ func New(opts Options) Model {
 func Run(opts Options) ([]string, error) {
 	m := New(opts)
 	err := run(m)
+	// Uploads and downloads still running stop cleanly: the store gets
+	// its aborts before the process ends.
+	m.s.jobs.stop(time.Minute)
 	return m.s.links, err
 }
 
@@ -168,6 +183,13 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case statusMsg:
 		return m, m.setStatus(msg.text, msg.err)
 
+	case terminalBackMsg:
+		cmd := m.setStatus(msg.status.text, msg.status.err)
+		if !m.mouseOff {
+			cmd = tea.Batch(cmd, tea.EnableMouseCellMotion)
+		}
+		return m, cmd
+
 	case clearStatusMsg:
 		if msg.id == m.statusID {
 			m.status = ""
@@ -186,6 +208,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 	case copyMsg:
 		return m, copyCmd(m.s.clipboard, msg.text, msg.what)
+
+	case transferStartMsg, transferTickMsg, transferDoneMsg:
+		return m, m.transferUpdate(msg)
 
 	case storesListedMsg:
 		if len(m.stack) > 0 {
@@ -218,8 +243,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.MouseMsg:
 		msg.Y -= headerHeight // the panes start under the context header
 		if len(m.stack) > 0 {
-			x, y, _, _ := m.panelInner() // and a panel inside its frame
+			x, y, w, h := m.panelInner() // and a panel inside its frame
 			msg.X, msg.Y = msg.X-x, msg.Y-y
+			if !tea.MouseEvent(msg).IsWheel() && (msg.X < 0 || msg.Y < 0 || msg.X >= w || msg.Y >= h) {
+				return m, nil // a click on the frame or the browser around it
+			}
 		}
 		return m, m.toFocused(msg)
 
@@ -280,7 +308,20 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if !typing && len(m.stack) == 0 && key.Matches(msg, m.s.keys.App.Stores) {
 		return m, openStores(m.s)
 	}
+	if !typing && key.Matches(msg, m.s.keys.App.Mouse) {
+		return m, m.toggleMouse()
+	}
 	return m, m.toFocused(msg)
+}
+
+// toggleMouse turns mouse capture off, so the terminal's own selection
+// (and its click on a link) works, or on again.
+func (m *Model) toggleMouse() tea.Cmd {
+	m.mouseOff = !m.mouseOff
+	if m.mouseOff {
+		return tea.Batch(tea.DisableMouse, m.setStatus("mouse off: select with the mouse · m turns it on", false))
+	}
+	return tea.Batch(tea.EnableMouseCellMotion, m.setStatus("mouse on: wheel scrolls, click selects", false))
 }
 
 // splitKeys handles keys typed faster than the terminal is read, which
@@ -355,70 +396,24 @@ func (m *Model) layout() {
 	}
 }
 
-// panelBox is where a panel's frame sits in the pane area: the full
-// width, with a line of the browser left above and below it on taller
-// screens.
-func (m *Model) panelBox() (y, w, h int) {
-	ph := m.paneHeight()
-	if ph >= 16 {
-		return 1, m.width, ph - 2
-	}
-	return 0, m.width, ph
-}
-
-// framedMinHeight is the pane height from which panels get a frame; on
-// smaller screens the frame's lines go to the panel.
-const framedMinHeight = 12
+// frame is the modal frame panels open in, over the pane area.
+func (m Model) frame() modalFrame { return modalFrame{w: m.width, h: m.paneHeight()} }
 
 // panelInner is the panel's own area inside its frame: its offset in
 // the pane area and its size.
 func (m *Model) panelInner() (x, y, w, h int) {
-	if m.paneHeight() < framedMinHeight {
-		return 0, 0, m.width, m.paneHeight()
-	}
-	by, bw, bh := m.panelBox()
-	return 1, by + 1, max(0, bw-2), max(0, bh-2)
+	r := m.frame().inner()
+	return r.x, r.y, r.w, r.h
 }
 
-// framed draws the top panel in a titled frame over the browser, which
-// shows dimmed around it.
+// framed draws the top panel in its frame, centred over the browser,
+// which shows dimmed around it.
 func (m Model) framed(p panel) string {
-	st := m.s.styles
-	ph := m.paneHeight()
-	bg := strings.Split(m.browser.View(), "\n")
-	by, bw, bh := m.panelBox()
-	inner := strings.Split(p.View(), "\n")
 	title := "panel"
 	if t, ok := p.(titled); ok {
 		title = t.helpTitle()
 	}
-	iw := max(0, bw-2)
-	var s strings.Builder
-	for y := 0; y < ph; y++ {
-		if y > 0 {
-			s.WriteByte('\n')
-		}
-		switch {
-		case y < by || y >= by+bh:
-			line := ""
-			if y < len(bg) {
-				line = ansi.Strip(bg[y])
-			}
-			s.WriteString(st.Dim.Render(cut(line, m.width)))
-		case y == by:
-			t := cut(" "+title+" ", min(iw, ansi.StringWidth(title)+2))
-			s.WriteString(st.Dim.Render("╭") + st.Title.Render(t) + st.Dim.Render(strings.Repeat("─", max(0, iw-ansi.StringWidth(t)))+"╮"))
-		case y == by+bh-1:
-			s.WriteString(st.Dim.Render("╰" + strings.Repeat("─", iw) + "╯"))
-		default:
-			line := ""
-			if i := y - by - 1; i < len(inner) {
-				line = inner[i]
-			}
-			s.WriteString(st.Dim.Render("│") + cut(line, iw) + st.Dim.Render("│"))
-		}
-	}
-	return s.String()
+	return m.frame().render(m.s.styles, m.browser.View(), title, p.View())
 }
 
 // View draws the screen.
@@ -435,7 +430,7 @@ func (m Model) View() string {
 	switch {
 	case m.showHelp:
 		s.WriteString(m.helpScreen())
-	case len(m.stack) > 0 && m.paneHeight() >= framedMinHeight:
+	case len(m.stack) > 0:
 		s.WriteString(m.framed(m.stack[len(m.stack)-1]))
 	default:
 		s.WriteString(m.focused().View())
@@ -471,9 +466,15 @@ func (m Model) contextHeader() string {
 		right += " · " + info.region
 	}
 	right = safe(right)
+	if m.mouseOff {
+		right = "mouse off · " + right
+	}
 	lw := ansi.StringWidth(label)
 	if ansi.StringWidth(right) > (w-lw)/2 {
 		right = safe(info.host) // narrow: the host alone
+		if m.mouseOff {
+			right = "mouse off"
+		}
 	}
 	rw := min(ansi.StringWidth(right), max(0, (w-lw)/2))
 	mid := w - lw - 1 - rw - 1
@@ -509,6 +510,8 @@ func (m Model) statusLine() string {
 		return m.s.styles.Error.Render(cut(safe(oneLine(m.status)), m.width))
 	case m.status != "":
 		return m.s.styles.Status.Render(cut(safe(oneLine(m.status)), m.width))
+	case len(m.xfers.jobs) > 0:
+		return m.s.styles.Status.Render(cut(m.transferLine(), m.width))
 	case m.banner != "" && m.browser.state != stateFailed:
 		// The banner (demo endpoint, config warnings) gives way to a
 		// listing error, which must not be hidden.

@@ -90,15 +90,21 @@ type browser struct {
 	loc     Location
 	buckets []s3model.Bucket
 	list    *s3model.Listing
-	// cache holds the complete listings seen this session.
-	cache map[Location]*s3model.Listing
+	// cache holds the complete listings seen this session, within the
+	// session's budget.
+	cache *listingCache
 
-	state  loadState
-	err    error
-	resume string // continuation token to resume a failed listing from
+	state loadState
+	err   error
+	// resume is where a failed listing resumes: the last name listed
+	// (or, from a store that lists only page by page, the continuation
+	// token of the next page).
+	resume string
 	reqID  int
 	ctx    context.Context
 	cancel context.CancelFunc
+	// pages hands out the listing under way's pages.
+	pages pager
 	// want is the row to select as soon as it is loaded.
 	want string
 
@@ -106,14 +112,18 @@ type browser struct {
 
 	// view is the filtered and/or sorted order of the rows; nil when
 	// the rows show in natural order.
-	view      []s3model.ID
-	bucketIdx []int // the bucket list's filtered order
-	filter    filterField
-	sortKey   s3model.SortKey
-	desc      bool
-	jobID     int
-	jobBusy   bool
-	jobDirty  bool
+	view []s3model.ID
+	// viewOf is what view was computed for, and viewNP, viewNO how many
+	// prefixes and objects it covers: rows arriving later are merged in.
+	viewOf         viewParams
+	viewNP, viewNO int
+	bucketIdx      []int // the bucket list's filtered order
+	filter         filterField
+	sortKey        s3model.SortKey
+	desc           bool
+	jobID          int
+	jobBusy        bool
+	jobDirty       bool
 
 	// goingTo is set while the go-to field has the keyboard.
 	goingTo bool
@@ -146,7 +156,7 @@ func newBrowser(s *session, start Location) browser {
 		filter:      newFilterField(&s.keys, 1024),
 		loc:         start,
 		list:        &s3model.Listing{},
-		cache:       map[Location]*s3model.Listing{},
+		cache:       newListingCache(cacheBudget(s)),
 		marks:       map[s3model.ID]bool{},
 		details:     map[string]detailState{},
 		goTo:        newTextField(1024),
@@ -185,7 +195,7 @@ func (b *browser) open(loc Location, want string) tea.Cmd {
 	b.err = nil
 	b.resume = ""
 	b.clamp()
-	if cached, ok := b.cache[b.loc]; ok && b.loc.Bucket != "" {
+	if cached, ok := b.cache.get(b.loc); ok && b.loc.Bucket != "" {
 		b.reqID++
 		b.list = cached
 		b.state = stateDone
@@ -207,16 +217,21 @@ func (b *browser) load(token string) tea.Cmd {
 	if b.loc.Bucket == "" {
 		fetch = fetchBuckets(b.ctx, b.client, b.reqID)
 	} else {
-		fetch = fetchPage(b.ctx, b.client, b.reqID, b.loc, token)
+		b.pages = newPager(b.ctx, b.client, b.loc, token)
+		fetch = fetchPage(b.pages, b.reqID, b.loc, token)
 	}
 	return tea.Batch(fetch, b.spin.Tick)
 }
 
-// stop cancels the listing under way, if any.
+// stop cancels the listing under way, if any: every request of it stops.
 func (b *browser) stop() {
 	if b.cancel != nil {
 		b.cancel()
 		b.cancel = nil
+	}
+	if b.pages != nil {
+		go b.pages.close() // waits for its workers, which stop at once
+		b.pages = nil
 	}
 }
 
@@ -227,10 +242,12 @@ func fetchBuckets(ctx context.Context, c Store, reqID int) tea.Cmd {
 	}
 }
 
-func fetchPage(ctx context.Context, c Store, reqID int, loc Location, token string) tea.Cmd {
+// fetchPage takes the listing's next page; from is where the listing
+// resumes should it fail.
+func fetchPage(p pager, reqID int, loc Location, from string) tea.Cmd {
 	return func() tea.Msg {
-		p, err := c.ListPage(ctx, loc.Bucket, loc.Prefix, token)
-		return pageMsg{reqID: reqID, loc: loc, token: token, page: p, err: err}
+		page, next, err := p.next()
+		return pageMsg{reqID: reqID, loc: loc, token: from, page: page, next: next, err: err}
 	}
 }
 
@@ -277,11 +294,22 @@ func (b *browser) update(msg tea.Msg) tea.Cmd {
 			b.stop()
 			b.state = stateDone
 			b.resume = ""
-			b.cache[b.loc] = b.list
+			b.cache.put(b.loc, b.list)
 			return viewCmd
 		}
-		b.resume = msg.page.Next
-		return tea.Batch(viewCmd, fetchPage(b.ctx, b.client, b.reqID, b.loc, msg.page.Next))
+		switch {
+		case msg.next != "":
+			b.resume = msg.next
+		case msg.page.Next != "":
+			b.resume = msg.page.Next
+		}
+		if b.pages == nil {
+			if b.ctx == nil {
+				return viewCmd
+			}
+			b.pages = newPager(b.ctx, b.client, b.loc, b.resume)
+		}
+		return tea.Batch(viewCmd, fetchPage(b.pages, b.reqID, b.loc, b.resume))
 
 	case viewMsg:
 		return b.applyView(msg)
@@ -443,25 +471,49 @@ func (b *browser) requestView() tea.Cmd {
 	}
 	b.jobBusy, b.jobDirty = true, false
 	b.jobID++
-	return viewJob(b.list.Snapshot(), b.jobID, b.filter.Value(), b.sortKey, b.desc)
+	vp := viewParams{filter: b.filter.Value(), key: b.sortKey, desc: b.desc}
+	if b.view != nil && b.viewOf == vp {
+		// Only the rows that arrived since are filtered, sorted and
+		// merged in.
+		return viewJob(b.list.Snapshot(), b.jobID, vp, b.view, b.viewNP, b.viewNO)
+	}
+	return viewJob(b.list.Snapshot(), b.jobID, vp, nil, 0, 0)
 }
 
-func viewJob(l *s3model.Listing, jobID int, filter string, key s3model.SortKey, desc bool) tea.Cmd {
+// viewParams is what a view is computed for.
+type viewParams struct {
+	filter string
+	key    s3model.SortKey
+	desc   bool
+}
+
+// viewJob computes the view of l for vp: from scratch, or, given the view
+// prev of the first np prefixes and no objects, by merging the rows added
+// since into it.
+func viewJob(l *s3model.Listing, jobID int, vp viewParams, prev []s3model.ID, np, no int) tea.Cmd {
 	return func() tea.Msg {
 		n := l.Len()
 		var ids []s3model.ID
-		if filter != "" {
-			ids = l.FilterAll(0, s3model.NewMatcher(filter))
+		if prev != nil {
+			add := l.Since(np, no)
+			if vp.filter != "" {
+				add = l.Filter(add, s3model.NewMatcher(vp.filter))
+			}
+			ids = l.Merge(prev, add, vp.key, vp.desc)
 		} else {
-			ids = l.IDs(0, n)
-		}
-		if key != s3model.ByName || desc {
-			l.Sort(ids, key, desc)
+			if vp.filter != "" {
+				ids = l.FilterAll(0, s3model.NewMatcher(vp.filter))
+			} else {
+				ids = l.IDs(0, n)
+			}
+			if vp.key != s3model.ByName || vp.desc {
+				l.Sort(ids, vp.key, vp.desc)
+			}
 		}
 		if ids == nil {
 			ids = []s3model.ID{} // nothing matches: an empty view, not the natural order
 		}
-		return viewMsg{jobID: jobID, n: n, ids: ids}
+		return viewMsg{jobID: jobID, n: n, np: l.NumPrefixes(), no: l.NumObjects(), of: vp, ids: ids}
 	}
 }
 
@@ -473,6 +525,7 @@ func (b *browser) applyView(msg viewMsg) tea.Cmd {
 	if b.needsView() {
 		sel, ok := b.selectedID()
 		b.view = msg.ids
+		b.viewOf, b.viewNP, b.viewNO = msg.of, msg.np, msg.no
 		b.restore(sel, ok)
 	}
 	if b.jobDirty || (b.needsView() && msg.n < b.list.Len()) {
@@ -577,7 +630,11 @@ func (b *browser) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Share.Share):
 		return b.share()
 	case key.Matches(msg, k.Share.Upload):
-		return b.upload()
+		return b.uploadFile()
+	case key.Matches(msg, k.Transfer.Download):
+		return b.download()
+	case key.Matches(msg, k.Transfer.Preview):
+		return b.preview()
 	case key.Matches(msg, k.Share.CopyURI):
 		if t, ok := b.target(); ok {
 			uri := "s3://" + t.Bucket + "/" + t.Key
@@ -602,7 +659,7 @@ func (b *browser) refresh() tea.Cmd {
 	if b.state == stateLoading {
 		return nil
 	}
-	delete(b.cache, b.loc)
+	b.cache.remove(b.loc)
 	for k := range b.details {
 		delete(b.details, k)
 	}

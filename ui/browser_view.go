@@ -251,7 +251,7 @@ func (b *browser) detailLines(w int) []string {
 	full := b.loc.Prefix + e.Name
 	if e.IsPrefix {
 		lines := wrapLabel(b.st, "Prefix", "s3://"+b.loc.Bucket+"/"+full, w)
-		if l, ok := b.cache[Location{Bucket: b.loc.Bucket, Prefix: full}]; ok {
+		if l, ok := b.cache.peek(Location{Bucket: b.loc.Bucket, Prefix: full}); ok {
 			lines = append(lines, label("Holds", plural(l.NumObjects(), "object", "objects")+" · "+plural(l.NumPrefixes(), "prefix", "prefixes")))
 		} else {
 			lines = append(lines, b.st.Dim.Render("open it to count what it holds"))

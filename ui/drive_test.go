@@ -147,14 +147,22 @@ func press(t *testing.T, m tea.Model, keys ...string) tea.Model {
 // testClient connects to the test server as the UI would.
 func testClient(t testing.TB, srv *s3test.Server) *s3model.Client {
 	t.Helper()
+	return testClientWith(t, srv, func(*config.Store) {})
+}
+
+// testClientWith is testClient with the store changed by edit.
+func testClientWith(t testing.TB, srv *s3test.Server, edit func(*config.Store)) *s3model.Client {
+	t.Helper()
 	u, err := url.Parse(srv.Endpoint)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := s3model.New(config.Store{
+	st := config.Store{
 		Endpoint: u, Region: srv.Region, Addressing: config.AddressingPath,
 		Creds: config.Credentials{AccessKeyID: srv.AccessKey, SecretAccessKey: srv.SecretKey},
-	})
+	}
+	edit(&st)
+	c, err := s3model.New(st)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,10 +193,18 @@ func checkFits(t *testing.T, view string, w, h int) {
 
 // selectedRow returns the view's line under the cursor marker.
 func selectedRow(view string) string {
-	for _, l := range strings.Split(view, "\n") {
-		l = strings.TrimPrefix(l, "│") // a panel's frame
-		if strings.HasPrefix(l, "> ") {
-			return strings.TrimSpace(strings.TrimPrefix(l, "> "))
+	// A panel's rows first: the browser's show around its frame.
+	for _, framed := range []bool{true, false} {
+		for _, l := range strings.Split(view, "\n") {
+			if framed {
+				if !strings.Contains(l, "│") {
+					continue
+				}
+				l = unframe(ansi.Strip(l))
+			}
+			if strings.HasPrefix(l, "> ") {
+				return strings.TrimSpace(strings.TrimPrefix(l, "> "))
+			}
 		}
 	}
 	return ""

@@ -41,6 +41,7 @@ type expiryPicker struct {
 	input   textinput.Model
 	err     string // the custom text's problem; "" when it is valid
 	ends    string // where a valid custom expiry ends, for the hint
+	long    bool   // a gateway link's: lifetimes past 7 days
 }
 
 // newExpiryPicker starts on the last choice of the session, else the
@@ -107,6 +108,10 @@ func (p *expiryPicker) update(msg tea.KeyMsg) tea.Cmd {
 func (p *expiryPicker) validate(now time.Time) {
 	p.err, p.ends = "", ""
 	if !p.isCustom() {
+		return
+	}
+	if p.long {
+		p.validateLong(now) // a gateway link's (share_gateway.go)
 		return
 	}
 	e, err := presign.ParseExpiry(p.input.Value(), now)

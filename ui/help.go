@@ -26,10 +26,11 @@ func browserHelp(k *keymap.KeyMap) []helpGroup {
 		{"move", []key.Binding{n.Up, n.Down, n.PageUp, n.PageDown, n.Top, n.Bottom}},
 		{"browse", []key.Binding{b.Open, b.Back, b.Filter, b.GoTo, b.Sort, b.Reverse, b.Refresh, b.Details, b.Versions}},
 		{"mark", []key.Binding{b.Mark, b.MarkAll}},
-		{"share", []key.Binding{s.Share, s.Upload, s.CopyURI, s.CopyURL, s.Ledger}},
-		{"app", []key.Binding{a.Stores, withHelp(a.Close, "close panel/clear filter"), a.Help, a.Quit}},
+		{"share", []key.Binding{withHelp(s.Share, "share (upload link on a bucket or empty prefix)"), s.CopyURI, s.CopyURL, s.Ledger}},
+		{"files", []key.Binding{s.Upload, k.Transfer.LinkInstead, k.Transfer.Download, k.Transfer.Preview}},
+		{"app", []key.Binding{a.Stores, withHelp(a.Close, "close panel/clear filter"), a.Mouse, a.Help, a.Quit}},
 		{"forms", []key.Binding{f.Next, f.Prev, f.Left, f.Right, f.Submit}},
-		{"results", []key.Binding{s.CopyCurl, s.Export, s.Print, s.Delete}},
+		{"results", []key.Binding{s.CopyCurl, s.Export, s.Print, s.FormFile, s.Delete, s.Undo}},
 	}
 }
 
@@ -114,6 +115,7 @@ func helpLines(st *Styles, groups []helpGroup, w int) []string {
 func (m Model) helpScreen() string {
 	st := m.s.styles
 	lines := []string{st.Title.Render("s3share — keys") + st.Dim.Render(" · any key closes this")}
+	browser := browserHelp(&m.s.keys)
 	if n := len(m.stack); n > 0 {
 		p := m.stack[n-1]
 		title := "this panel"
@@ -130,13 +132,36 @@ func (m Model) helpScreen() string {
 		}
 		lines = append(lines, helpLines(st, groups, m.width)...)
 		lines = append(lines, st.Dim.Render(cut("the browser, under it:", m.width)))
+		browser = notShown(browser, groups)
 	}
-	lines = append(lines, helpLines(st, browserHelp(&m.s.keys), m.width)...)
+	lines = append(lines, helpLines(st, browser, m.width)...)
 	if m.banner != "" || m.s.banner != "" {
 		lines = append(lines, "")
 		lines = append(lines, strings.Split(ansi.Wrap(safe(oneLine(m.s.banner)), m.width, " "), "\n")...)
 	}
 	return block(lines, m.width, m.paneHeight())
+}
+
+// notShown is groups without the bindings the panel's own groups already
+// list (same keys, same help), so the help screen fits small terminals.
+func notShown(groups, shown []helpGroup) []helpGroup {
+	seen := map[string]bool{}
+	for _, g := range shown {
+		for _, b := range g.keys {
+			seen[keyLabel(b)+" "+b.Help().Desc] = true
+		}
+	}
+	var out []helpGroup
+	for _, g := range groups {
+		var keys []key.Binding
+		for _, b := range g.keys {
+			if !seen[keyLabel(b)+" "+b.Help().Desc] {
+				keys = append(keys, b)
+			}
+		}
+		out = append(out, helpGroup{g.title, keys})
+	}
+	return out
 }
 
 func (p *sharePanel) helpTitle() string {

@@ -24,12 +24,17 @@ const (
 )
 
 // ledgerPanel shows the share ledger: the active links first, their
-// remaining time counting down, then the expired ones, greyed.
+// remaining time counting down, then the expired ones, greyed (or, by
+// o, the newest made first). The links of a batch show as one folded
+// row with their count; enter unfolds it.
 type ledgerPanel struct {
 	panelBase
-	// confirming is set while d waits for y: forgetting a link cannot be
-	// undone (and does not revoke it).
+	// confirming is set while d waits for y (forgetting does not revoke
+	// a link); z brings back what was forgotten, last first.
 	confirming bool
+	undo       [][]ledger.Record
+	order      ledger.Order
+	open       map[string]bool // unfolded batches, by id
 	keys       keymap.KeyMap
 	st         *Styles
 	path       string
@@ -40,17 +45,29 @@ type ledgerPanel struct {
 	loaded  bool
 	err     error
 	warns   []ledger.Warning
-	recs    []ledger.Record // active first, then expired; newest first in each
+	recs    []ledger.Record // in order
 	nActive int
-	view    []int // indices into recs that pass the filter
-	sel     list  // over view
+	rows    []ledgerRow // what the filter lets through, batches folded
+	sel     list        // over rows
 	filter  filterField
 
 	msg    string
 	msgErr bool
+	gw     ledgerGateways // what gateways say of their shares (ledger_gateway.go)
 
 	width, height int
 }
+
+// ledgerRow is one row of the ledger view: a link, or a batch folded.
+type ledgerRow struct {
+	rec    int    // index into recs: the link, or the batch's first
+	count  int    // the links the row stands for; more than 1 is a batch
+	dir    string // a batch's keys' common "dir/"
+	member bool   // a link of an unfolded batch
+}
+
+// batch reports whether the row is a folded (or unfolded) batch.
+func (r ledgerRow) batch() bool { return r.count > 1 }
 
 // openLedger opens the share ledger view.
 func openLedger(s *session) tea.Cmd {
@@ -72,6 +89,7 @@ func newLedgerPanel(s *session) *ledgerPanel {
 		now:       s.now(),
 		sel:       newList(&s.keys.Nav, 2), // below the title and the column names
 		filter:    newFilterField(&s.keys, 256),
+		open:      map[string]bool{},
 	}
 }
 
@@ -107,6 +125,9 @@ func (p *ledgerPanel) SetSize(w, h int) {
 
 // Update handles keys, mouse and the view's own messages.
 func (p *ledgerPanel) Update(msg tea.Msg) tea.Cmd {
+	if cmd, ok := p.gatewayUpdate(msg); ok {
+		return cmd
+	}
 	switch msg := msg.(type) {
 	case ledgerLoadedMsg:
 		if msg.id != p.id {
@@ -118,7 +139,7 @@ func (p *ledgerPanel) Update(msg tea.Msg) tea.Cmd {
 		p.sort()
 		p.refilter()
 		p.sel.cursor, p.sel.offset = 0, 0
-		return nil
+		return p.fetchGateways()
 	case ledgerTickMsg:
 		if msg.id != p.id {
 			return nil
@@ -142,6 +163,11 @@ func (p *ledgerPanel) Update(msg tea.Msg) tea.Cmd {
 			p.removed(msg)
 		}
 		return nil
+	case ledgerRestoredMsg:
+		if msg.id == p.id {
+			p.restored(msg)
+		}
+		return nil
 	case tea.MouseMsg:
 		p.sel.mouse(msg) // a click selects; enter copies
 		return nil
@@ -161,6 +187,9 @@ func (p *ledgerPanel) key(msg tea.KeyMsg) tea.Cmd {
 	k := p.keys
 	if p.confirming {
 		p.confirming = false
+		if cmd, ok := p.gatewayConfirm(msg); ok {
+			return cmd
+		}
 		if key.Matches(msg, batchYes) {
 			return p.removeSelected()
 		}
@@ -174,14 +203,57 @@ func (p *ledgerPanel) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.App.Close):
 		return popPanel(p.id)
 	case key.Matches(msg, k.Form.Submit):
+		if row, ok := p.selectedRow(); ok && row.batch() {
+			p.toggle(row)
+			return nil
+		}
 		return p.copySelected()
 	case key.Matches(msg, k.Share.Delete):
-		if r, ok := p.selected(); ok {
+		if row, ok := p.selectedRow(); ok {
 			p.confirming = true
-			p.msg, p.msgErr = "forget "+r.S3Path()+"? y forgets (it still works until it expires)", false
+			if row.batch() {
+				p.msg = "forget the " + groupThousands(row.count) + " links of this batch? y forgets (they still work until they expire)"
+			} else {
+				p.msg = p.forgetQuestion(p.recs[row.rec])
+			}
+			p.msgErr = false
 		}
+	case key.Matches(msg, k.Share.Undo):
+		return p.restoreLast()
+	case key.Matches(msg, k.Browse.Sort):
+		p.order = (p.order + 1) % ledger.Order(len(ledger.Orders))
+		p.sort()
+		p.msg, p.msgErr = "sorted by "+p.orderName(), false
 	}
 	return nil
+}
+
+// orderName says how the view is sorted.
+func (p *ledgerPanel) orderName() string {
+	if p.order == ledger.ByMade {
+		return "time made, newest first"
+	}
+	return "expiry, soonest first"
+}
+
+// toggle folds or unfolds a batch row, keeping the cursor on it.
+func (p *ledgerPanel) toggle(row ledgerRow) {
+	b := p.recs[row.rec].Batch
+	p.open[b] = !p.open[b]
+	p.refilter()
+	p.cursorTo(p.recs[row.rec], true)
+}
+
+// cursorTo puts the cursor on the row of rec, or on its batch's row.
+func (p *ledgerPanel) cursorTo(rec ledger.Record, batch bool) {
+	for i, row := range p.rows {
+		r := p.recs[row.rec]
+		if (batch && row.batch() && r.Batch == rec.Batch) || (!batch && !row.batch() && sameRecord(r, rec)) {
+			p.sel.cursor = i
+			break
+		}
+	}
+	p.clamp()
 }
 
 // countActive counts the records still working at p.now.
@@ -201,8 +273,8 @@ func (p *ledgerPanel) storeW() int {
 	switch {
 	case p.width >= 110:
 		return 2 * storeW
-	case p.width >= 60:
-		return storeW
+	case p.width >= 100 || (p.width >= 60 && p.order != ledger.ByMade):
+		return storeW // sorted by time made, MADE takes its place
 	}
 	return 0
 }
@@ -211,43 +283,65 @@ func (p *ledgerPanel) storeW() int {
 // active links first, soonest to expire first), keeping the cursor on
 // its record.
 func (p *ledgerPanel) sort() {
-	sel, ok := p.selected()
-	now := p.now
-	slices.SortStableFunc(p.recs, func(a, b ledger.Record) int { return ledger.Compare(a, b, now) })
-	p.nActive = p.countActive()
+	row, ok := p.selectedRow()
+	var sel ledger.Record
 	if ok {
-		p.refilter()
-		for i, ri := range p.view {
-			if sameRecord(p.recs[ri], sel) {
-				p.sel.cursor = i
-			}
-		}
-		p.clamp()
+		sel = p.recs[row.rec]
+	}
+	now, order := p.now, p.order
+	slices.SortStableFunc(p.recs, func(a, b ledger.Record) int { return order.Compare(a, b, now) })
+	p.nActive = p.countActive()
+	p.refilter()
+	if ok {
+		p.cursorTo(sel, row.batch())
 	}
 }
 
 func sameRecord(a, b ledger.Record) bool { return a.URL == b.URL && a.Time.Equal(b.Time) }
 
-// refilter recomputes which records the filter lets through.
+// refilter recomputes the rows: the records the filter lets through,
+// each batch folded into one row (followed by its links when unfolded).
 func (p *ledgerPanel) refilter() {
-	p.view = p.view[:0]
 	q := strings.ToLower(strings.TrimSpace(p.filter.Value()))
+	var idx []int
 	for i, r := range p.recs {
 		if q == "" || strings.Contains(strings.ToLower(r.Method+" "+r.S3Path()+" "+r.Store), q) {
-			p.view = append(p.view, i)
+			idx = append(idx, i)
+		}
+	}
+	p.rows = p.rows[:0]
+	for _, f := range ledger.Fold(len(idx), func(i int) *ledger.Record { return &p.recs[idx[i]] }) {
+		first := idx[f.Index]
+		p.rows = append(p.rows, ledgerRow{rec: first, count: f.Count, dir: f.Dir})
+		if b := p.recs[first].Batch; f.Count > 1 && p.open[b] {
+			for _, i := range idx {
+				if p.recs[i].Batch == b {
+					p.rows = append(p.rows, ledgerRow{rec: i, count: 1, member: true})
+				}
+			}
 		}
 	}
 	p.clamp()
 }
 
-func (p *ledgerPanel) selected() (ledger.Record, bool) {
-	if p.sel.cursor < 0 || p.sel.cursor >= len(p.view) {
-		return ledger.Record{}, false
+// selectedRow is the row under the cursor.
+func (p *ledgerPanel) selectedRow() (ledgerRow, bool) {
+	if p.sel.cursor < 0 || p.sel.cursor >= len(p.rows) {
+		return ledgerRow{}, false
 	}
-	return p.recs[p.view[p.sel.cursor]], true
+	return p.rows[p.sel.cursor], true
 }
 
-func (p *ledgerPanel) clamp() { p.sel.resize(len(p.view), p.listHeight()) }
+// selected is the link under the cursor (a batch's first).
+func (p *ledgerPanel) selected() (ledger.Record, bool) {
+	row, ok := p.selectedRow()
+	if !ok {
+		return ledger.Record{}, false
+	}
+	return p.recs[row.rec], true
+}
+
+func (p *ledgerPanel) clamp() { p.sel.resize(len(p.rows), p.listHeight()) }
 
 // copySelected copies the selected link again, unless it has expired.
 func (p *ledgerPanel) copySelected() tea.Cmd {
@@ -262,11 +356,17 @@ func (p *ledgerPanel) copySelected() tea.Cmd {
 	return copyToClipboard(p.clipboard, p.id, "link", r.URL)
 }
 
-// removeSelected forgets the selected record in the ledger file.
+// removeSelected forgets the selected link, or every link of the
+// selected batch, in the ledger file.
 func (p *ledgerPanel) removeSelected() tea.Cmd {
-	r, ok := p.selected()
+	row, ok := p.selectedRow()
 	if !ok {
 		return nil
+	}
+	r := p.recs[row.rec]
+	match := func(x ledger.Record) bool { return sameRecord(x, r) }
+	if row.batch() {
+		match = func(x ledger.Record) bool { return x.Batch == r.Batch }
 	}
 	id, file := p.id, p.path
 	return func() tea.Msg {
@@ -274,8 +374,18 @@ func (p *ledgerPanel) removeSelected() tea.Cmd {
 		if err != nil {
 			return ledgerRemovedMsg{id: id, rec: r, err: err}
 		}
-		n, err := l.Remove(func(x ledger.Record) bool { return sameRecord(x, r) })
-		return ledgerRemovedMsg{id: id, rec: r, n: n, err: err}
+		var gone []ledger.Record
+		_, err = l.Remove(func(x ledger.Record) bool {
+			if match(x) {
+				gone = append(gone, x)
+				return true
+			}
+			return false
+		})
+		if err != nil {
+			gone = nil
+		}
+		return ledgerRemovedMsg{id: id, rec: r, match: match, gone: gone, err: err}
 	}
 }
 
@@ -284,20 +394,61 @@ func (p *ledgerPanel) removed(msg ledgerRemovedMsg) {
 		p.msg, p.msgErr = "not removed: "+msg.err.Error(), true
 		return
 	}
-	p.recs = slices.DeleteFunc(p.recs, func(x ledger.Record) bool { return sameRecord(x, msg.rec) })
+	p.recs = slices.DeleteFunc(p.recs, msg.match)
 	p.nActive = p.countActive()
 	p.refilter()
 	what := msg.rec.S3Path()
+	if n := len(msg.gone); n > 1 {
+		what = plural(n, "link", "links")
+	}
+	if len(msg.gone) > 0 {
+		p.undo = append(p.undo, msg.gone)
+	}
 	switch {
-	case msg.n == 0:
+	case len(msg.gone) == 0:
 		p.msg = "already gone from the ledger file: " + what
 	case msg.rec.Active(p.now):
 		p.msg = "removed " + what + " from the ledger — this does not revoke the link: it works until " +
-			msg.rec.Ends().UTC().Format("2006-01-02 15:04 UTC") + " unless the access key that signed it is disabled"
+			msg.rec.Ends().UTC().Format("2006-01-02 15:04 UTC") + " unless the access key that signed it is disabled · z undoes"
 	default:
-		p.msg = "removed " + what + " from the ledger (the link had expired)"
+		p.msg = "removed " + what + " from the ledger (it had expired) · z undoes"
 	}
 	p.msgErr = false
+}
+
+// restoreLast writes the records the last d forgot back to the ledger.
+func (p *ledgerPanel) restoreLast() tea.Cmd {
+	n := len(p.undo)
+	if n == 0 {
+		p.msg, p.msgErr = "nothing to bring back: z undoes d", false
+		return nil
+	}
+	recs := p.undo[n-1]
+	p.undo = p.undo[:n-1]
+	id, file := p.id, p.path
+	return func() tea.Msg {
+		l, err := ledger.Open(file)
+		if err == nil {
+			err = l.Append(recs...)
+		}
+		return ledgerRestoredMsg{id: id, recs: recs, err: err}
+	}
+}
+
+func (p *ledgerPanel) restored(msg ledgerRestoredMsg) {
+	if msg.err != nil {
+		p.undo = append(p.undo, msg.recs) // z may try again
+		p.msg, p.msgErr = "not brought back: "+msg.err.Error(), true
+		return
+	}
+	p.recs = append(p.recs, msg.recs...)
+	p.sort()
+	p.cursorTo(msg.recs[0], len(msg.recs) > 1 && msg.recs[0].Batch != "")
+	what := msg.recs[0].S3Path()
+	if len(msg.recs) > 1 {
+		what = plural(len(msg.recs), "link", "links")
+	}
+	p.msg, p.msgErr = "brought back "+what+" to the ledger", false
 }
 
 // detailH is the height of the selected link's box at the bottom.
@@ -320,10 +471,18 @@ func (p *ledgerPanel) View() string {
 		return ""
 	}
 	lines := []string{p.titleLine()}
-	showMade := w >= 100
-	hdr := "  " + fit("REMAINING", remainW) + fit("METHOD", methodW+1)
+	// The sorted column says so; sorted by time made, that column shows
+	// at every width.
+	showMade := w >= 100 || p.order == ledger.ByMade
+	remain, made := "REMAINING ↑", "MADE (UTC) ↓"
+	if p.order == ledger.ByMade {
+		remain = "REMAINING"
+	} else {
+		made = "MADE (UTC)"
+	}
+	hdr := "  " + fit(remain, remainW) + fit("METHOD", methodW+1)
 	if showMade {
-		hdr += fit("MADE (UTC)", madeW+2)
+		hdr += fit(made, madeW+2)
 	}
 	if sw := p.storeW(); sw > 0 {
 		hdr += fit("STORE", sw+2)
@@ -337,7 +496,7 @@ func (p *ledgerPanel) View() string {
 		lines = append(lines, p.st.Error.Render(cut("could not read the share ledger: "+safe(oneLine(p.err.Error())), w)))
 	case len(p.recs) == 0:
 		lines = append(lines, p.st.Dim.Render(cut("no links made yet: press s on an object to share it", w)))
-	case len(p.view) == 0:
+	case len(p.rows) == 0:
 		lines = append(lines, p.st.Dim.Render(cut("no links match the filter (esc clears it)", w)))
 	}
 	from, to := p.sel.window()
@@ -367,6 +526,9 @@ func (p *ledgerPanel) titleLine() string {
 	if p.loaded && p.err == nil {
 		t += " · " + groupThousands(p.nActive) + " active · " + groupThousands(len(p.recs)-p.nActive) + " expired"
 	}
+	if p.order == ledger.ByMade {
+		t += " · newest made first"
+	}
 	if f := p.filter.Value(); f != "" {
 		t += " · filter " + safe(f)
 	}
@@ -376,12 +538,14 @@ func (p *ledgerPanel) titleLine() string {
 // row renders view row i.
 func (p *ledgerPanel) row(i int, showMade bool) string {
 	w := p.width
-	r := p.recs[p.view[i]]
+	row := p.rows[i]
+	r := p.recs[row.rec]
 	active := r.Active(p.now)
 	remain := "expired"
 	if active {
 		remain = presign.FormatDuration(r.Ends().Sub(p.now).Truncate(time.Second))
 	}
+	remain = p.gatewayRemain(r, remain)
 	// Each column keeps its gap, however long a (hostile) value is.
 	line := fit(remain, remainW) + fit(safe(r.Method), methodW) + " "
 	if showMade {
@@ -390,9 +554,14 @@ func (p *ledgerPanel) row(i int, showMade bool) string {
 	if sw := p.storeW(); sw > 0 {
 		line += fit(safe(r.StoreLabel()), sw) + "  "
 	}
-	where := r.S3Path()
-	if r.Prefix {
-		where += "*"
+	where := ledger.Row{Count: row.count, Dir: row.dir}.Path(&r)
+	switch {
+	case row.batch() && p.open[r.Batch]:
+		where = "▾ " + where
+	case row.batch():
+		where = "▸ " + where
+	case row.member:
+		where = "  " + where
 	}
 	lead := "  "
 	if i == p.sel.cursor {
@@ -414,23 +583,34 @@ func (p *ledgerPanel) row(i int, showMade bool) string {
 func (p *ledgerPanel) detailLines(h int) []string {
 	w := p.width
 	out := []string{p.st.Dim.Render(cut(strings.Repeat("─", w), w))}
-	r, ok := p.selected()
+	row, ok := p.selectedRow()
 	if !ok {
 		return out
 	}
+	r := p.recs[row.rec]
 	info := expiryText(r.Ends(), p.now)
 	if r.Store != "" {
 		info += " · " + safe(r.Store)
+	}
+	if row.batch() {
+		out = append(out, cut(info, w))
+		what := "a batch of " + groupThousands(row.count) + " links under " + safe("s3://"+r.Bucket+"/"+row.dir)
+		out = append(out, cut(what, w), p.st.Dim.Render(cut("enter unfolds it · d forgets them all", w)))
+		return out
 	}
 	if v := r.Options["disposition"]; v != "" {
 		info += " · " + safe(v)
 	}
 	out = append(out, cut(info, w))
+	out = append(out, p.gatewayDetail(r, w)...)
 	url := wrapPlain(safe(r.URL), w)
 	room := h - len(out)
 	if len(url) > room {
 		url = url[:room]
 		url[room-1] = ansi.Truncate(url[room-1], w-1, "") + "…" // Enter copies it whole
+	}
+	for i, l := range url {
+		url[i] = p.s.hyperlink(r.URL, l)
 	}
 	return append(out, url...)
 }
@@ -448,7 +628,7 @@ func (p *ledgerPanel) messageLine() string {
 	case len(p.warns) > 0:
 		return p.st.Warn.Render(cut(plural(len(p.warns), "unreadable line", "unreadable lines")+" skipped in "+safe(p.path)+" ("+safe(p.warns[0].String())+")", w))
 	}
-	return p.st.Dim.Render(cut("enter copies again · d removes from the ledger (does not revoke) · / filters", w))
+	return p.st.Dim.Render(cut("enter copies again · d forgets (does not revoke) · z undoes · o sorts · / filters", w))
 }
 
 // ShortHelp is the footer's help.
@@ -458,9 +638,9 @@ func (p *ledgerPanel) ShortHelp() []key.Binding {
 		return filterHelp(&k)
 	}
 	if p.confirming {
-		return []key.Binding{withHelp(batchYes, "forget"), key.NewBinding(key.WithKeys("n"), key.WithHelp("other keys", "keep"))}
+		return append(p.gatewayConfirmHelp(), withHelp(batchYes, "forget"), key.NewBinding(key.WithKeys("n"), key.WithHelp("other keys", "keep")))
 	}
-	return []key.Binding{k.Nav.Up, k.Nav.Down, withHelp(k.Form.Submit, "copy again"), k.Share.Delete, k.Browse.Filter, k.App.Close}
+	return []key.Binding{k.Nav.Up, k.Nav.Down, withHelp(k.Form.Submit, "copy again"), k.Share.Delete, k.Share.Undo, k.Browse.Filter, k.App.Close}
 }
 
 // FullHelp is the help screen's columns.
@@ -468,7 +648,7 @@ func (p *ledgerPanel) FullHelp() [][]key.Binding {
 	k := p.keys
 	return [][]key.Binding{
 		{k.Nav.Up, k.Nav.Down, k.Nav.PageUp, k.Nav.PageDown, k.Nav.Top, k.Nav.Bottom},
-		{withHelp(k.Form.Submit, "copy again"), k.Share.Delete, k.Browse.Filter, k.App.Close},
+		{withHelp(k.Form.Submit, "copy again/unfold batch"), k.Share.Delete, k.Share.Undo, withHelp(k.Browse.Sort, "sort by expiry/made"), k.Browse.Filter, k.App.Close},
 	}
 }
 

@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/s3share/s3share/keymap"
 	"github.com/s3share/s3share/presign/ledger"
@@ -68,7 +70,7 @@ func rowOrder(view string, keys ...string) []string {
 	}
 	var found []at
 	for i, l := range strings.Split(view, "\n") {
-		l = strings.TrimPrefix(l, "│") // the panel's frame
+		l = unframe(ansi.Strip(l))
 		for _, k := range keys {
 			isRow := strings.HasPrefix(l, "  ") || strings.HasPrefix(l, "> ")
 			if isRow && strings.Contains(l, "s3://media/"+k) {
@@ -217,6 +219,18 @@ func TestLedgerViewLifecycle(t *testing.T) {
 	if got := rowOrder(v, keys...); len(got) != 3 {
 		t.Errorf("a is still listed: %v", got)
 	}
+	// z brings it back, in the file and on screen; a second z has
+	// nothing left to undo.
+	m = press(t, m, "z")
+	if v := m.View(); !strings.Contains(v, "brought back s3://media/a-active.png") || len(rowOrder(v, keys...)) != 4 {
+		t.Errorf("z did not bring a back:\n%s", v)
+	}
+	if recs := ledgerRecords(t, path); len(recs) != 4 {
+		t.Errorf("%d records in the file after z, want 4", len(recs))
+	}
+	if v := press(t, m, "z").View(); !strings.Contains(v, "nothing to bring back") {
+		t.Errorf("a second z:\n%s", v)
+	}
 	m = press(t, m, "esc")
 	if topPanel(m) != nil {
 		t.Error("esc did not close the ledger view")
@@ -332,4 +346,39 @@ func TestLedgerViewLongMethodKeepsItsColumn(t *testing.T) {
 	if col < 0 {
 		t.Fatalf("no METHOD column:\n%s", m.View())
 	}
+}
+
+// o sorts the view by time made, newest first, and back; a batch keeps
+// its place as one row either way.
+func TestGoldenLedgerViewByMade(t *testing.T) {
+	eachSize(t, func(t *testing.T, w, h int) {
+		path, clock := goldenLedger(t)
+		now := clock.Now()
+		var batch []ledger.Record
+		for i := range 3 {
+			r := ledgerRec(fmt.Sprintf("set/part-%d.csv", i), now.Add(-30*time.Minute), now.Add(90*time.Minute))
+			r.Batch = "b1"
+			batch = append(batch, r)
+		}
+		l, err := ledger.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := l.Append(batch...); err != nil {
+			t.Fatal(err)
+		}
+		m := openLedgerView(t, w, h, path, clock, nativeOK())
+		if got := rowOrder(m.View(), "holiday/2026/img_0000.jpg", "set/ (batch of 3 links)"); !slices.Equal(got, []string{"set/ (batch of 3 links)", "holiday/2026/img_0000.jpg"}) && w >= 120 {
+			t.Errorf("by expiry: %v", got)
+		}
+		m = press(t, m, "o")
+		v := m.View()
+		if got := rowOrder(v, "holiday/2026/img_0000.jpg", "set/ (batch of 3 links)"); !slices.Equal(got, []string{"holiday/2026/img_0000.jpg", "set/ (batch of 3 links)"}) && w >= 120 {
+			t.Errorf("by time made: %v", got)
+		}
+		requireGolden(t, m, w, h)
+		if v := press(t, m, "o").View(); !strings.Contains(v, "REMAINING ↑") {
+			t.Errorf("a second o does not sort by expiry again:\n%s", v)
+		}
+	})
 }

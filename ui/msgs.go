@@ -21,15 +21,20 @@ type pageMsg struct {
 	// listing resumes from it.
 	token string
 	page  s3model.Page
-	err   error
+	// next is where the listing resumes after this page: its last name,
+	// or the continuation token of the next page.
+	next string
+	err  error
 }
 
 // viewMsg carries a filtered and/or sorted order of the listing's rows,
 // computed off the update loop over its first n rows.
 type viewMsg struct {
-	jobID int
-	n     int
-	ids   []s3model.ID
+	jobID  int
+	n      int
+	np, no int        // the prefixes and objects it covers
+	of     viewParams // what it was computed for
+	ids    []s3model.ID
 }
 
 // detailTickMsg fires after the cursor has rested on a row, so details

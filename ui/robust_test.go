@@ -93,7 +93,8 @@ func (s storeList) Connect(config.Choice) (*s3model.Client, []string, error) {
 }
 
 // robustKeys are the keys a random sequence draws from: every default
-// binding but export (which writes a file where typed text says), and
+// binding but export and download (which write files where typed text
+// says, or in the working directory), and
 // text and control keys that land in fields.
 func robustKeys() []tea.KeyMsg {
 	km := keymap.Default()
@@ -116,7 +117,7 @@ func robustKeys() []tea.KeyMsg {
 	seen := map[string]bool{}
 	for _, n := range append(names, "a", "1", "h", "7", "d", "x", ".", "-", "é", "漢", "tab", "shift+tab", "esc", "enter",
 		"backspace", "ctrl+u", "ctrl+w", "delete", "left", "right", "y", "n") {
-		if seen[n] || key.Matches(keyFor(n), km.Share.Export) {
+		if seen[n] || key.Matches(keyFor(n), km.Share.Export) || key.Matches(keyFor(n), km.Transfer.Download) {
 			continue
 		}
 		seen[n] = true

@@ -44,6 +44,8 @@ type session struct {
 	stores     StoreSource
 	// log receives the debug log's lines; nil when there is none.
 	log *debugLog
+	// jobs are the transfers running, stopped cleanly on quit.
+	jobs *jobGroup
 
 	// lastExpiry is the expiry last used to sign, which the next share
 	// panel starts on; nil until one is used.
@@ -59,7 +61,8 @@ type session struct {
 	label lipgloss.Style
 	// current is the store picker's choice the session is on; zero until
 	// the user switches (the picker then goes by the store's name).
-	current config.Choice
+	current    config.Choice // hyperlinks draws links as OSC 8 hyperlinks.
+	hyperlinks bool
 }
 
 // storeInfo is the store as the context header names it.
@@ -95,6 +98,8 @@ func newSession(opts Options) *session {
 		prefs:      opts.Prefs,
 		banner:     opts.Banner,
 		stores:     opts.Stores,
+		hyperlinks: hyperlinksOn(opts.Prefs.Hyperlinks, opts.Getenv),
+		jobs:       &jobGroup{},
 	}
 	if s.clock == nil {
 		s.clock = time.Now

@@ -1,15 +1,28 @@
 package ui
 
 import (
+	"path/filepath"
+	"strings"
+
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 )
 
 // startExport asks for the file to export to.
 func (p *sharePanel) startExport() {
+	p.startExportAs("./s3share-links-" + p.s.now().UTC().Format("20060102-150405") + ".json")
+}
+
+// startFormFile asks where to write a POST link's HTML upload form.
+func (p *sharePanel) startFormFile() {
+	p.startExportAs("./s3share-upload-" + p.s.now().UTC().Format("20060102-150405") + ".html")
+}
+
+// startExportAs asks for the file to export to, offering name.
+func (p *sharePanel) startExportAs(name string) {
 	in := newTextField(4096)
 	in.Width = max(1, p.width-len("export to: ")-1)
-	in.SetValue("./s3share-links-" + p.s.now().UTC().Format("20060102-150405") + ".json")
+	in.SetValue(name)
 	in.CursorEnd()
 	in.Focus()
 	p.export = in
@@ -54,6 +67,10 @@ func (p *sharePanel) exported(msg exportedMsg) {
 		p.exportMsg = msg.err.Error()
 	default:
 		p.stage = stageResult
-		p.exportMsg, p.exportErr = "exported "+plural(msg.n, "link", "links")+" to "+msg.path, false
+		what := plural(msg.n, "link", "links")
+		if strings.EqualFold(filepath.Ext(msg.path), ".html") || strings.EqualFold(filepath.Ext(msg.path), ".htm") {
+			what = "the upload form" // open it in a browser to upload
+		}
+		p.exportMsg, p.exportErr = "exported "+what+" to "+msg.path, false
 	}
 }

@@ -129,6 +129,7 @@ type sharePanel struct {
 	exportAt  string // the absolute path waiting for an overwrite answer
 	exportMsg string
 	exportErr bool
+	gw        gatewayForm // gateway links (share_gateway.go)
 
 	width, height int
 }
@@ -207,6 +208,7 @@ func newSharePanel(s *session, targets []ShareTarget) *sharePanel {
 	}
 	p.about = aboutTargets(p.kind, targets)
 	p.focus = fieldMethod
+	p.gatewayInit(s)
 	p.validate(s.now())
 	return p
 }
@@ -257,11 +259,15 @@ func (p *sharePanel) fields() []field {
 		f = append(f, fieldContentType)
 	case presign.POST:
 		f = append(f, fieldKey, fieldMaxSize)
+	case methodGateway:
+		f = append(f, p.gatewayFields()...)
 	}
 	return f
 }
 
-func isText(f field) bool { return f == fieldCustom || (f >= fieldFilename && f <= fieldMaxSize) }
+func isText(f field) bool {
+	return f == fieldCustom || (f >= fieldFilename && f <= fieldMaxSize) || f == fieldMaxDownloads || f == fieldPassword
+}
 
 // value is field f's value: the store's own bytes for a prefilled field
 // left as it was, else the text typed, trimmed.
@@ -315,6 +321,10 @@ func (p *sharePanel) Update(msg tea.Msg) tea.Cmd {
 	case linksSignedMsg:
 		if msg.id == p.id {
 			return p.signed(msg)
+		}
+	case gatewaySharedMsg:
+		if msg.id == p.id && p.stage == stageSigning {
+			return p.gatewayShared(msg)
 		}
 	case headCheckedMsg:
 		if msg.id == p.id && p.stage == stageChecking {
@@ -387,12 +397,14 @@ func (p *sharePanel) formKey(msg tea.KeyMsg) tea.Cmd {
 	defer p.validate(now)
 	switch p.focus {
 	case fieldMethod:
+		was := p.methodNow()
 		switch {
 		case key.Matches(msg, k.Form.Left):
 			p.method = max(0, p.method-1)
 		case key.Matches(msg, k.Form.Right):
 			p.method = min(len(p.methods)-1, p.method+1)
 		}
+		p.gatewaySwitch(was)
 		p.formErr = ""
 	case fieldExpiry:
 		switch {
@@ -483,6 +495,10 @@ func (p *sharePanel) validate(now time.Time) {
 	if p.expiry.err != "" {
 		p.errs[fieldCustom] = p.expiry.err
 	}
+	if p.methodNow() == methodGateway {
+		p.validateGateway() // the gateway checks the rest
+		return
+	}
 	// The share pipeline's own checks, in its words: the same input is
 	// refused the same way by s3share presign.
 	plan, err := p.form().Plan(now, presign.Defaults{})
@@ -549,6 +565,9 @@ func (p *sharePanel) submit() tea.Cmd {
 			return nil
 		}
 	}
+	if p.methodNow() == methodGateway {
+		return p.submitGateway()
+	}
 	plan, err := p.form().Plan(now, presign.Defaults{})
 	if err != nil {
 		p.formErr = "not signed: " + err.Error()
@@ -580,7 +599,7 @@ func (p *sharePanel) View() string {
 	}
 	switch p.stage {
 	case stageForm:
-		return block(p.formLines(), p.width, p.height)
+		return block(focusInView(p.formLines(), p.height), p.width, p.height)
 	case stageAskShort:
 		return block(p.shortLines(), p.width, p.height)
 	case stageAskBatch:
@@ -643,6 +662,8 @@ func (p *sharePanel) note() string {
 			return "one upload link per object: whoever holds one can overwrite that key"
 		}
 		return "an upload link: whoever holds it can write this key until it expires"
+	case methodGateway:
+		return p.gatewayNote()
 	}
 	return "a form upload (POST policy) for one key, or any key under a prefix/; max size default 5GiB"
 }
@@ -676,7 +697,7 @@ func fieldLabel(f field, m presign.Method) string {
 	case fieldMaxSize:
 		return "Max size"
 	}
-	return ""
+	return gatewayLabel(f)
 }
 
 // formLines renders the form.
@@ -762,6 +783,9 @@ func (p *sharePanel) ShortHelp() []key.Binding {
 	case stageExportConfirm:
 		return []key.Binding{confirmYes, confirmNo}
 	}
+	if len(p.results) > 0 && p.results[0].Method == presign.POST {
+		return []key.Binding{withHelp(k.Form.Submit, "copy again"), k.Share.CopyCurl, k.Share.FormFile, k.Share.Print, k.Share.Export, k.App.Close}
+	}
 	return []key.Binding{withHelp(k.Form.Submit, "copy again"), k.Share.CopyCurl, k.Share.Print, k.Share.Export, k.App.Close}
 }
 
@@ -770,7 +794,7 @@ func (p *sharePanel) FullHelp() [][]key.Binding {
 	k := p.keys
 	return [][]key.Binding{
 		{k.Form.Next, k.Form.Prev, k.Form.Left, k.Form.Right, pickKeys, k.Form.Submit, k.App.Close},
-		{k.Share.CopyCurl, k.Share.Export, k.Share.Print, k.Nav.Up, k.Nav.Down, k.Nav.PageUp, k.Nav.PageDown},
+		{k.Share.CopyCurl, k.Share.Export, k.Share.FormFile, k.Share.Print, k.Nav.Up, k.Nav.Down, k.Nav.PageUp, k.Nav.PageDown},
 	}
 }
 

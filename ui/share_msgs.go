@@ -5,6 +5,7 @@ import (
 
 	"github.com/s3share/s3share/internal/clip"
 	"github.com/s3share/s3share/presign"
+	"github.com/s3share/s3share/presign/gatewayapi"
 	"github.com/s3share/s3share/presign/ledger"
 )
 
@@ -61,10 +62,50 @@ type ledgerTickMsg struct {
 	t  time.Time
 }
 
-// ledgerRemovedMsg answers the removal of a record from the ledger.
+// ledgerRemovedMsg answers the removal of records from the ledger: rec
+// is the row the user forgot (a link, or a batch's first), match what
+// was removed, gone the records the file held.
 type ledgerRemovedMsg struct {
-	id  int
-	rec ledger.Record
-	n   int
-	err error
+	id    int
+	rec   ledger.Record
+	match func(ledger.Record) bool
+	gone  []ledger.Record
+	err   error
+}
+
+// ledgerRestoredMsg answers the undo of a removal: recs are back in the
+// ledger file.
+type ledgerRestoredMsg struct {
+	id   int
+	recs []ledger.Record
+	err  error
+}
+
+// gatewaySharedMsg answers the share panel's request for a gateway share.
+type gatewaySharedMsg struct {
+	id      int
+	gateway string // the gateway's base URL
+	share   gatewayapi.Share
+	// ledgerErr is set when the share was made but not recorded.
+	ledgerErr error
+	err       error
+}
+
+// gatewayListedMsg carries a gateway's list of shares.
+type gatewayListedMsg struct {
+	id      int
+	gateway string
+	shares  []gatewayapi.Share
+	err     error
+}
+
+// gatewayRevokedMsg answers the revocation of a gateway share and its
+// removal from the ledger.
+type gatewayRevokedMsg struct {
+	id    int
+	rec   ledger.Record
+	share gatewayapi.Share
+	err   error           // the revocation failed: nothing was removed
+	gone  []ledger.Record // records removed
+	rmErr error           // revoked, but not removed from the ledger
 }

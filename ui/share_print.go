@@ -67,8 +67,13 @@ func printCmd(lines []string) tea.Cmd {
 	n := len(lines)
 	return tea.Exec(&printLinks{lines: lines}, func(err error) tea.Msg {
 		if err != nil {
-			return statusMsg{text: "could not print the links: " + err.Error(), err: true}
+			return terminalBackMsg{statusMsg{text: "could not print the links: " + err.Error(), err: true}}
 		}
-		return statusMsg{text: plural(n, "link", "links") + " printed"}
+		return terminalBackMsg{statusMsg{text: plural(n, "link", "links") + " printed"}}
 	})
 }
+
+// terminalBackMsg says the UI has the terminal again after tea.Exec,
+// which leaves the mouse off: the root turns it back on unless the user
+// turned it off.
+type terminalBackMsg struct{ status statusMsg }

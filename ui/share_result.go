@@ -139,6 +139,12 @@ func (p *sharePanel) resultKey(msg tea.KeyMsg) tea.Cmd {
 		return p.copy(what, p.curlLines())
 	case key.Matches(msg, k.Share.Export):
 		p.startExport()
+	case key.Matches(msg, k.Share.FormFile):
+		if p.results[0].Method != presign.POST {
+			p.exportMsg, p.exportErr = "an HTML upload form is for POST links: e exports these", true
+			return nil
+		}
+		p.startFormFile()
 	case key.Matches(msg, k.Share.Print):
 		urls := make([]string, len(p.results))
 		for i, r := range p.results {
@@ -178,12 +184,16 @@ func (p *sharePanel) layoutResult() {
 	if len(p.results) == 1 {
 		r := p.results[0]
 		lines := wrapPlain(r.URL, w)
+		for i, l := range lines {
+			lines[i] = p.s.hyperlink(r.URL, l)
+		}
 		if r.Method != presign.GET {
 			lines = append(lines, "", p.st.Dim.Render(cut("curl (c copies it):", w)))
 			lines = append(lines, wrapPlain(safe(r.Curl(presign.CurlFile(r))), w)...)
 		}
 		if r.Method == presign.POST {
-			lines = append(lines, "", p.st.Dim.Render(cut("a POST upload needs the form fields as well as the URL: use the curl line", w)))
+			lines = append(lines, "")
+			lines = append(lines, wrapStyled(p.st.Dim, "a POST upload needs the form fields as well as the URL: use the curl line, or f writes an HTML upload form to open in a browser", w, 3)...)
 		}
 		p.lines = lines
 	} else {
@@ -215,7 +225,7 @@ func (p *sharePanel) lineAt(j int) string {
 	i-- // starts[i] <= j < starts[i+1]
 	r := p.results[i]
 	if k := j - p.starts[i]; k > 0 {
-		return urlLine(r.URL, w, k-1)
+		return p.s.hyperlink(r.URL, urlLine(r.URL, w, k-1))
 	}
 	return p.st.Dim.Render(fit(safe(r.Key), w))
 }
@@ -272,7 +282,7 @@ func (p *sharePanel) header() []string {
 	w := p.width
 	r := p.results[0]
 	var out []string
-	title := p.linkWord() + " made · " + string(r.Method) + " · "
+	title := p.linkWord() + " made · " + resultKind(r) + " · "
 	if len(p.results) == 1 {
 		title += safe("s3://" + r.Bucket + "/" + r.Key)
 		if r.Prefix {
@@ -283,6 +293,7 @@ func (p *sharePanel) header() []string {
 	}
 	out = append(out, p.st.Title.Render(cut(title, w)))
 	out = append(out, cut(expiryText(r.EffectiveExpiresAt, p.signedAt)+signerText(r), w))
+	out = append(out, p.gatewayLines(w)...)
 	if r.Warning != "" {
 		out = append(out, wrapStyled(p.st.Warn, "! "+safe(oneLine(r.Warning)), w, 3)...)
 	}
@@ -318,7 +329,7 @@ func (p *sharePanel) header() []string {
 			out = append(out, p.st.Dim.Render(cut("a .json or .csv file; enter writes it, esc cancels", w)))
 		}
 	case stageExportConfirm:
-		out = append(out, p.st.Warn.Render(cut(safe(p.exportAt)+" exists: overwrite it? y/n", w)))
+		out = append(out, wrapStyled(p.st.Warn, safe(p.exportAt)+" exists: overwrite it? y/n", w, 3)...)
 	default:
 		if p.exportMsg != "" {
 			st := p.st.Status

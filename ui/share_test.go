@@ -19,7 +19,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/minio/minio-go/v7"
 
 	"github.com/s3share/s3share/config"
@@ -143,7 +143,7 @@ func sharePanelOf(t *testing.T, m tea.Model) *sharePanel {
 func flat(view string) string {
 	var b strings.Builder
 	for _, l := range strings.Split(view, "\n") {
-		l = strings.TrimSuffix(strings.TrimPrefix(l, "│"), "│") // a panel's frame
+		l = unframe(ansi.Strip(l))
 		b.WriteString(strings.TrimRight(l, " "))
 	}
 	return b.String()
@@ -615,7 +615,7 @@ func TestShareBatchThreeLinksAndExport(t *testing.T) {
 	m = press(t, m, "e", "ctrl+u")
 	m = typeText(t, m, out)
 	m = press(t, m, "enter")
-	if v := m.View(); !strings.Contains(v, out+" exists: overwrite it? y/n") {
+	if v := flat(m.View()); !strings.Contains(v, out) || !strings.Contains(v, "overwrite it?") {
 		t.Fatalf("no overwrite question:\n%s", v)
 	}
 	m = press(t, m, "n")
@@ -633,7 +633,7 @@ func TestShareBatchThreeLinksAndExport(t *testing.T) {
 	m = press(t, m, "ctrl+u")
 	m = typeText(t, m, filepath.Join(dir, "links.txt"))
 	m = press(t, m, "enter")
-	if v := m.View(); !strings.Contains(v, "name the file .json or .csv") {
+	if v := m.View(); !strings.Contains(v, "name the file .json, .csv") {
 		t.Errorf(".txt accepted:\n%s", v)
 	}
 	m = press(t, m, "ctrl+u")
@@ -747,24 +747,6 @@ func offlineShare(t *testing.T, w, h int, prefs config.Prefs, targets ...ShareTa
 	m = drain(t, m, shareCmd(m, targets...))
 	sharePanelOf(t, m)
 	return m, cb
-}
-
-var goldenSizes = [][2]int{{80, 24}, {120, 40}, {40, 10}}
-
-func eachSize(t *testing.T, f func(t *testing.T, w, h int)) {
-	for _, s := range goldenSizes {
-		t.Run(fmt.Sprintf("%dx%d", s[0], s[1]), func(t *testing.T) { f(t, s[0], s[1]) })
-	}
-}
-
-func requireGolden(t *testing.T, m tea.Model, w, h int) {
-	t.Helper()
-	v := m.View()
-	checkFits(t, v, w, h)
-	if bad := rawControl(v); bad != "" {
-		t.Errorf("control character in the view: %s", bad)
-	}
-	golden.RequireEqual(t, []byte(v))
 }
 
 var photo = ShareTarget{Bucket: "media", Key: "holiday/2026/photo of the beach.png", Size: 2_345_678}

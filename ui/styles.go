@@ -23,6 +23,8 @@ type Styles struct {
 	Label   lipgloss.Style
 	Heading lipgloss.Style
 	Marked  lipgloss.Style
+	// Border is a panel's frame.
+	Border lipgloss.Style
 }
 
 // ansiNames are the colour names a store's color may be, as ANSI numbers.
@@ -89,5 +91,6 @@ func newStyles(r *lipgloss.Renderer) Styles {
 		Label:    r.NewStyle().Bold(true).Reverse(true),
 		Heading:  r.NewStyle().Bold(true).Underline(true),
 		Marked:   r.NewStyle().Bold(true).Foreground(lipgloss.AdaptiveColor{Light: "#AF5F00", Dark: "#FFAF5F"}),
+		Border:   r.NewStyle().Foreground(accent),
 	}
 }

@@ -60,11 +60,15 @@ func TestUploadFromAnEmptyBucket(t *testing.T) {
 	}
 }
 
-// s on a bucket row and u on the current location offer an upload link
-// there; a version offers GET only.
+// s on a bucket row, and ctrl+l in the upload panel (u) on the current
+// location, offer an upload link there; a version offers GET only.
 func TestUploadFromAnywhere(t *testing.T) {
 	m := memModel(t) // media/docs/
 	m = press(t, m, "u")
+	if v := m.View(); !strings.Contains(v, "Upload a file into s3://media/docs/") {
+		t.Fatalf("u on a prefix:\n%s", v)
+	}
+	m = send(t, m, tea.KeyMsg{Type: tea.KeyCtrlL})
 	if v := m.View(); !strings.Contains(v, "Upload link into s3://media/docs/") {
 		t.Fatalf("u on a prefix:\n%s", v)
 	}

@@ -220,6 +220,7 @@ func browse(store config.Store, prefs config.Prefs, u uiFlags, start ui.Location
 		Clipboard:  clip.System(clip.Mode(mode)),
 		LedgerPath: ledgerPath,
 		Stores:     u.stores,
+		Getenv:     os.Getenv,
 	}
 	var logTo io.Writer
 	if u.debug != "" {

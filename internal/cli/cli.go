@@ -37,6 +37,7 @@ type command struct {
 	flags  func(fs *flag.FlagSet) runFunc
 	shared []flagGroup // the flag groups it takes besides its own
 	sub    []*command  // subcommands, named right after the command
+	hidden bool        // left out of help, completion and the man page
 }
 
 // runFunc runs a parsed command with its positional arguments.
@@ -80,11 +81,17 @@ func rootCommand() *command {
 	root.sub = []*command{
 		demoCommand(),
 		presignCommand(),
+		putCommand(),
+		getCommand(),
+		lsCommand(),
 		sharesCommand(),
 		serveCommand(),
 		doctorCommand(),
+		completionCommand(),
+		manCommand(),
 		versionCommand(),
 		helpCommand(),
+		completeCommand(),
 	}
 	return root
 }

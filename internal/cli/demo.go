@@ -10,6 +10,8 @@ import (
 
 	"github.com/s3share/s3share/config"
 	"github.com/s3share/s3share/internal/demo"
+	"github.com/s3share/s3share/internal/gateway"
+	"github.com/s3share/s3share/s3model"
 	"github.com/s3share/s3share/ui"
 )
 
@@ -23,6 +25,10 @@ Starts an S3 endpoint inside the process, fills it with sample buckets and
 opens the browser on it. The endpoint checks SigV4 signatures as AWS does,
 so links made in the demo work with curl while it runs. Its address and
 credentials are shown in the status line and on the help screen (?).
+A share gateway (see s3share serve) runs alongside it, so the share panel
+also makes gateway links — limited to N downloads, password-protected,
+revoked from the ledger view (H) — with nothing to set up; its database
+and the demo's share ledger live in a temporary directory, removed on exit.
 Your config file's preferences (keys, clipboard, expiries) apply.`,
 		flags: func(fs *flag.FlagSet) runFunc {
 			addr := fs.String("addr", "127.0.0.1:0", "listen on `HOST:PORT` (port 0: any free port)")
@@ -55,14 +61,31 @@ func runDemo(addr string, u uiFlags, stdout, stderr io.Writer) int {
 		return fail(stderr, err)
 	}
 	// The demo's links die with it: they go to a ledger of its own, in a
-	// temporary directory, never the user's.
+	// temporary directory, never the user's, and so does the gateway's
+	// database.
 	dir, err := os.MkdirTemp("", "s3share-demo-")
 	if err != nil {
 		return fail(stderr, fmt.Errorf("demo: %v", err))
 	}
 	defer os.RemoveAll(dir)
 	u.ledger = filepath.Join(dir, "shares.jsonl")
-	banner := fmt.Sprintf("demo store %s · AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s", srv.URL, srv.AccessKey, srv.SecretKey)
+	signing, err := s3model.New(store)
+	if err != nil {
+		return fail(stderr, fmt.Errorf("demo: %v", err))
+	}
+	// The gateway's log goes to a file: the terminal is the browser's.
+	logf, err := os.OpenFile(filepath.Join(dir, "gateway.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return fail(stderr, fmt.Errorf("demo: %v", err))
+	}
+	defer logf.Close()
+	gw, err := gateway.StartLocal(signing, store.Name, dir, logf)
+	if err != nil {
+		return fail(stderr, fmt.Errorf("demo: %v", err))
+	}
+	defer gw.Close()
+	store.Gateway = &config.StoreGateway{URL: gw.URL, Token: gw.Token}
+	banner := fmt.Sprintf("demo store %s · AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s · share gateway %s", srv.URL, srv.AccessKey, srv.SecretKey, gw.URL)
 	code := browse(store, prefs, u, ui.Location{}, banner, stdout, stderr)
 	fmt.Fprintf(stderr, "demo store at %s stopped (credentials %s / %s)\n", srv.URL, srv.AccessKey, srv.SecretKey)
 	return code

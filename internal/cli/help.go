@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"runtime"
-	"runtime/debug"
 	"sort"
 	"strings"
 )
@@ -40,10 +39,14 @@ func (cmd *command) writeHelp(w io.Writer, path string) {
 		fmt.Fprintln(w, "\nCommands:")
 		width := 0
 		for _, s := range cmd.sub {
-			width = max(width, len(s.name))
+			if !s.hidden {
+				width = max(width, len(s.name))
+			}
 		}
 		for _, s := range cmd.sub {
-			fmt.Fprintf(w, "  %-*s  %s\n", width, s.name, s.summary)
+			if !s.hidden {
+				fmt.Fprintf(w, "  %-*s  %s\n", width, s.name, s.summary)
+			}
 		}
 		fmt.Fprintf(w, "\n'%s COMMAND --help' shows the flags of a command.\n", path)
 	}
@@ -77,6 +80,39 @@ func newHelpFlagSet() *flag.FlagSet {
 // wrapped) per flag; a short and a long name for the same value, such as
 // -m and --method, share a line.
 func writeFlagGroup(w io.Writer, title string, fs *flag.FlagSet) {
+	entries := flagEntries(fs)
+	if len(entries) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\n%s:\n", title)
+	for _, e := range entries {
+		left := "  " + strings.Join(e.names, ", ")
+		if e.placeholder != "" {
+			left += " " + e.placeholder
+		}
+		lines := wrap(e.usage, helpWidth-flagColumn)
+		if len(left) > flagColumn-2 {
+			fmt.Fprintln(w, left)
+		} else {
+			fmt.Fprintf(w, "%-*s%s\n", flagColumn, left, lines[0])
+			lines = lines[1:]
+		}
+		for _, l := range lines {
+			fmt.Fprintf(w, "%*s%s\n", flagColumn, "", l)
+		}
+	}
+}
+
+// flagEntry is one flag as help and the man page write it.
+type flagEntry struct {
+	names       []string // as typed, short first: -m, --method
+	placeholder string   // the value's name, "" for a bool flag
+	usage       string   // with the default, when there is one
+}
+
+// flagEntries lists the flags of fs by long name, the names that share a
+// value (-m and --method) in one entry.
+func flagEntries(fs *flag.FlagSet) []flagEntry {
 	type entry struct {
 		names []string
 		f     *flag.Flag
@@ -92,43 +128,27 @@ func writeFlagGroup(w io.Writer, title string, fs *flag.FlagSet) {
 		byValue[f.Value] = e
 		entries = append(entries, e)
 	})
-	if len(entries) == 0 {
-		return
-	}
 	for _, e := range entries {
 		sort.Slice(e.names, func(i, j int) bool { return len(e.names[i]) < len(e.names[j]) })
 	}
 	long := func(e *entry) string { return e.names[len(e.names)-1] }
 	sort.Slice(entries, func(i, j int) bool { return long(entries[i]) < long(entries[j]) })
-
-	fmt.Fprintf(w, "\n%s:\n", title)
-	for _, e := range entries {
+	out := make([]flagEntry, len(entries))
+	for i, e := range entries {
 		names := make([]string, len(e.names))
-		for i, n := range e.names {
-			names[i] = flagName(n)
+		for j, n := range e.names {
+			names[j] = flagName(n)
 		}
-		left := "  " + strings.Join(names, ", ")
 		placeholder, usage := flag.UnquoteUsage(e.f)
 		if placeholder == "string" {
 			placeholder = "VALUE"
 		}
-		if placeholder != "" {
-			left += " " + placeholder
-		}
 		if d := e.f.DefValue; d != "" && d != "false" {
 			usage += " (default " + d + ")"
 		}
-		lines := wrap(usage, helpWidth-flagColumn)
-		if len(left) > flagColumn-2 {
-			fmt.Fprintln(w, left)
-		} else {
-			fmt.Fprintf(w, "%-*s%s\n", flagColumn, left, lines[0])
-			lines = lines[1:]
-		}
-		for _, l := range lines {
-			fmt.Fprintf(w, "%*s%s\n", flagColumn, "", l)
-		}
+		out[i] = flagEntry{names: names, placeholder: placeholder, usage: usage}
 	}
+	return out
 }
 
 // wrap breaks text into lines of at most width bytes, at spaces.
@@ -189,28 +209,12 @@ func versionCommand() *command {
 	}
 }
 
-// writeVersion prints the module version, the VCS commit (with
-// "modified" when the tree had uncommitted changes) and the Go version,
-// from the build information.
+// writeVersion prints the version, the commit (with "modified" when the
+// tree had uncommitted changes) and its date, and the Go version: stamped
+// by the release build, else from the build information.
 func writeVersion(w io.Writer) {
-	version, commit, when, modified := "unknown", "unknown", "", false
+	version, commit, when, modified := buildStamp()
 	goVersion := runtime.Version()
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		if bi.Main.Version != "" {
-			version = bi.Main.Version
-		}
-		goVersion = bi.GoVersion
-		for _, s := range bi.Settings {
-			switch s.Key {
-			case "vcs.revision":
-				commit = s.Value
-			case "vcs.time":
-				when = s.Value
-			case "vcs.modified":
-				modified = s.Value == "true"
-			}
-		}
-	}
 	var notes []string
 	if when != "" {
 		notes = append(notes, when)

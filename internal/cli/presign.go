@@ -5,11 +5,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"slices"
 	"time"
 
+	"github.com/s3share/s3share/config"
 	"github.com/s3share/s3share/internal/sanitize"
 	"github.com/s3share/s3share/presign"
 	"github.com/s3share/s3share/presign/ledger"
@@ -145,13 +147,9 @@ func runPresign(c *call, o *presignFlags, pos []string) int {
 		}
 		targets = append(targets, presign.Target{Bucket: bucket, Key: key})
 	}
-	var opts presign.ShareOptions
-	if !o.noLedger && failed == 0 {
-		path, err := ledger.DefaultPath(os.Getenv)
-		if err != nil {
-			return fail(stderr, fmt.Errorf("share ledger: %v (or pass --no-ledger)", err))
-		}
-		opts.Record = ledger.Recorder(path, ledger.Origin{Host: st.Endpoint.Host, StoreName: st.Name, Identity: st.Creds.AccessKeyID})
+	opts, err := ledgerOptions(st, o.noLedger || failed > 0)
+	if err != nil {
+		return fail(stderr, err)
 	}
 	// Ctrl-C stops a long --recursive run cleanly: nothing printed or recorded.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -186,15 +184,7 @@ func runPresign(c *call, o *presignFlags, pos []string) int {
 		fmt.Fprintf(stderr, "s3share: presign: %d of %d arguments failed; no links printed\n", failed, len(pos))
 		return exitFailed
 	}
-	for _, w := range shared.Warnings {
-		fmt.Fprintln(stderr, "s3share: warning: "+sanitize.Text(w))
-	}
-	if shared.Capped {
-		fmt.Fprintf(stderr, "s3share: warning: only the first %d objects under the prefixes were signed: one run signs at most that many; the rest were left out\n", presign.MaxRecursive)
-	}
-	if shared.RecordErr != nil {
-		fmt.Fprintln(stderr, "s3share: warning: links not recorded: "+sanitize.Text(shared.RecordErr.Error()))
-	}
+	noteShared(stderr, shared)
 	if plan.Method() == presign.POST && format == presign.FormatURL {
 		fmt.Fprintln(stderr, "s3share: note: a POST upload needs the policy's form fields as well as the URL: use -o curl or -o json to see them")
 	}
@@ -210,5 +200,34 @@ func (o *presignFlags) form() presign.Form {
 		Method: o.method, Expires: o.expires, Disposition: o.disposition, Filename: o.filename,
 		ContentType: o.contentType, CacheControl: o.cacheControl, VersionID: o.versionID,
 		MaxSize: o.maxSize, MinSize: o.minSize, BaseURL: o.baseURL, Recursive: o.recursive,
+	}
+}
+
+// ledgerOptions are the share options that record links in the share
+// ledger, or record nothing when off.
+func ledgerOptions(st config.Store, off bool) (presign.ShareOptions, error) {
+	var opts presign.ShareOptions
+	if off {
+		return opts, nil
+	}
+	path, err := ledger.DefaultPath(os.Getenv)
+	if err != nil {
+		return opts, fmt.Errorf("share ledger: %v (or pass --no-ledger)", err)
+	}
+	opts.Record = ledger.Recorder(path, ledger.Origin{Host: st.Endpoint.Host, StoreName: st.Name, Identity: st.Creds.AccessKeyID})
+	return opts, nil
+}
+
+// noteShared prints a share's warnings: links that end early, a capped
+// recursive share, links that could not be recorded.
+func noteShared(stderr io.Writer, shared presign.Shared) {
+	for _, w := range shared.Warnings {
+		fmt.Fprintln(stderr, "s3share: warning: "+sanitize.Text(w))
+	}
+	if shared.Capped {
+		fmt.Fprintf(stderr, "s3share: warning: only the first %d objects under the prefixes were signed: one run signs at most that many; the rest were left out\n", presign.MaxRecursive)
+	}
+	if shared.RecordErr != nil {
+		fmt.Fprintln(stderr, "s3share: warning: links not recorded: "+sanitize.Text(shared.RecordErr.Error()))
 	}
 }

@@ -8,11 +8,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -21,14 +19,13 @@ import (
 	"github.com/s3share/s3share/internal/gateway"
 	"github.com/s3share/s3share/internal/lifetime"
 	"github.com/s3share/s3share/internal/sanitize"
-	"github.com/s3share/s3share/presign"
 	"github.com/s3share/s3share/presign/gatewayapi"
 	"github.com/s3share/s3share/presign/ledger"
 	"github.com/s3share/s3share/s3model"
 )
 
 // tokenEnv holds the gateway's admin token, on the server and the client.
-const tokenEnv = "S3SHARE_GATEWAY_TOKEN"
+const tokenEnv = config.GatewayTokenEnv
 
 // gatewayEnv names the gateway the client commands talk to when
 // --gateway is not given.
@@ -200,20 +197,7 @@ func (c *call) gatewaySettings() (config.Gateway, error) {
 }
 
 // readToken reads the admin token from file, else the environment.
-func readToken(file string) (string, error) {
-	if file != "" {
-		b, err := os.ReadFile(file)
-		if err != nil {
-			return "", fmt.Errorf("token file: %v", err)
-		}
-		tok := strings.TrimSpace(string(b))
-		if tok == "" {
-			return "", fmt.Errorf("token file %s is empty", file)
-		}
-		return tok, nil
-	}
-	return strings.TrimSpace(os.Getenv(tokenEnv)), nil
-}
+func readToken(file string) (string, error) { return config.GatewayToken(file, os.Getenv) }
 
 func runServe(c *call, o *serveFlags) int {
 	stderr := c.stderr
@@ -477,22 +461,9 @@ func recordGatewayShares(gatewayURL string, shares []gatewayapi.Share) error {
 	if err != nil {
 		return err
 	}
-	host := gatewayURL
-	if u, err := url.Parse(gatewayURL); err == nil {
-		host = u.Host
-	}
 	recs := make([]ledger.Record, len(shares))
 	for i, sh := range shares {
-		opts := map[string]string{"gateway": gatewayURL, "mode": sh.Mode, "expires": sh.ExpiresAt.Format(time.RFC3339)}
-		if sh.MaxDownloads > 0 {
-			opts["max-downloads"] = strconv.FormatInt(sh.MaxDownloads, 10)
-		}
-		if sh.Password {
-			opts["password"] = "yes"
-		}
-		recs[i] = ledger.Record{V: ledger.Version, Time: sh.CreatedAt, Store: host, StoreName: "gateway", Share: sh.ID,
-			Method: string(presign.GET), Bucket: sh.Bucket, Key: sh.Key, Options: opts,
-			ExpiresAt: sh.ExpiresAt, EffectiveExpiresAt: sh.ExpiresAt, URL: sh.URL}
+		recs[i] = ledger.FromGateway(gatewayURL, sh)
 	}
 	return l.Append(recs...)
 }

@@ -40,6 +40,7 @@ the expired ones too.
 ` + sharesAbout,
 		flags: func(fs *flag.FlagSet) runFunc {
 			all := fs.Bool("all", false, "include expired links")
+			sortBy := fs.String("sort", "expires", "order of the table: `expires` (soonest to expire first) or made (newest first)")
 			var output string
 			for _, name := range []string{"o", "output"} {
 				fs.StringVar(&output, name, "table", "output `FORM`: table, or json (a JSON array with every detail)")
@@ -48,7 +49,11 @@ the expired ones too.
 				if len(pos) > 0 {
 					return c.usageError(fmt.Sprintf("shares: unknown argument %q", pos[0]))
 				}
-				return runShares(c, *all, output)
+				order, err := ledger.ParseOrder(*sortBy)
+				if err != nil {
+					return c.usageError("shares: " + err.Error())
+				}
+				return runShares(c, *all, output, order)
 			}
 		},
 		sub: []*command{sharesRevokeCommand(), {
@@ -96,8 +101,9 @@ func runSharesPrune(c *call) int {
 	return exitOK
 }
 
-// runShares lists the active links, or with all every link.
-func runShares(c *call, all bool, output string) int {
+// runShares lists the active links, or with all every link, in order;
+// the table folds the links of each batch into one row.
+func runShares(c *call, all bool, output string, order ledger.Order) int {
 	stdout, stderr := c.stdout, c.stderr
 	output = strings.ToLower(output)
 	if output != "table" && output != "json" {
@@ -136,7 +142,7 @@ func runShares(c *call, all bool, output string) int {
 	if err != nil {
 		return fail(stderr, err)
 	}
-	slices.SortStableFunc(recs, func(a, b ledger.Record) int { return ledger.Compare(a, b, now) })
+	slices.SortStableFunc(recs, func(a, b ledger.Record) int { return order.Compare(a, b, now) })
 	out := bufio.NewWriter(stdout)
 	switch {
 	case len(recs) == 0 && all:
@@ -146,12 +152,9 @@ func runShares(c *call, all bool, output string) int {
 	default:
 		tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "REMAINING\tMETHOD\tSTORE\tPATH")
-		for _, r := range recs {
-			p := r.S3Path()
-			if r.Prefix {
-				p += "*"
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", remaining(r.Ends().Sub(now)), sanitize.Text(r.Method), sanitize.Text(r.StoreLabel()), sanitize.Text(p))
+		for _, row := range ledger.Fold(len(recs), func(i int) *ledger.Record { return &recs[i] }) {
+			r := &recs[row.Index]
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", remaining(r.Ends().Sub(now)), sanitize.Text(r.Method), sanitize.Text(r.StoreLabel()), sanitize.Text(row.Path(r)))
 		}
 		err = tw.Flush()
 	}

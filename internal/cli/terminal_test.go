@@ -146,8 +146,7 @@ func TestDemoKeepsItsOwnLedger(t *testing.T) {
 	tm.waitFor("the panel closed", func(sc string) bool { return !strings.Contains(sc, "link made") })
 	tm.key("H")
 	tm.waitText("the demo's ledger lists the link", "s3://demo-docs/README.md")
-	tm.key("Escape")
-	tm.waitFor("the ledger closed", func(sc string) bool { return !strings.Contains(sc, "Share ledger") })
+	tm.escape("the ledger", "Share ledger")
 	tm.key("q")
 	tm.waitExit()
 	after, err := os.ReadFile(userLedger)
@@ -190,9 +189,7 @@ func TestPrintLinksWhole(t *testing.T) {
 	tm.waitFor("back in the TUI", func(sc string) bool {
 		return strings.Contains(sc, "link made") && !strings.Contains(sc, "press any key to return")
 	})
-	tm.key("Escape")
-	// Escape and q sent together read as alt+q on a busy machine.
-	tm.waitFor("the panel closed", func(sc string) bool { return !strings.Contains(sc, "link made") })
+	tm.escape("the result", "link made")
 	tm.key("q")
 	tm.waitExit()
 }

@@ -247,8 +247,12 @@ func (s *tmuxSession) waitExit() {
 func flatScreen(s string) string {
 	var b strings.Builder
 	for _, l := range strings.Split(s, "\n") {
-		l = strings.TrimRight(l, " ")
-		l = strings.TrimSuffix(strings.TrimPrefix(l, "│"), "│")
+		if i := strings.Index(l, "│"); i >= 0 { // a panel's frame
+			l = l[i+len("│"):]
+			if j := strings.LastIndex(l, "│"); j >= 0 {
+				l = l[:j]
+			}
+		}
 		b.WriteString(strings.TrimRight(l, " "))
 	}
 	return b.String()

@@ -39,31 +39,44 @@ type seedObject struct {
 // Options.NoSeed; calling it again rewrites the same objects.
 func (s *Server) Seed() {
 	s.seedSmall()
-	s.seedLogs()
+	s.seedLogs(runtime.GOMAXPROCS(0))
 }
 
 // seedInBackground seeds the small buckets now and the logs bucket's
 // 21,600 objects in the background, so the demo draws its first screen
-// at once; a request for the logs bucket waits until it is filled.
+// at once; a request for the logs bucket waits until it is filled. The
+// fill leaves a core to the UI starting beside it.
 func (s *Server) seedInBackground() {
 	s.seedSmall()
 	s.logsReady = make(chan struct{})
 	go func() {
 		defer close(s.logsReady)
-		s.seedLogs()
+		s.seedLogs(runtime.GOMAXPROCS(0) - 1)
 	}()
 }
 
-// seedLogs fills the logs bucket.
-func (s *Server) seedLogs() {
-	logs := logsObjects()
+// seedLogs fills the logs bucket with workers goroutines (at least one).
+// The objects are made and sorted outside the server's lock and handed
+// to the bucket in one step, so other requests (the bucket list, the
+// other buckets) never wait for the fill.
+func (s *Server) seedLogs(workers int) {
+	fresh := newBucket(LogsBucket, time.Time{})
+	for _, o := range logsObjects(max(1, workers)) {
+		fresh.putUnsorted(o)
+	}
+	fresh.sortKeys()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	b := s.buckets[LogsBucket]
-	for _, o := range logs {
-		b.putUnsorted(o)
+	for _, k := range b.keys { // objects put before the fill (none unless a test did)
+		if _, seeded := fresh.objs[k]; !seeded {
+			fresh.putUnsorted(b.objs[k])
+		}
 	}
-	b.sortKeys()
+	if len(b.keys) > 0 {
+		fresh.sortKeys()
+	}
+	b.keys, b.objs = fresh.keys, fresh.objs
 }
 
 // seedSmall makes the buckets and fills all but the logs bucket.
@@ -174,7 +187,7 @@ func gradientPNG(w, h int) []byte {
 
 // logsObjects builds demo-logs. The BigPrefix objects share one backing
 // buffer of log lines (objects are never modified), which keeps seeding fast.
-func logsObjects() []*object {
+func logsObjects(workers int) []*object {
 	const lines = 4000
 	var buf bytes.Buffer
 	starts := make([]int, 0, lines+1)
@@ -221,7 +234,6 @@ func logsObjects() []*object {
 	}
 	hosts := []string{"web-1", "web-2", "web-3", "worker-1"}
 	objs := make([]*object, BigPrefixCount, BigPrefixCount+8)
-	workers := runtime.GOMAXPROCS(0)
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {

@@ -25,13 +25,16 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/s3share/s3share/internal/sanitize"
 	"github.com/s3share/s3share/internal/userfile"
 	"github.com/s3share/s3share/presign"
+	"github.com/s3share/s3share/presign/gatewayapi"
 )
 
 // FileName is the ledger's name inside its directory.
@@ -543,4 +546,24 @@ func (l *Ledger) Prune(now time.Time) (int, []Warning, error) {
 		return 0, nil, err
 	}
 	return removed, warns, nil
+}
+
+// FromGateway makes the ledger record of a share of the gateway at
+// gatewayURL (s3share serve): its link, and the gateway and share id
+// that s3share shares revoke and the TUI's ledger view go by.
+func FromGateway(gatewayURL string, sh gatewayapi.Share) Record {
+	host := gatewayURL
+	if u, err := url.Parse(gatewayURL); err == nil {
+		host = u.Host
+	}
+	opts := map[string]string{"gateway": gatewayURL, "mode": sh.Mode, "expires": sh.ExpiresAt.Format(time.RFC3339)}
+	if sh.MaxDownloads > 0 {
+		opts["max-downloads"] = strconv.FormatInt(sh.MaxDownloads, 10)
+	}
+	if sh.Password {
+		opts["password"] = "yes"
+	}
+	return Record{V: Version, Time: sh.CreatedAt, Store: host, StoreName: "gateway", Share: sh.ID,
+		Method: string(presign.GET), Bucket: sh.Bucket, Key: sh.Key, Options: opts,
+		ExpiresAt: sh.ExpiresAt, EffectiveExpiresAt: sh.ExpiresAt, URL: sh.URL}
 }
