@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/s3share/s3share/config"
@@ -32,11 +33,16 @@ type Answer struct {
 	Body []byte
 }
 
-// NewFetcher builds a fetcher with st's TLS settings and timeout. It
-// makes no network call.
+// NewFetcher builds a fetcher with st's TLS settings and timeout (st
+// needs no endpoint or credentials). It makes no network call.
 func NewFetcher(st config.Store) (*Fetcher, error) {
 	timeout := timeoutOf(st)
-	tr, err := newTransport(st, timeout)
+	// A link can be https where the endpoint is not (a public base URL
+	// in front of it): the TLS settings apply whatever the endpoint's
+	// scheme.
+	tlsStore := st
+	tlsStore.Endpoint = &url.URL{Scheme: "https", Host: "link"}
+	tr, err := newTransport(tlsStore, timeout)
 	if err != nil {
 		return nil, err
 	}

@@ -57,7 +57,7 @@ type presignFlags struct {
 	method, expires, disposition, filename string
 	contentType, cacheControl, versionID   string
 	maxSize, minSize, baseURL, output      string
-	recursive, noLedger                    bool
+	recursive, noLedger, check             bool
 }
 
 func (o *presignFlags) register(fs *flag.FlagSet) {
@@ -80,6 +80,7 @@ func (o *presignFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.baseURL, "base-url", "", "emit links on this public (CDN) base `URL`, signed for its host (config: public_base_url)")
 	fs.BoolVar(&o.recursive, "recursive", false, "GET: sign every object under each PREFIX/")
 	fs.BoolVar(&o.noLedger, "no-ledger", false, "do not record the links in the share ledger")
+	fs.BoolVar(&o.check, "check", false, "fetch each GET link (one byte) and say on stderr whether it works and, if not, why; check what can be checked of PUT and POST links without writing (exit status 3 when a link fails)")
 }
 
 // runPresign signs the links the arguments pos name, with the flags o:
@@ -181,6 +182,9 @@ func runPresign(c *call, o *presignFlags, pos []string) int {
 	}
 	if err := presign.Write(stdout, format, shared.Results); err != nil {
 		return fail(stderr, err)
+	}
+	if o.check {
+		return checkSigned(ctx, stderr, st, client, shared.Results)
 	}
 	return exitOK
 }

@@ -38,6 +38,7 @@ the expired ones too.
 ` + sharesAbout,
 		flags: func(fs *flag.FlagSet) runFunc {
 			all := fs.Bool("all", false, "include expired links")
+			check := fs.Bool("check", false, "test each active link: fetch GET links (one byte) and say whether they work and, if not, why (exit status 3 when one fails)")
 			var output string
 			for _, name := range []string{"o", "output"} {
 				fs.StringVar(&output, name, "table", "output `FORM`: table, or json (a JSON array with every detail)")
@@ -45,6 +46,9 @@ the expired ones too.
 			return func(c *call, pos []string) int {
 				if len(pos) > 0 {
 					return c.usageError(fmt.Sprintf("shares: unknown argument %q", pos[0]))
+				}
+				if *check {
+					return runSharesCheck(c, output)
 				}
 				return runShares(c, *all, output)
 			}

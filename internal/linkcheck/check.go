@@ -64,18 +64,18 @@ const (
 // Report is the outcome of one check. Every string in it is safe to
 // show: what the store said is sanitised.
 type Report struct {
-	OK    bool
-	Cause Cause  // OK when OK
-	Why   string // one line: what failed and what to do; "" when OK
+	OK    bool   `json:"ok"`
+	Cause Cause  `json:"cause,omitempty"` // OK when OK
+	Why   string `json:"why,omitempty"`   // one line: what failed and what to do; "" when OK
 	// GET links that work: what the recipient gets.
-	Status      int
-	Size        int64 // the object's size; -1 when the answer did not say
-	ContentType string
-	Disposition string
+	Status      int    `json:"status,omitempty"`
+	Size        int64  `json:"size"` // the object's size; -1 when the answer did not say
+	ContentType string `json:"content_type,omitempty"`
+	Disposition string `json:"disposition,omitempty"`
 	// Checked and NotChecked say, for upload links, what the check
 	// covered and what it could not without writing.
-	Checked    []string
-	NotChecked []string
+	Checked    []string `json:"checked,omitempty"`
+	NotChecked []string `json:"not_checked,omitempty"`
 }
 
 // Line is the report in one line: "✓ 206 · 12 KB · image/png · inline;
@@ -211,7 +211,7 @@ func explain(r presign.Result, status int, e s3Error) Report {
 		who = "the access key " + sanitize.Text(config.Credentials{AccessKeyID: r.Identity}.MaskedKeyID()) + " that signed it"
 	}
 	rep := func(c Cause, why string) Report {
-		return Report{Cause: c, Status: status, Why: why + " (the store said " + store + ")"}
+		return Report{Size: -1, Cause: c, Status: status, Why: why + " (the store said " + store + ")"}
 	}
 	msg := strings.ToLower(e.Message)
 	switch e.Code {
@@ -322,16 +322,16 @@ func transportReport(err error) Report {
 	var opErr *net.OpError
 	switch {
 	case errors.As(err, &dnsErr):
-		return Report{Cause: DNS, Why: "DNS: " + why}
+		return Report{Size: -1, Cause: DNS, Why: "DNS: " + why}
 	case errors.As(err, &unknownCA), errors.As(err, &badHost), errors.As(err, &invalid), errors.As(err, &record),
 		strings.Contains(err.Error(), "tls:"), strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
-		return Report{Cause: TLS, Why: why}
+		return Report{Size: -1, Cause: TLS, Why: why}
 	case errors.Is(err, syscall.ECONNREFUSED), errors.As(err, &opErr) && strings.Contains(opErr.Err.Error(), "connection refused"):
-		return Report{Cause: Refused, Why: why}
+		return Report{Size: -1, Cause: Refused, Why: why}
 	case errors.As(err, &te), errors.As(err, &netErr) && netErr.Timeout():
-		return Report{Cause: Timeout, Why: why}
+		return Report{Size: -1, Cause: Timeout, Why: why}
 	}
-	return Report{Cause: Other, Why: why}
+	return Report{Size: -1, Cause: Other, Why: why}
 }
 
 // oneLine folds line breaks into spaces.
@@ -344,13 +344,14 @@ func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 func (c *Checker) checkUpload(ctx context.Context, r presign.Result) Report {
 	rep := Report{Size: -1}
 	if !r.EffectiveExpiresAt.IsZero() && !r.EffectiveExpiresAt.After(time.Now()) {
-		return Report{Cause: LinkExpired, Why: "the link has expired"}
+		return Report{Size: -1, Cause: LinkExpired, Why: "the link has expired"}
 	}
+	rep.Checked = append(rep.Checked, "not expired")
 	if r.Method == presign.POST {
 		if len(r.Fields) == 0 {
 			rep.NotChecked = append(rep.NotChecked, "the POST policy (its form fields are not kept)")
 		} else if err := presign.CheckPolicy(r, time.Now()); err != nil {
-			return Report{Cause: Other, Why: "the POST policy does not fit: " + sanitize.Text(err.Error())}
+			return Report{Size: -1, Cause: Other, Why: "the POST policy does not fit: " + sanitize.Text(err.Error())}
 		} else {
 			rep.Checked = append(rep.Checked, "the POST policy fits the bucket and "+map[bool]string{true: "prefix", false: "key"}[r.Prefix])
 		}
@@ -361,14 +362,14 @@ func (c *Checker) checkUpload(ctx context.Context, r presign.Result) Report {
 		if st, ok := s3model.AsStoreError(err); ok {
 			switch st.Code {
 			case "NoSuchBucket":
-				return Report{Cause: NoSuchBucket, Why: "no such bucket: " + sanitize.Text(r.Bucket)}
+				return Report{Size: -1, Cause: NoSuchBucket, Why: "no such bucket: " + sanitize.Text(r.Bucket)}
 			case "AccessDenied", "Forbidden", "":
 				if st.Status == 403 {
-					return Report{Cause: NoPermission, Why: "the identity that signed the link may not reach the bucket " + sanitize.Text(r.Bucket) + " (HEAD bucket answered 403)"}
+					return Report{Size: -1, Cause: NoPermission, Why: "the identity that signed the link may not reach the bucket " + sanitize.Text(r.Bucket) + " (HEAD bucket answered 403)"}
 				}
 			}
 			if st.Status == 404 {
-				return Report{Cause: NoSuchBucket, Why: "no such bucket: " + sanitize.Text(r.Bucket)}
+				return Report{Size: -1, Cause: NoSuchBucket, Why: "no such bucket: " + sanitize.Text(r.Bucket)}
 			}
 		}
 		rep := transportReport(err)
