@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/s3share/s3share/internal/qrtest"
 	"github.com/s3share/s3share/internal/s3test"
 )
 
@@ -88,5 +89,33 @@ func TestSharesCheckCLI(t *testing.T) {
 	}
 	if ok != 3 {
 		t.Errorf("%d links work in the JSON, want 3", ok)
+	}
+}
+
+func TestPresignQRCLI(t *testing.T) {
+	presignEnv(t, "AKIAQRTEST0000000001", "qr-secret")
+	ep := "--endpoint=" + closedEndpoint(t)
+	code, out, errs := runCLI(t, "presign", ep, "--no-ledger", "-o", "qr", "s3://bkt/reports/q3.pdf")
+	if code != 0 {
+		t.Fatalf("presign -o qr: exit %d: %s", code, errs)
+	}
+	code, link, _ := runCLI(t, "presign", ep, "--no-ledger", "s3://bkt/reports/q3.pdf")
+	if code != 0 {
+		t.Fatal("presign failed")
+	}
+	// The same second signs the same link; decode and compare the path.
+	got, err := qrtest.Decode(out)
+	if err != nil {
+		t.Fatalf("decode -o qr: %v\n%s", err, out)
+	}
+	if strip := func(s string) string { return s[:strings.Index(s, "X-Amz-Date")] }; strip(got) != strip(strings.TrimSpace(link)) {
+		t.Errorf("the code holds %q, want the link %q", got, link)
+	}
+	if strings.Contains(out, "\x1b") {
+		t.Errorf("-o qr into a pipe carries escapes")
+	}
+	code, _, errs = runCLI(t, "presign", ep, "--no-ledger", "-o", "qr", "-m", "POST", "s3://bkt/in/")
+	if code != exitFailed || !strings.Contains(errs, "form fields") {
+		t.Errorf("-o qr of a POST: exit %d, %s", code, errs)
 	}
 }

@@ -68,7 +68,7 @@ func (o *presignFlags) register(fs *flag.FlagSet) {
 		fs.StringVar(&o.expires, name, "", "how long the link works, a `DURATION` such as 90s, 15m, 1h30m, 2d or 1w, or an end time such as 2026-12-24T18:00:00Z, 2026-12-24T18:00 (local) or 2026-12-24; at most 7 days (default: the config file's default_expiry, else 1h)")
 	}
 	for _, name := range []string{"o", "output"} {
-		fs.StringVar(&o.output, name, "url", "output `FORM`: url (one URL per line), curl (a curl command per line), json (a JSON array with every detail) or csv")
+		fs.StringVar(&o.output, name, "url", "output `FORM`: url (one URL per line), curl (a curl command per line), json (a JSON array with every detail), csv, or qr (a QR code per link)")
 	}
 	fs.StringVar(&o.disposition, "disposition", "", "GET: the Content-Disposition `KIND` of the download, attachment (browsers save the file) or inline (default: the config file's default_disposition)")
 	fs.StringVar(&o.filename, "filename", "", "GET: the file `NAME` to save as (implies attachment; default: the key's base name)")
@@ -92,6 +92,9 @@ func runPresign(c *call, o *presignFlags, pos []string) int {
 		return c.usageError("presign: name at least one s3://BUCKET/KEY")
 	}
 	format, err := presign.ParseFormat(o.output)
+	if isQR(o.output) {
+		format, err = presign.FormatURL, nil
+	}
 	if err != nil {
 		return fail(stderr, fmt.Errorf("presign: %w", err))
 	}
@@ -103,6 +106,9 @@ func runPresign(c *call, o *presignFlags, pos []string) int {
 	plan, err := o.form().Plan(time.Now(), presign.Defaults{Expiry: cfg.Prefs.DefaultExpiry, Disposition: cfg.Prefs.DefaultDisposition})
 	if err != nil {
 		return fail(stderr, fmt.Errorf("presign: %w", err))
+	}
+	if isQR(o.output) && plan.Method() == presign.POST {
+		return fail(stderr, errors.New("presign: -o qr: a POST upload needs its form fields as well as the URL, which a QR code cannot carry: use -o curl or -o json"))
 	}
 	st := cfg.Store
 	if st.Creds.Anonymous() && st.SignWith == nil {
@@ -180,7 +186,12 @@ func runPresign(c *call, o *presignFlags, pos []string) int {
 	if plan.Method() == presign.POST && format == presign.FormatURL {
 		fmt.Fprintln(stderr, "s3share: note: a POST upload needs the policy's form fields as well as the URL: use -o curl or -o json to see them")
 	}
-	if err := presign.Write(stdout, format, shared.Results); err != nil {
+	if isQR(o.output) {
+		err = writeQR(stdout, shared.Results)
+	} else {
+		err = presign.Write(stdout, format, shared.Results)
+	}
+	if err != nil {
 		return fail(stderr, err)
 	}
 	if o.check {
