@@ -24,6 +24,9 @@ type Browse struct {
 // Share makes and copies links.
 type Share struct {
 	Share, Upload, CopyURI, CopyURL, Ledger, CopyCurl, Export, Print, Delete key.Binding
+	// QR shows a link as a QR code, Watch waits for an upload link's
+	// upload, Recheck fetches a link again to see that it works.
+	QR, Watch, Recheck key.Binding
 }
 
 // App is global.
@@ -82,6 +85,9 @@ func Default() KeyMap {
 			Export:   b("e", "export links", "e"),
 			Print:    b("w", "print links whole", "w"),
 			Delete:   b("d", "forget entry", "d"),
+			QR:       b("Q", "QR code", "Q"),
+			Watch:    b("W", "watch for the upload", "W"),
+			Recheck:  b("x", "check the link again", "x"),
 		},
 		App: App{
 			Help:   b("?", "help", "?"),
@@ -110,6 +116,7 @@ func (k *KeyMap) bindings() map[string]*key.Binding {
 		"versions": &k.Browse.Versions, "refresh": &k.Browse.Refresh, "mark": &k.Browse.Mark, "mark_all": &k.Browse.MarkAll,
 		"share": &k.Share.Share, "upload": &k.Share.Upload, "copy_uri": &k.Share.CopyURI, "copy_url": &k.Share.CopyURL, "ledger": &k.Share.Ledger,
 		"copy_curl": &k.Share.CopyCurl, "export": &k.Share.Export, "print_links": &k.Share.Print, "delete": &k.Share.Delete,
+		"qr": &k.Share.QR, "watch": &k.Share.Watch, "recheck": &k.Share.Recheck,
 		"help": &k.App.Help, "quit": &k.App.Quit, "close": &k.App.Close, "stores": &k.App.Stores,
 	}
 }

@@ -29,7 +29,7 @@ func browserHelp(k *keymap.KeyMap) []helpGroup {
 		{"share", []key.Binding{s.Share, s.Upload, s.CopyURI, s.CopyURL, s.Ledger}},
 		{"app", []key.Binding{a.Stores, withHelp(a.Close, "close panel/clear filter"), a.Help, a.Quit}},
 		{"forms", []key.Binding{f.Next, f.Prev, f.Left, f.Right, f.Submit}},
-		{"results", []key.Binding{s.CopyCurl, s.Export, s.Print, s.Delete}},
+		{"results", []key.Binding{s.CopyCurl, s.Export, s.Print, s.QR, s.Recheck, s.Watch, s.Delete}},
 	}
 }
 

@@ -175,6 +175,10 @@ func (p *ledgerPanel) key(msg tea.KeyMsg) tea.Cmd {
 		return popPanel(p.id)
 	case key.Matches(msg, k.Form.Submit):
 		return p.copySelected()
+	case key.Matches(msg, k.Share.QR):
+		if r, ok := p.selected(); ok && r.Method != string(presign.POST) {
+			return openQR(p.s, r.URL, safe(r.Method+" "+r.S3Path()))
+		}
 	case key.Matches(msg, k.Share.Delete):
 		if r, ok := p.selected(); ok {
 			p.confirming = true
@@ -468,7 +472,7 @@ func (p *ledgerPanel) FullHelp() [][]key.Binding {
 	k := p.keys
 	return [][]key.Binding{
 		{k.Nav.Up, k.Nav.Down, k.Nav.PageUp, k.Nav.PageDown, k.Nav.Top, k.Nav.Bottom},
-		{withHelp(k.Form.Submit, "copy again"), k.Share.Delete, k.Browse.Filter, k.App.Close},
+		{withHelp(k.Form.Submit, "copy again"), k.Share.QR, k.Share.Delete, k.Browse.Filter, k.App.Close},
 	}
 }
 

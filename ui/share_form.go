@@ -115,6 +115,7 @@ type sharePanel struct {
 	cancel context.CancelFunc
 
 	results   []presign.Result
+	checks    linkChecks // the GET links' check (share_check.go)
 	capped    bool
 	ledgerErr error
 	signedAt  time.Time // the clock when the links arrived, for "in 23h59m"
@@ -322,6 +323,10 @@ func (p *sharePanel) Update(msg tea.Msg) tea.Cmd {
 	case clipboardResultMsg:
 		if msg.id == p.id {
 			p.clipWhat, p.clip = msg.what, &msg.res
+		}
+	case linksCheckedMsg:
+		if msg.id == p.id {
+			p.linksChecked(msg)
 		}
 	case exportedMsg:
 		if msg.id == p.id {
@@ -762,7 +767,7 @@ func (p *sharePanel) FullHelp() [][]key.Binding {
 	k := p.keys
 	return [][]key.Binding{
 		{k.Form.Next, k.Form.Prev, k.Form.Left, k.Form.Right, pickKeys, k.Form.Submit, k.App.Close},
-		{k.Share.CopyCurl, k.Share.Export, k.Share.Print, k.Nav.Up, k.Nav.Down, k.Nav.PageUp, k.Nav.PageDown},
+		{k.Share.CopyCurl, k.Share.Export, k.Share.Print, k.Share.QR, k.Share.Recheck, k.Share.Watch, k.Nav.Up, k.Nav.Down, k.Nav.PageUp, k.Nav.PageDown},
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/s3share/s3share/internal/clip"
+	"github.com/s3share/s3share/internal/linkcheck"
 	"github.com/s3share/s3share/presign"
 	"github.com/s3share/s3share/presign/ledger"
 )
@@ -25,6 +26,13 @@ type linksSignedMsg struct {
 	// until the user says yes; record records them then.
 	ask    bool
 	record func() error
+}
+
+// linksCheckedMsg carries a round of the result's link check.
+type linksCheckedMsg struct {
+	id, gen int
+	reports []linkcheck.Report
+	err     error
 }
 
 // clipboardResultMsg says what a copy did.

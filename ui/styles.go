@@ -23,6 +23,9 @@ type Styles struct {
 	Label   lipgloss.Style
 	Heading lipgloss.Style
 	Marked  lipgloss.Style
+	// QR draws a QR code's half blocks white on black, so that it scans
+	// on light and dark terminals alike.
+	QR lipgloss.Style
 }
 
 // ansiNames are the colour names a store's color may be, as ANSI numbers.
@@ -89,5 +92,6 @@ func newStyles(r *lipgloss.Renderer) Styles {
 		Label:    r.NewStyle().Bold(true).Reverse(true),
 		Heading:  r.NewStyle().Bold(true).Underline(true),
 		Marked:   r.NewStyle().Bold(true).Foreground(lipgloss.AdaptiveColor{Light: "#AF5F00", Dark: "#FFAF5F"}),
+		QR:       r.NewStyle().Foreground(lipgloss.Color("15")).Background(lipgloss.Color("0")),
 	}
 }

@@ -10,7 +10,6 @@ import (
 	"os/signal"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/s3share/s3share/config"
@@ -26,29 +25,6 @@ const exitCheck = 3
 
 // checkWorkers is how many links are checked at once.
 const checkWorkers = 8
-
-// checkLinks checks the links, checkWorkers at a time, and returns
-// their reports in order.
-func checkLinks(ctx context.Context, c *linkcheck.Checker, links []presign.Result) []linkcheck.Report {
-	reps := make([]linkcheck.Report, len(links))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(checkWorkers, len(links)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				reps[i] = c.Check(ctx, links[i])
-			}
-		}()
-	}
-	for i := range links {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	return reps
-}
 
 // printChecks writes one line per link, "✓ s3://b/k  206 · …" or
 // "✗ s3://b/k  why", and returns how many failed.
@@ -74,7 +50,7 @@ func checkSigned(ctx context.Context, stderr io.Writer, st config.Store, src lin
 	if err != nil {
 		return fail(stderr, fmt.Errorf("check: %w", err))
 	}
-	if bad := printChecks(stderr, links, checkLinks(ctx, c, links)); bad > 0 {
+	if bad := printChecks(stderr, links, c.CheckAll(ctx, links, checkWorkers)); bad > 0 {
 		fmt.Fprintf(stderr, "s3share: check: %d of %d %s failed\n", bad, len(links), plural(len(links), "link", "links"))
 		return exitCheck
 	}
@@ -122,7 +98,7 @@ func runSharesCheck(c *call, output string) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	reps := checkLinks(ctx, checker, links)
+	reps := checker.CheckAll(ctx, links, checkWorkers)
 	bad := 0
 	if output == "json" {
 		out := make([]checkedLink, len(links))

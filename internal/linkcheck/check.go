@@ -26,6 +26,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -141,6 +142,29 @@ func (c *Checker) Check(ctx context.Context, r presign.Result) Report {
 		return transportReport(err)
 	}
 	return Diagnose(r, a)
+}
+
+// CheckAll checks the links, workers at a time, and returns their
+// reports in order.
+func (c *Checker) CheckAll(ctx context.Context, links []presign.Result, workers int) []Report {
+	reps := make([]Report, len(links))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(max(1, workers), len(links)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				reps[i] = c.Check(ctx, links[i])
+			}
+		}()
+	}
+	for i := range links {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return reps
 }
 
 // Diagnose reads the answer a to a GET of the link r.
