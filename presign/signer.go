@@ -75,6 +75,16 @@ type Request struct {
 	MinSize, MaxSize int64
 }
 
+// Target is "s3://bucket/key" of the link ("…/prefix/*" for a POST
+// policy for keys under a prefix).
+func (r Result) Target() string {
+	t := "s3://" + r.Bucket + "/" + r.Key
+	if r.Prefix {
+		t += "*"
+	}
+	return t
+}
+
 // Field is one POST form field, in the order it must be sent.
 type Field struct {
 	Name  string `json:"name"`

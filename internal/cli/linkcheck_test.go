@@ -1,12 +1,20 @@
 package cli
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/s3share/s3share/internal/qrtest"
 	"github.com/s3share/s3share/internal/s3test"
+	"github.com/s3share/s3share/presign"
 )
 
 func TestPresignCheckCLI(t *testing.T) {
@@ -118,4 +126,94 @@ func TestPresignQRCLI(t *testing.T) {
 	if code != exitFailed || !strings.Contains(errs, "form fields") {
 		t.Errorf("-o qr of a POST: exit %d, %s", code, errs)
 	}
+}
+
+// presignAsync runs presign with stdout on a pipe, so the test can read
+// the link while the command waits.
+func presignAsync(t *testing.T, args ...string) (*json.Decoder, *bufio.Reader, <-chan int, *bytes.Buffer) {
+	t.Helper()
+	pr, pw := io.Pipe()
+	var errb bytes.Buffer
+	code := make(chan int, 1)
+	go func() {
+		c := Main(args, pw, &errb)
+		pw.Close()
+		code <- c
+	}()
+	t.Cleanup(func() { pr.Close() })
+	br := bufio.NewReader(pr)
+	return json.NewDecoder(br), br, code, &errb
+}
+
+func TestPresignWaitCLI(t *testing.T) {
+	if _, err := exec.LookPath("curl"); err != nil {
+		t.Fatal("this test uploads with curl: install curl (apt-get install curl), or run .ci/test, which does")
+	}
+	srv := s3test.Start(t)
+	bucket := srv.NewBucket(t)
+	presignEnv(t, srv.AccessKey, srv.SecretKey)
+	ep := "--endpoint=" + srv.Endpoint
+	file := filepath.Join(t.TempDir(), "report.pdf")
+	if err := os.WriteFile(file, []byte("%PDF-1.7 twelve"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	upload := func(curl string) time.Time {
+		time.Sleep(2 * time.Second)
+		if out, err := exec.Command("sh", "-c", curl+" -sS").CombinedOutput(); err != nil {
+			t.Errorf("curl: %v: %s", err, out)
+		}
+		return time.Now()
+	}
+
+	t.Run("PUT", func(t *testing.T) {
+		_, br, code, errb := presignAsync(t, "presign", ep, "--no-ledger", "-m", "PUT", "-e", "1m", "--content-type", "application/pdf", "--wait", "-o", "curl", "s3://"+bucket+"/docs/report.pdf")
+		line, err := br.ReadString('\n')
+		if err != nil {
+			t.Fatalf("no curl line: %v", err)
+		}
+		done := upload(strings.Replace(strings.TrimSpace(line), "--upload-file FILE", "--upload-file "+file, 1))
+		details, _ := br.ReadString('\n')
+		seen := time.Now()
+		if c := <-code; c != 0 || !strings.HasPrefix(details, "uploaded s3://"+bucket+"/docs/report.pdf · 15 B · application/pdf · ETag ") {
+			t.Fatalf("presign -m PUT --wait: exit %d, details %q, stderr:\n%s", c, details, errb)
+		}
+		if lag := seen.Sub(done); lag > 2*time.Second {
+			t.Errorf("the upload was reported %s after curl finished, want within 2s", lag)
+		}
+	})
+
+	t.Run("POST json", func(t *testing.T) {
+		dec, _, code, errb := presignAsync(t, "presign", ep, "--no-ledger", "-m", "POST", "-e", "1m", "--wait", "-o", "json", "s3://"+bucket+"/in/")
+		var links []presign.Result
+		var raw []map[string]any
+		if err := dec.Decode(&raw); err != nil || len(raw) != 1 {
+			t.Fatalf("no JSON links: %v", err)
+		}
+		b, _ := json.Marshal(raw[0]["fields"])
+		var fields []presign.Field
+		json.Unmarshal(b, &fields)
+		links = append(links, presign.Result{Method: presign.POST, URL: raw[0]["url"].(string), Fields: fields})
+		upload(links[0].Curl(file))
+		var up struct {
+			Bucket, Key, ETag string
+			Size              int64
+		}
+		if err := dec.Decode(&up); err != nil || up.Bucket != bucket || !strings.HasPrefix(up.Key, "in/") || up.Size != 15 || up.ETag == "" {
+			t.Fatalf("the upload's JSON: %+v, %v; stderr:\n%s", up, err, errb)
+		}
+		if c := <-code; c != 0 {
+			t.Fatalf("presign -m POST --wait: exit %d: %s", c, errb)
+		}
+	})
+
+	t.Run("expires", func(t *testing.T) {
+		start := time.Now()
+		code, _, errs := runCLI(t, "presign", ep, "--no-ledger", "-m", "PUT", "-e", "3s", "--wait", "s3://"+bucket+"/never.pdf")
+		if code == 0 || !strings.Contains(errs, "expired") {
+			t.Fatalf("--wait on a 3s link nobody uses: exit %d, stderr:\n%s", code, errs)
+		}
+		if d := time.Since(start); d > 15*time.Second {
+			t.Errorf("--wait took %s to give up on a 3s link", d)
+		}
+	})
 }

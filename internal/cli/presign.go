@@ -57,7 +57,7 @@ type presignFlags struct {
 	method, expires, disposition, filename string
 	contentType, cacheControl, versionID   string
 	maxSize, minSize, baseURL, output      string
-	recursive, noLedger, check             bool
+	recursive, noLedger, check, wait       bool
 }
 
 func (o *presignFlags) register(fs *flag.FlagSet) {
@@ -80,6 +80,7 @@ func (o *presignFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.baseURL, "base-url", "", "emit links on this public (CDN) base `URL`, signed for its host (config: public_base_url)")
 	fs.BoolVar(&o.recursive, "recursive", false, "GET: sign every object under each PREFIX/")
 	fs.BoolVar(&o.noLedger, "no-ledger", false, "do not record the links in the share ledger")
+	fs.BoolVar(&o.wait, "wait", false, "PUT, POST: after printing the link, wait until the upload arrives and print its key, size, type and ETag (-o json: as JSON); fail when the link expires first")
 	fs.BoolVar(&o.check, "check", false, "fetch each GET link (one byte) and say on stderr whether it works and, if not, why; check what can be checked of PUT and POST links without writing (exit status 3 when a link fails)")
 }
 
@@ -106,6 +107,9 @@ func runPresign(c *call, o *presignFlags, pos []string) int {
 	plan, err := o.form().Plan(time.Now(), presign.Defaults{Expiry: cfg.Prefs.DefaultExpiry, Disposition: cfg.Prefs.DefaultDisposition})
 	if err != nil {
 		return fail(stderr, fmt.Errorf("presign: %w", err))
+	}
+	if o.wait && plan.Method() == presign.GET {
+		return c.usageError("presign: --wait waits for an upload: it applies to PUT and POST links")
 	}
 	if isQR(o.output) && plan.Method() == presign.POST {
 		return fail(stderr, errors.New("presign: -o qr: a POST upload needs its form fields as well as the URL, which a QR code cannot carry: use -o curl or -o json"))
@@ -194,10 +198,14 @@ func runPresign(c *call, o *presignFlags, pos []string) int {
 	if err != nil {
 		return fail(stderr, err)
 	}
+	code := exitOK
 	if o.check {
-		return checkSigned(ctx, stderr, st, client, shared.Results)
+		code = checkSigned(ctx, stderr, st, client, shared.Results)
 	}
-	return exitOK
+	if o.wait && code == exitOK {
+		code = waitUploads(ctx, stdout, stderr, client, shared.Results, format)
+	}
+	return code
 }
 
 // form is the flags as a presign.Form.
