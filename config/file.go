@@ -50,6 +50,8 @@ type fileUI struct {
 	DefaultDisposition tomlDisposition `toml:"default_disposition"`
 	Theme              string          `toml:"theme"`
 	Clipboard          tomlClipboard   `toml:"clipboard"`
+	Notify             tomlNotify      `toml:"notify"`
+	Rules              []fileRule      `toml:"rules"`
 }
 
 // The toml* types check values while the file is decoded, so that errors
@@ -242,9 +244,12 @@ func loadTOML(ps paths, f Flags, env Env) (*tomlFile, error) {
 		case len(k) > 1 && k[0] == "stores":
 			known = "endpoint, region, addressing, profile, alias, public_base_url, insecure, ca_bundle, timeout, access_key_id, secret_access_key, session_token and color"
 		case len(k) > 1 && k[0] == "ui":
-			known = "default_expiry, expiry_presets, default_disposition, theme and clipboard"
+			known = "default_expiry, expiry_presets, default_disposition, theme, clipboard, notify and [[ui.rules]] (match, expiry, disposition)"
 		}
 		return nil, fmt.Errorf("%s: unknown setting %s: check its spelling; known here: %s", at(t.shown, t.keyLine(k...)), k, known)
+	}
+	if _, err := t.rules(); err != nil {
+		return nil, err
 	}
 	if ds := t.cfg.DefaultStore; ds != "" {
 		if _, ok := t.cfg.Stores[ds]; !ok {
@@ -386,7 +391,9 @@ func (t *tomlFile) prefs() Prefs {
 		DefaultDisposition: string(ui.DefaultDisposition),
 		Theme:              ui.Theme,
 		Clipboard:          ClipboardMode(ui.Clipboard),
+		Notify:             NotifyMode(ui.Notify),
 	}
+	p.Rules, _ = t.rules() // checked when the file was read
 	for _, e := range ui.ExpiryPresets {
 		p.ExpiryPresets = append(p.ExpiryPresets, time.Duration(e))
 	}

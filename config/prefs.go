@@ -26,6 +26,11 @@ type Prefs struct {
 	// Keys overrides key bindings: action name → keys, as written in
 	// [keys]. The keymap package checks action names and keys.
 	Keys map[string][]string
+	// Notify says how an awaited upload is announced; "" is NotifyOff.
+	Notify NotifyMode
+	// Rules give the links of a batch or a recursive share their expiry
+	// and disposition by key ([[ui.rules]]), the first that matches.
+	Rules []Rule
 	// NoColor is true when NO_COLOR is set to a non-empty value.
 	NoColor bool
 }

@@ -116,6 +116,9 @@ type Result struct {
 	// Fields (POST) are sent as multipart form fields in this order, then
 	// the file as the last part, named "file".
 	Fields []Field
+	// Options are the link's own settings where they differ from its
+	// share's: a rule's ("rule", "expires", "disposition"); nil for none.
+	Options map[string]string
 }
 
 // Signer signs links for one store. It never touches the network: the

@@ -726,6 +726,7 @@ func (p *sharePanel) formLines() []string {
 			lines = append(lines, p.st.Dim.Render(cut(strings.Repeat(" ", 2+labelW)+p.expiry.ends, w)))
 		}
 	}
+	lines = append(lines, p.ruleLines(w)...)
 	lines = append(lines, "")
 	if p.formWarn != "" {
 		lines = append(lines, p.st.Warn.Render(cut(safe(oneLine(p.formWarn)), w)))

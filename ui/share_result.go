@@ -283,6 +283,7 @@ func (p *sharePanel) header() []string {
 	}
 	out = append(out, p.st.Title.Render(cut(title, w)))
 	out = append(out, cut(expiryText(r.EffectiveExpiresAt, p.signedAt), w))
+	out = append(out, p.ruleResultLine(w)...)
 	out = append(out, p.checkLines(w)...)
 	if r.Warning != "" {
 		out = append(out, wrapStyled(p.st.Warn, "! "+safe(oneLine(r.Warning)), w, 3)...)

@@ -141,3 +141,18 @@ type checkedLink struct {
 	ExpiresAt time.Time        `json:"effective_expires_at"`
 	Report    linkcheck.Report `json:"check"`
 }
+
+// noteRules says on stderr how many links each [[ui.rules]] rule set.
+func noteRules(stderr io.Writer, rules []config.Rule, results []presign.Result) {
+	n := map[string]int{}
+	for _, r := range results {
+		if m := r.Options["rule"]; m != "" {
+			n[m]++
+		}
+	}
+	for _, rule := range rules {
+		if c := n[rule.Match]; c > 0 {
+			fmt.Fprintf(stderr, "s3share: rule %s: %d %s\n", sanitize.Text(rule.String()), c, plural(c, "link", "links"))
+		}
+	}
+}

@@ -5,8 +5,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"net/url"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -216,4 +218,76 @@ func TestPresignWaitCLI(t *testing.T) {
 			t.Errorf("--wait took %s to give up on a 3s link", d)
 		}
 	})
+}
+
+func TestPresignRulesCLI(t *testing.T) {
+	srv := s3test.Start(t)
+	bucket := srv.NewBucket(t)
+	for _, k := range []string{"trip/a.jpg", "trip/b.pdf", "trip/c.mp4", "trip/d.txt"} {
+		srv.Put(t, bucket, k, []byte("body of "+k), "")
+	}
+	ledgerPath := presignEnv(t, srv.AccessKey, srv.SecretKey)
+	cfgDir := filepath.Join(os.Getenv("XDG_CONFIG_HOME"), "s3share")
+	if err := os.MkdirAll(cfgDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(cfgDir, "config.toml"), []byte(`
+[[ui.rules]]
+match = "*.{jpg,png}"
+expiry = "1d"
+disposition = "inline"
+[[ui.rules]]
+match = "*.pdf"
+expiry = "7d"
+disposition = "attachment"
+[[ui.rules]]
+match = "*.mp4"
+expiry = "2h"
+disposition = "inline"
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCLI(t, "presign", "--endpoint="+srv.Endpoint, "-e", "15m", "--recursive", "s3://"+bucket+"/trip/")
+	if code != 0 {
+		t.Fatalf("presign --recursive: exit %d: %s", code, errs)
+	}
+	if !strings.Contains(errs, "rule *.{jpg,png} → 1d, inline: 1 link") {
+		t.Errorf("stderr does not say which rules applied:\n%s", errs)
+	}
+	want := map[string][2]string{
+		"a.jpg": {"86400", `inline; filename="a.jpg"`},
+		"b.pdf": {"604800", `attachment; filename="b.pdf"`},
+		"c.mp4": {"7200", `inline; filename="c.mp4"`},
+		"d.txt": {"900", ""}, // no rule: the share's own
+	}
+	links := strings.Fields(out)
+	if len(links) != 4 {
+		t.Fatalf("want 4 links:\n%s", out)
+	}
+	for _, link := range links {
+		u, err := url.Parse(link)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := path.Base(u.Path)
+		w, ok := want[name]
+		if !ok {
+			t.Fatalf("unexpected link %s", link)
+		}
+		if got := u.Query().Get("X-Amz-Expires"); got != w[0] {
+			t.Errorf("%s: X-Amz-Expires=%s, want %s", name, got, w[0])
+		}
+		status, hdr, _ := httpDo(t, "GET", link, nil, nil)
+		if status != 200 || !strings.HasPrefix(hdr.Get("Content-Disposition"), w[1]) || (w[1] == "") != (hdr.Get("Content-Disposition") == "") {
+			t.Errorf("%s: GET %d, Content-Disposition %q, want %q", name, status, hdr.Get("Content-Disposition"), w[1])
+		}
+	}
+	// Each link's rule is recorded with it.
+	for _, r := range checkLedger(t, ledgerPath, srv.SecretKey) {
+		name := path.Base(r.Key)
+		rule := r.Options["rule"]
+		if (name == "d.txt") != (rule == "") || (name != "d.txt" && r.Options["expires"] == "15m") {
+			t.Errorf("%s recorded with options %v", name, r.Options)
+		}
+	}
 }

@@ -104,7 +104,9 @@ func runPresign(c *call, o *presignFlags, pos []string) int {
 		return fail(stderr, err)
 	}
 	warn(stderr, cfg.Warnings)
-	plan, err := o.form().Plan(time.Now(), presign.Defaults{Expiry: cfg.Prefs.DefaultExpiry, Disposition: cfg.Prefs.DefaultDisposition})
+	form := o.form()
+	form.Rules = cfg.Prefs.Rules
+	plan, err := form.Plan(time.Now(), presign.Defaults{Expiry: cfg.Prefs.DefaultExpiry, Disposition: cfg.Prefs.DefaultDisposition})
 	if err != nil {
 		return fail(stderr, fmt.Errorf("presign: %w", err))
 	}
@@ -181,6 +183,7 @@ func runPresign(c *call, o *presignFlags, pos []string) int {
 	for _, w := range shared.Warnings {
 		fmt.Fprintln(stderr, "s3share: warning: "+sanitize.Text(w))
 	}
+	noteRules(stderr, plan.Rules, shared.Results)
 	if shared.Capped {
 		fmt.Fprintf(stderr, "s3share: warning: only the first %d objects under the prefixes were signed: one run signs at most that many; the rest were left out\n", presign.MaxRecursive)
 	}
