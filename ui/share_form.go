@@ -115,7 +115,8 @@ type sharePanel struct {
 	cancel context.CancelFunc
 
 	results   []presign.Result
-	checks    linkChecks // the GET links' check (share_check.go)
+	checks    linkChecks  // the GET links' check (share_check.go)
+	watch     uploadWatch // the upload link's watch (share_watch.go)
 	capped    bool
 	ledgerErr error
 	signedAt  time.Time // the clock when the links arrived, for "in 23h59m"
@@ -327,6 +328,10 @@ func (p *sharePanel) Update(msg tea.Msg) tea.Cmd {
 	case linksCheckedMsg:
 		if msg.id == p.id {
 			p.linksChecked(msg)
+		}
+	case uploadSeenMsg:
+		if msg.id == p.id {
+			return p.uploadSeen(msg)
 		}
 	case exportedMsg:
 		if msg.id == p.id {

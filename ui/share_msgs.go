@@ -35,6 +35,13 @@ type linksCheckedMsg struct {
 	err     error
 }
 
+// uploadSeenMsg ends the watch for an upload link's upload.
+type uploadSeenMsg struct {
+	id, gen int
+	up      linkcheck.Upload
+	err     error
+}
+
 // clipboardResultMsg says what a copy did.
 type clipboardResultMsg struct {
 	id   int

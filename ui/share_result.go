@@ -138,6 +138,8 @@ func (p *sharePanel) resultKey(msg tea.KeyMsg) tea.Cmd {
 		return p.showQR()
 	case key.Matches(msg, k.Share.Recheck):
 		return p.startChecks()
+	case key.Matches(msg, k.Share.Watch):
+		return p.startWatch()
 	case key.Matches(msg, k.Share.Print):
 		urls := make([]string, len(p.results))
 		for i, r := range p.results {
@@ -285,6 +287,7 @@ func (p *sharePanel) header() []string {
 	out = append(out, cut(expiryText(r.EffectiveExpiresAt, p.signedAt), w))
 	out = append(out, p.ruleResultLine(w)...)
 	out = append(out, p.checkLines(w)...)
+	out = append(out, p.watchLines(w)...)
 	if r.Warning != "" {
 		out = append(out, wrapStyled(p.st.Warn, "! "+safe(oneLine(r.Warning)), w, 3)...)
 	}
