@@ -178,6 +178,8 @@ func (p *ledgerPanel) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Share.QR):
 		if r, ok := p.selected(); ok && r.Method != string(presign.POST) {
 			return openQR(p.s, r.URL, safe(r.Method+" "+r.S3Path()))
+		} else if ok {
+			p.msg, p.msgErr = "a POST upload needs its form fields as well as the URL: a QR code cannot carry them", true
 		}
 	case key.Matches(msg, k.Share.Delete):
 		if r, ok := p.selected(); ok {

@@ -31,12 +31,13 @@ type linkChecks struct {
 	reports []linkcheck.Report // of the first results; nil before the first round ends
 }
 
-// startChecks checks the first GET links off the update loop; nothing
-// for upload links (the watch is theirs) or a store that is not a real
-// one (the tests' in-memory store).
-func (p *sharePanel) startChecks() tea.Cmd {
+// startChecks checks the first links off the update loop: GET links
+// when they are made, upload links too when asked (x; linkcheck checks
+// them without writing). Nothing for a store that is not a real one (the
+// tests' in-memory store).
+func (p *sharePanel) startChecks(asked bool) tea.Cmd {
 	c, ok := p.s.client.(*s3model.Client)
-	if !ok || c == nil || len(p.results) == 0 || p.results[0].Method != presign.GET {
+	if !ok || c == nil || len(p.results) == 0 || p.results[0].Method != presign.GET && !asked {
 		return nil
 	}
 	p.checks.gen++

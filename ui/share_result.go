@@ -37,7 +37,7 @@ func (p *sharePanel) signed(msg linksSignedMsg) tea.Cmd {
 		urls[i] = r.URL
 	}
 	p.s.links = append(p.s.links, urls...)
-	return tea.Batch(p.copyLinks(), p.startChecks()) // the copy never waits for the check
+	return tea.Batch(p.copyLinks(), p.startChecks(false)) // the copy never waits for the check
 }
 
 // copyLinks copies what the links are used by: the URLs, or for a POST,
@@ -137,7 +137,7 @@ func (p *sharePanel) resultKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Share.QR):
 		return p.showQR()
 	case key.Matches(msg, k.Share.Recheck):
-		return p.startChecks()
+		return p.startChecks(true)
 	case key.Matches(msg, k.Share.Watch):
 		return p.startWatch()
 	case key.Matches(msg, k.Share.Print):

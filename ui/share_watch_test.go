@@ -69,6 +69,11 @@ func TestShareResultWatchesTheUpload(t *testing.T) {
 			if !strings.Contains(v, "✓ uploaded s3://"+bucket+"/"+c.want) || !strings.Contains(v, "10 B") || !strings.Contains(v, "ETag") {
 				t.Fatalf("the panel does not show the upload:\n%s", m.View())
 			}
+			// x checks the upload link without writing, and says so.
+			m = press(t, m, "x")
+			if v := flat(m.View()); !strings.Contains(v, "the bucket exists and answers the signing identity") || !strings.Contains(v, "write permission (only an upload proves it)") {
+				t.Fatalf("x on an upload link:\n%s", m.View())
+			}
 		})
 	}
 }

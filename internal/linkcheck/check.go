@@ -402,8 +402,8 @@ func (c *Checker) checkUpload(ctx context.Context, r presign.Result) Report {
 		rep.Checked = append(rep.Checked, "the bucket exists and answers the signing identity")
 	}
 	rep.NotChecked = append(rep.NotChecked, "write permission (only an upload proves it)")
-	if r.URL != "" && c.store.PublicBaseURL != "" {
-		rep.NotChecked = append(rep.NotChecked, "the public base URL's proxy")
+	if h := hostOf(r.URL); h != "" && c.store.Endpoint != nil && !strings.EqualFold(h, hostOf(c.store.Endpoint.String())) && !strings.Contains(h, "."+c.store.Endpoint.Host) {
+		rep.NotChecked = append(rep.NotChecked, "the proxy or CDN at "+sanitize.Text(h)+" the link goes through")
 	}
 	rep.OK = true
 	return rep
