@@ -29,6 +29,7 @@ import (
 	"sync"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dustin/go-humanize"
 
@@ -172,8 +173,8 @@ func Diagnose(r presign.Result, a s3model.Answer) Report {
 	switch {
 	case a.Status == 200 || a.Status == 206:
 		return Report{OK: true, Status: a.Status, Size: size(a),
-			ContentType: sanitize.Text(a.Header.Get("Content-Type")),
-			Disposition: sanitize.Text(a.Header.Get("Content-Disposition"))}
+			ContentType: bounded(sanitize.Text(a.Header.Get("Content-Type")), 200),
+			Disposition: bounded(sanitize.Text(a.Header.Get("Content-Disposition")), 300)}
 	case a.Status == 416:
 		// An empty object has no byte 0; the store checked the link
 		// before it looked at the range.
@@ -226,7 +227,7 @@ var expectingRegion = regexp.MustCompile(`expecting '([a-z0-9-]{1,40})'`)
 
 // explain names the cause of a refusal.
 func explain(r presign.Result, status int, e s3Error) Report {
-	store := sanitize.Text(oneLine(strings.TrimSpace(e.Code + ": " + e.Message)))
+	store := bounded(sanitize.Text(oneLine(strings.TrimSpace(e.Code+": "+e.Message))), 200)
 	if e.Code == "" {
 		store = fmt.Sprintf("HTTP %d", status)
 	}
@@ -356,6 +357,18 @@ func transportReport(err error) Report {
 		return Report{Size: -1, Cause: Timeout, Why: why}
 	}
 	return Report{Size: -1, Cause: Other, Why: why}
+}
+
+// bounded cuts s (sanitised text) to at most n bytes, on a rune
+// boundary, marking the cut: a store's message can be long.
+func bounded(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 // oneLine folds line breaks into spaces.

@@ -215,6 +215,11 @@ func TestCheckAWSAnswers(t *testing.T) {
 		if strings.ContainsAny(rep.Why, "\x1b\x07\u202e") {
 			t.Errorf("the store's text reached the report raw: %q", rep.Why)
 		}
+		ep = awsLike(t, 403, "<Error><Code>Chatty</Code><Message>"+strings.Repeat("blah ", 4000)+"</Message></Error>", nil)
+		st = serverStore(t, ep, "AKIAEXAMPLE0001", "secret", "")
+		if rep := check(t, st, sign(t, st, "bkt", "a.txt")); len(rep.Why) > 500 {
+			t.Errorf("a 20 KB message makes a %d-byte report", len(rep.Why))
+		}
 	})
 	t.Run("refused", func(t *testing.T) {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
