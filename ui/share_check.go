@@ -29,6 +29,7 @@ type linkChecks struct {
 	gen     int                // numbers each round, so a late answer is dropped
 	running bool               // a round is under way
 	reports []linkcheck.Report // of the first results; nil before the first round ends
+	cancel  context.CancelFunc // stops the round under way (the panel closes)
 }
 
 // startChecks checks the first links off the update loop: GET links
@@ -40,8 +41,12 @@ func (p *sharePanel) startChecks(asked bool) tea.Cmd {
 	if !ok || c == nil || len(p.results) == 0 || p.results[0].Method != presign.GET && !asked {
 		return nil
 	}
+	if p.checks.cancel != nil {
+		p.checks.cancel() // the round before, if it still runs
+	}
+	ctx, cancel := context.WithCancel(context.Background())
 	p.checks.gen++
-	p.checks.running = true
+	p.checks.running, p.checks.cancel = true, cancel
 	id, gen, st := p.id, p.checks.gen, c.Store()
 	links := slices.Clone(p.results[:min(len(p.results), maxUIChecks)])
 	return func() tea.Msg {
@@ -49,7 +54,7 @@ func (p *sharePanel) startChecks(asked bool) tea.Cmd {
 		if err != nil {
 			return linksCheckedMsg{id: id, gen: gen, err: err}
 		}
-		return linksCheckedMsg{id: id, gen: gen, reports: checker.CheckAll(context.Background(), links, uiCheckWorkers)}
+		return linksCheckedMsg{id: id, gen: gen, reports: checker.CheckAll(ctx, links, uiCheckWorkers)}
 	}
 }
 
@@ -58,7 +63,10 @@ func (p *sharePanel) linksChecked(msg linksCheckedMsg) {
 	if msg.gen != p.checks.gen {
 		return
 	}
-	p.checks.running = false
+	if p.checks.cancel != nil {
+		p.checks.cancel() // the round is over: release its context
+	}
+	p.checks.running, p.checks.cancel = false, nil
 	p.checks.reports = msg.reports
 	if msg.err != nil {
 		p.checks.reports = []linkcheck.Report{{Size: -1, Cause: linkcheck.Other, Why: "cannot check: " + safe(oneLine(msg.err.Error()))}}

@@ -358,7 +358,10 @@ func (p *sharePanel) Update(msg tea.Msg) tea.Cmd {
 		}
 		if p.stage <= stageResult && key.Matches(msg, p.keys.App.Close) {
 			if p.cancel != nil {
-				p.cancel() // closed while signing: nothing is recorded
+				p.cancel() // closed while signing: nothing is recorded; or watching
+			}
+			if p.checks.cancel != nil {
+				p.checks.cancel() // a check under way
 			}
 			return popPanel(p.id)
 		}

@@ -56,6 +56,10 @@ func (p *sharePanel) uploadSeen(msg uploadSeenMsg) tea.Cmd {
 		return nil
 	}
 	p.watch.running = false
+	if p.cancel != nil {
+		p.cancel() // the watch is over: release its context
+		p.cancel = nil
+	}
 	if msg.err != nil {
 		p.watch.err = msg.err
 		return nil
