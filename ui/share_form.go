@@ -333,6 +333,10 @@ func (p *sharePanel) Update(msg tea.Msg) tea.Cmd {
 		if msg.id == p.id {
 			return p.uploadSeen(msg)
 		}
+	case watchTickMsg:
+		if msg.id == p.id {
+			return p.watchTick(msg)
+		}
 	case exportedMsg:
 		if msg.id == p.id {
 			p.exported(msg)

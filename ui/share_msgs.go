@@ -35,12 +35,18 @@ type linksCheckedMsg struct {
 	err     error
 }
 
-// uploadSeenMsg ends the watch for an upload link's upload.
+// uploadSeenMsg is one look of the watch for an upload link's upload:
+// the upload, or the wait before the next look, or the error that ends
+// the watch.
 type uploadSeenMsg struct {
 	id, gen int
 	up      linkcheck.Upload
+	wait    time.Duration
 	err     error
 }
+
+// watchTickMsg says it is time for the watch's next look.
+type watchTickMsg struct{ id, gen int }
 
 // clipboardResultMsg says what a copy did.
 type clipboardResultMsg struct {

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"os"
 	"strings"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
@@ -23,12 +24,18 @@ import (
 type uploadWatch struct {
 	gen     int // numbers each watch, so a late answer is dropped
 	running bool
+	// watcher backs off between looks. The chain of look commands owns
+	// it: one look runs at a time, and the model only hands it on.
+	watcher *linkcheck.Watcher
+	ctx     context.Context // ends when the panel closes (p.cancel)
 	up      *linkcheck.Upload
 	err     error
 }
 
-// startWatch watches for the upload of the one PUT or POST link shown.
-// Closing the panel stops it (p.cancel).
+// startWatch watches for the upload of the one PUT or POST link shown:
+// a look (a command), then a timer, then the next look, until the upload
+// is there or the link expires. Closing the panel ends the chain: it
+// gets no more messages, and p.cancel stops the look in flight.
 func (p *sharePanel) startWatch() tea.Cmd {
 	if len(p.results) != 1 || p.results[0].Method == presign.GET {
 		return status("W watches for the upload of one PUT or POST link", true)
@@ -36,26 +43,39 @@ func (p *sharePanel) startWatch() tea.Cmd {
 	if p.watch.running {
 		return nil
 	}
+	w, err := linkcheck.NewWatcher(p.s.client, p.results[0], linkcheck.WatchOptions{})
+	if err != nil {
+		return status(err.Error(), true)
+	}
 	if p.cancel != nil {
 		p.cancel()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	p.cancel = cancel
-	p.watch.gen++
-	p.watch.running, p.watch.up, p.watch.err = true, nil, nil
-	id, gen, src, r := p.id, p.watch.gen, linkcheck.WatchSource(p.s.client), p.results[0]
+	p.watch = uploadWatch{gen: p.watch.gen + 1, running: true, watcher: w, ctx: ctx}
+	return p.lookCmd()
+}
+
+// lookCmd looks once for the upload, off the update loop.
+func (p *sharePanel) lookCmd() tea.Cmd {
+	id, gen, w, ctx := p.id, p.watch.gen, p.watch.watcher, p.watch.ctx
 	return func() tea.Msg {
-		up, err := linkcheck.Watch(ctx, src, r, linkcheck.WatchOptions{})
-		return uploadSeenMsg{id: id, gen: gen, up: up, err: err}
+		up, wait, err := w.Look(ctx)
+		return uploadSeenMsg{id: id, gen: gen, up: up, wait: wait, err: err}
 	}
 }
 
-// uploadSeen takes the watch's answer, and announces an upload.
+// uploadSeen takes a look's answer: the next look after its wait, or the
+// end of the watch, announcing an upload.
 func (p *sharePanel) uploadSeen(msg uploadSeenMsg) tea.Cmd {
-	if msg.gen != p.watch.gen {
+	if msg.gen != p.watch.gen || !p.watch.running {
 		return nil
 	}
-	p.watch.running = false
+	if msg.err == nil && msg.wait > 0 {
+		id, gen := p.id, msg.gen
+		return tea.Tick(msg.wait, func(time.Time) tea.Msg { return watchTickMsg{id: id, gen: gen} })
+	}
+	p.watch.running, p.watch.watcher = false, nil
 	if p.cancel != nil {
 		p.cancel() // the watch is over: release its context
 		p.cancel = nil
@@ -66,6 +86,14 @@ func (p *sharePanel) uploadSeen(msg uploadSeenMsg) tea.Cmd {
 	}
 	p.watch.up = &msg.up
 	return notify(p.s.prefs.Notify, "s3share: uploaded "+msg.up.Line(p.results[0].Bucket))
+}
+
+// watchTick starts the next look.
+func (p *sharePanel) watchTick(msg watchTickMsg) tea.Cmd {
+	if msg.gen != p.watch.gen || !p.watch.running {
+		return nil
+	}
+	return p.lookCmd()
 }
 
 // watchLines are the header's lines about the watch of an upload link.

@@ -55,37 +55,16 @@ var ErrExpired = errors.New("the link expired and nothing was uploaded")
 // ends, with ErrExpired when the link expires first, and at once when
 // the store refuses to let it look (no permission, no such bucket).
 func Watch(ctx context.Context, src WatchSource, r presign.Result, o WatchOptions) (Upload, error) {
-	if r.Method != presign.PUT && r.Method != presign.POST {
-		return Upload{}, fmt.Errorf("a %s link uploads nothing to watch for", r.Method)
+	w, err := NewWatcher(src, r, o)
+	if err != nil {
+		return Upload{}, err
 	}
-	o = o.withDefaults(r)
-	since := o.Since.Truncate(time.Second) // stores keep whole seconds
-	start := time.Now()
-	end := r.EffectiveExpiresAt.Add(o.Grace)
-	wait := o.First
 	for {
-		up, found, err := look(ctx, src, r, since)
-		if found {
-			return up, nil
+		up, wait, err := w.Look(ctx)
+		if err != nil || wait == 0 {
+			return up, err
 		}
-		if err != nil {
-			if ctx.Err() != nil {
-				return Upload{}, ctx.Err()
-			}
-			if se, ok := s3model.AsStoreError(err); ok && (se.Status == 403 || se.Code == "NoSuchBucket") {
-				return Upload{}, fmt.Errorf("cannot watch for the upload: %w", err)
-			}
-		}
-		now := time.Now()
-		if !now.Before(end) {
-			return Upload{}, ErrExpired
-		}
-		ceiling := o.Max
-		if now.Sub(start) > o.SlowAfter {
-			ceiling = o.SlowMax
-		}
-		wait = min(wait*2, ceiling)
-		t := time.NewTimer(min(wait, end.Sub(now)))
+		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
@@ -93,6 +72,58 @@ func Watch(ctx context.Context, src WatchSource, r presign.Result, o WatchOption
 		case <-t.C:
 		}
 	}
+}
+
+// Watcher is one watch, a look at a time: Watch loops over it, and the
+// TUI runs each look in a command of its own with a timer between.
+type Watcher struct {
+	src   WatchSource
+	r     presign.Result
+	o     WatchOptions
+	since time.Time
+	start time.Time
+	end   time.Time
+	wait  time.Duration
+}
+
+// NewWatcher prepares a watch for the upload of the PUT or POST link r.
+func NewWatcher(src WatchSource, r presign.Result, o WatchOptions) (*Watcher, error) {
+	if r.Method != presign.PUT && r.Method != presign.POST {
+		return nil, fmt.Errorf("a %s link uploads nothing to watch for", r.Method)
+	}
+	o = o.withDefaults(r)
+	return &Watcher{src: src, r: r, o: o,
+		since: o.Since.Truncate(time.Second), // stores keep whole seconds
+		start: time.Now(), end: r.EffectiveExpiresAt.Add(o.Grace), wait: o.First}, nil
+}
+
+// Look looks once. It returns the upload when it is there; otherwise how
+// long to wait before the next look (backing off), or the error that
+// ends the watch: ErrExpired, ctx's error, or a refusal to let it look.
+// It is not safe for concurrent use.
+func (w *Watcher) Look(ctx context.Context) (Upload, time.Duration, error) {
+	up, found, err := look(ctx, w.src, w.r, w.since)
+	if found {
+		return up, 0, nil
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return Upload{}, 0, ctx.Err()
+		}
+		if se, ok := s3model.AsStoreError(err); ok && (se.Status == 403 || se.Code == "NoSuchBucket") {
+			return Upload{}, 0, fmt.Errorf("cannot watch for the upload: %w", err)
+		}
+	}
+	now := time.Now()
+	if !now.Before(w.end) {
+		return Upload{}, 0, ErrExpired
+	}
+	ceiling := w.o.Max
+	if now.Sub(w.start) > w.o.SlowAfter {
+		ceiling = w.o.SlowMax
+	}
+	w.wait = min(w.wait*2, ceiling)
+	return Upload{}, max(time.Millisecond, min(w.wait, w.end.Sub(now))), nil
 }
 
 func (o WatchOptions) withDefaults(r presign.Result) WatchOptions {
