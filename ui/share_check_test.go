@@ -60,6 +60,21 @@ func TestShareResultChecksTheLink(t *testing.T) {
 	if _, ok := topPanel(m).(*sharePanel); !ok {
 		t.Fatalf("esc does not return from the QR code to the result")
 	}
+
+	// Q in the ledger shows the recorded link's code.
+	m = press(t, m, "esc", "H")
+	if _, ok := topPanel(m).(*ledgerPanel); !ok {
+		t.Fatalf("H opens no ledger:\n%s", m.View())
+	}
+	m = press(t, m, "Q")
+	qp, ok := topPanel(m).(*qrPanel)
+	if !ok {
+		t.Fatalf("Q in the ledger opens no QR code:\n%s", m.View())
+	}
+	qp.SetSize(qp.code.Width, qp.code.Height+1)
+	if got, err := qrtest.Decode(qp.View()); err != nil || got != p.results[0].URL {
+		t.Fatalf("the ledger's QR code decodes to %q, %v", got, err)
+	}
 }
 
 func TestQRPanelSizes(t *testing.T) {
