@@ -59,6 +59,8 @@ type fileUI struct {
 	Clipboard          tomlClipboard   `toml:"clipboard"`
 	Hyperlinks         string          `toml:"hyperlinks"`
 	CacheMB            *tomlCacheMB    `toml:"cache_mb"`
+	Notify             tomlNotify      `toml:"notify"`
+	Rules              []fileRule      `toml:"rules"`
 }
 
 // tomlWorkers is a store's list_workers: how many key ranges a listing
@@ -280,9 +282,12 @@ func loadTOML(ps paths, f Flags, env Env) (*tomlFile, error) {
 		case len(k) > 1 && k[0] == "stores":
 			known = "endpoint, region, addressing, profile, alias, public_base_url, insecure, ca_bundle, timeout, list_workers, access_key_id, secret_access_key, session_token and color"
 		case len(k) > 1 && k[0] == "ui":
-			known = "default_expiry, expiry_presets, default_disposition, theme, clipboard, hyperlinks and cache_mb"
+			known = "default_expiry, expiry_presets, default_disposition, theme, clipboard, hyperlinks, cache_mb, notify and [[ui.rules]] (match, expiry, disposition)"
 		}
 		return nil, fmt.Errorf("%s: unknown setting %s: check its spelling; known here: %s", at(t.shown, t.keyLine(k...)), k, known)
+	}
+	if _, err := t.rules(); err != nil {
+		return nil, err
 	}
 	if ds := t.cfg.DefaultStore; ds != "" {
 		if _, ok := t.cfg.Stores[ds]; !ok {
@@ -428,10 +433,12 @@ func (t *tomlFile) prefs() Prefs {
 		Theme:              ui.Theme,
 		Clipboard:          ClipboardMode(ui.Clipboard),
 		Hyperlinks:         ui.Hyperlinks,
+		Notify:             NotifyMode(ui.Notify),
 	}
 	if ui.CacheMB != nil {
 		p.CacheMB, p.CacheSet = int(*ui.CacheMB), true
 	}
+	p.Rules, _ = t.rules() // checked when the file was read
 	for _, e := range ui.ExpiryPresets {
 		p.ExpiryPresets = append(p.ExpiryPresets, time.Duration(e))
 	}

@@ -31,6 +31,11 @@ type Prefs struct {
 	// is a valid budget: keep none but the current listing).
 	CacheMB  int
 	CacheSet bool
+	// Notify says how an awaited upload is announced; "" is NotifyOff.
+	Notify NotifyMode
+	// Rules give the links of a batch or a recursive share their expiry
+	// and disposition by key ([[ui.rules]]), the first that matches.
+	Rules []Rule
 	// NoColor is true when NO_COLOR is set to a non-empty value.
 	NoColor bool
 	// Hyperlinks says whether links are drawn as terminal hyperlinks:

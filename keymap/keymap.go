@@ -27,6 +27,9 @@ type Share struct {
 	// Undo brings back what Delete last forgot; FormFile writes a POST
 	// link's HTML upload form to a file.
 	Undo, FormFile key.Binding
+	// QR shows a link as a QR code, Watch waits for an upload link's
+	// upload, Recheck fetches a link again to see that it works.
+	QR, Watch, Recheck key.Binding
 }
 
 // Transfer moves objects between the store and local files.
@@ -96,6 +99,9 @@ func Default() KeyMap {
 			Delete:   b("d", "forget entry", "d"),
 			Undo:     b("z", "undo forget", "z"),
 			FormFile: b("f", "write HTML form file", "f"),
+			QR:       b("Q", "QR code", "Q"),
+			Watch:    b("W", "watch for the upload", "W"),
+			Recheck:  b("x", "check the link again", "x"),
 		},
 		Transfer: Transfer{
 			Download:    b("D", "download", "D"),
@@ -131,6 +137,7 @@ func (k *KeyMap) bindings() map[string]*key.Binding {
 		"share": &k.Share.Share, "upload": &k.Share.Upload, "copy_uri": &k.Share.CopyURI, "copy_url": &k.Share.CopyURL, "ledger": &k.Share.Ledger,
 		"copy_curl": &k.Share.CopyCurl, "export": &k.Share.Export, "print_links": &k.Share.Print, "delete": &k.Share.Delete,
 		"download": &k.Transfer.Download, "preview": &k.Transfer.Preview,
+		"qr": &k.Share.QR, "watch": &k.Share.Watch, "recheck": &k.Share.Recheck,
 		"help": &k.App.Help, "quit": &k.App.Quit, "close": &k.App.Close, "stores": &k.App.Stores,
 		"undo": &k.Share.Undo, "form_file": &k.Share.FormFile, "mouse": &k.App.Mouse,
 	}

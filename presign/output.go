@@ -22,6 +22,7 @@ type jsonResult struct {
 	Fields             []Field           `json:"fields"`
 	Identity           string            `json:"identity,omitempty"`
 	SignedWith         string            `json:"signed_with,omitempty"`
+	Options            map[string]string `json:"options,omitempty"`
 }
 
 // MarshalJSON gives {url, method, bucket, key, expires_at,
@@ -42,6 +43,7 @@ func (r Result) MarshalJSON() ([]byte, error) {
 		Fields:             r.Fields,
 		Identity:           r.Identity,
 		SignedWith:         r.SignedWith,
+		Options:            r.Options,
 	}
 	if j.Headers == nil {
 		j.Headers = map[string]string{}

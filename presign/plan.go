@@ -2,7 +2,9 @@ package presign
 
 import (
 	"errors"
+
 	"fmt"
+	"github.com/s3share/s3share/config"
 	"mime"
 	"path"
 	"strconv"
@@ -36,6 +38,9 @@ type Form struct {
 	// TypeFromKey signs, for PUT links with no ContentType, each key's
 	// Content-Type from its extension.
 	TypeFromKey bool
+	// Rules set, key by key, the expiry and disposition of the GET links
+	// of a batch or a recursive share (the config file's [[ui.rules]]).
+	Rules []config.Rule
 }
 
 // Defaults are what a Form left empty falls back to: the config file's.
@@ -69,6 +74,8 @@ type Plan struct {
 	BaseURL         string // checked by ParseBaseURL; "" for the store's
 	// Options are the settings as given, for the share ledger.
 	Options map[string]string
+	// Rules are the form's rules (see Form.Rules).
+	Rules []config.Rule
 }
 
 // Method is the plan's link method.
@@ -88,7 +95,7 @@ func (f Form) Plan(now time.Time, def Defaults) (Plan, error) {
 	if err := f.appliesTo(m); err != nil {
 		return Plan{}, err
 	}
-	p := Plan{Template: Request{Method: m}, Recursive: f.Recursive, TypeFromKey: f.TypeFromKey && m == PUT, Options: map[string]string{}}
+	p := Plan{Template: Request{Method: m}, Recursive: f.Recursive, TypeFromKey: f.TypeFromKey && m == PUT, Options: map[string]string{}, Rules: f.Rules}
 
 	exp := In(DefaultExpiry)
 	if def.Expiry > 0 {

@@ -97,7 +97,7 @@ func Share(ctx context.Context, src Source, plan Plan, targets []Target, o Share
 	if limit <= 0 {
 		limit = MaxRecursive
 	}
-	sh := sharer{src: src, plan: plan, now: now, limit: limit, signers: map[string]*Signer{}}
+	sh := sharer{src: src, plan: plan, now: now, limit: limit, signers: map[string]*Signer{}, rules: plan.rulesApply(targets)}
 	for _, t := range targets {
 		if ctx.Err() != nil {
 			return Shared{}, ErrCancelled
@@ -135,6 +135,7 @@ type sharer struct {
 	plan    Plan
 	now     time.Time
 	limit   int
+	rules   bool               // the plan's rules set each link (rulesApply)
 	signers map[string]*Signer // by bucket
 	results []Result
 	walked  int // objects signed under prefixes so far
@@ -241,10 +242,17 @@ func (sh *sharer) sign(ctx context.Context, bucket, key string) error {
 	if err != nil {
 		return err
 	}
+	var own map[string]string
+	if sh.rules {
+		if own, err = sh.plan.applyRule(&req); err != nil {
+			return err
+		}
+	}
 	r, err := s.SignAt(req, sh.now)
 	if err != nil {
 		return err
 	}
+	r.Options = own
 	sh.results = append(sh.results, r)
 	return nil
 }

@@ -75,6 +75,16 @@ type Request struct {
 	MinSize, MaxSize int64
 }
 
+// Target is "s3://bucket/key" of the link ("…/prefix/*" for a POST
+// policy for keys under a prefix).
+func (r Result) Target() string {
+	t := "s3://" + r.Bucket + "/" + r.Key
+	if r.Prefix {
+		t += "*"
+	}
+	return t
+}
+
 // Field is one POST form field, in the order it must be sent.
 type Field struct {
 	Name  string `json:"name"`
@@ -109,6 +119,9 @@ type Result struct {
 	// Share is set for a share gateway's link (s3share serve): the
 	// share's id. Such a link answers with a redirect.
 	Share string
+	// Options are the link's own settings where they differ from its
+	// share's: a rule's ("rule", "expires", "disposition"); nil for none.
+	Options map[string]string
 }
 
 // Signer signs links for one store. It never touches the network: the

@@ -30,7 +30,7 @@ func browserHelp(k *keymap.KeyMap) []helpGroup {
 		{"files", []key.Binding{s.Upload, k.Transfer.LinkInstead, k.Transfer.Download, k.Transfer.Preview}},
 		{"app", []key.Binding{a.Stores, withHelp(a.Close, "close panel/clear filter"), a.Mouse, a.Help, a.Quit}},
 		{"forms", []key.Binding{f.Next, f.Prev, f.Left, f.Right, f.Submit}},
-		{"results", []key.Binding{s.CopyCurl, s.Export, s.Print, s.FormFile, s.Delete, s.Undo}},
+		{"results", []key.Binding{s.CopyCurl, s.Export, s.Print, s.FormFile, s.QR, s.Recheck, s.Watch, s.Delete, s.Undo}},
 	}
 }
 

@@ -208,6 +208,12 @@ func (p *ledgerPanel) key(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		return p.copySelected()
+	case key.Matches(msg, k.Share.QR):
+		if r, ok := p.selected(); ok && r.Method != string(presign.POST) {
+			return openQR(p.s, r.URL, safe(r.Method+" "+r.S3Path()))
+		} else if ok {
+			p.msg, p.msgErr = "a POST upload needs its form fields as well as the URL: a QR code cannot carry them", true
+		}
 	case key.Matches(msg, k.Share.Delete):
 		if row, ok := p.selectedRow(); ok {
 			p.confirming = true
@@ -648,7 +654,7 @@ func (p *ledgerPanel) FullHelp() [][]key.Binding {
 	k := p.keys
 	return [][]key.Binding{
 		{k.Nav.Up, k.Nav.Down, k.Nav.PageUp, k.Nav.PageDown, k.Nav.Top, k.Nav.Bottom},
-		{withHelp(k.Form.Submit, "copy again/unfold batch"), k.Share.Delete, k.Share.Undo, withHelp(k.Browse.Sort, "sort by expiry/made"), k.Browse.Filter, k.App.Close},
+		{withHelp(k.Form.Submit, "copy again/unfold batch"), k.Share.QR, k.Share.Delete, k.Share.Undo, withHelp(k.Browse.Sort, "sort by expiry/made"), k.Browse.Filter, k.App.Close},
 	}
 }
 

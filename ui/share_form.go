@@ -116,6 +116,8 @@ type sharePanel struct {
 	cancel context.CancelFunc
 
 	results   []presign.Result
+	checks    linkChecks  // the GET links' check (share_check.go)
+	watch     uploadWatch // the upload link's watch (share_watch.go)
 	capped    bool
 	ledgerErr error
 	signedAt  time.Time // the clock when the links arrived, for "in 23h59m"
@@ -334,6 +336,18 @@ func (p *sharePanel) Update(msg tea.Msg) tea.Cmd {
 		if msg.id == p.id {
 			p.clipWhat, p.clip = msg.what, &msg.res
 		}
+	case linksCheckedMsg:
+		if msg.id == p.id {
+			p.linksChecked(msg)
+		}
+	case uploadSeenMsg:
+		if msg.id == p.id {
+			return p.uploadSeen(msg)
+		}
+	case watchTickMsg:
+		if msg.id == p.id {
+			return p.watchTick(msg)
+		}
 	case exportedMsg:
 		if msg.id == p.id {
 			p.exported(msg)
@@ -362,7 +376,10 @@ func (p *sharePanel) Update(msg tea.Msg) tea.Cmd {
 		}
 		if p.stage <= stageResult && key.Matches(msg, p.keys.App.Close) {
 			if p.cancel != nil {
-				p.cancel() // closed while signing: nothing is recorded
+				p.cancel() // closed while signing: nothing is recorded; or watching
+			}
+			if p.checks.cancel != nil {
+				p.checks.cancel() // a check under way
 			}
 			return popPanel(p.id)
 		}
@@ -748,6 +765,7 @@ func (p *sharePanel) formLines() []string {
 			lines = append(lines, p.st.Dim.Render(cut(strings.Repeat(" ", 2+labelW)+p.expiry.ends, w)))
 		}
 	}
+	lines = append(lines, p.ruleLines(w)...)
 	lines = append(lines, "")
 	if p.formWarn != "" {
 		lines = append(lines, p.st.Warn.Render(cut(safe(oneLine(p.formWarn)), w)))
@@ -794,7 +812,7 @@ func (p *sharePanel) FullHelp() [][]key.Binding {
 	k := p.keys
 	return [][]key.Binding{
 		{k.Form.Next, k.Form.Prev, k.Form.Left, k.Form.Right, pickKeys, k.Form.Submit, k.App.Close},
-		{k.Share.CopyCurl, k.Share.Export, k.Share.FormFile, k.Share.Print, k.Nav.Up, k.Nav.Down, k.Nav.PageUp, k.Nav.PageDown},
+		{k.Share.CopyCurl, k.Share.Export, k.Share.FormFile, k.Share.Print, k.Share.QR, k.Share.Recheck, k.Share.Watch, k.Nav.Up, k.Nav.Down, k.Nav.PageUp, k.Nav.PageDown},
 	}
 }
 

@@ -21,7 +21,7 @@ import (
 // form is the panel's fields for the current method, as the share
 // pipeline takes them: the same Form the command line's flags make.
 func (p *sharePanel) form() presign.Form {
-	f := presign.Form{Method: string(p.methodNow()), Expires: p.expiry.text()}
+	f := presign.Form{Method: string(p.methodNow()), Expires: p.expiry.text(), Rules: p.s.prefs.Rules}
 	switch p.methodNow() {
 	case presign.GET:
 		f.Disposition = dispositions[p.disp]

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/s3share/s3share/internal/clip"
+	"github.com/s3share/s3share/internal/linkcheck"
 	"github.com/s3share/s3share/presign"
 	"github.com/s3share/s3share/presign/gatewayapi"
 	"github.com/s3share/s3share/presign/ledger"
@@ -30,6 +31,26 @@ type linksSignedMsg struct {
 	// asked for: the links are not recorded until the user keeps them.
 	short *cutShort
 }
+
+// linksCheckedMsg carries a round of the result's link check.
+type linksCheckedMsg struct {
+	id, gen int
+	reports []linkcheck.Report
+	err     error
+}
+
+// uploadSeenMsg is one look of the watch for an upload link's upload:
+// the upload, or the wait before the next look, or the error that ends
+// the watch.
+type uploadSeenMsg struct {
+	id, gen int
+	up      linkcheck.Upload
+	wait    time.Duration
+	err     error
+}
+
+// watchTickMsg says it is time for the watch's next look.
+type watchTickMsg struct{ id, gen int }
 
 // clipboardResultMsg says what a copy did.
 type clipboardResultMsg struct {

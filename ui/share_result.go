@@ -42,7 +42,7 @@ func (p *sharePanel) signed(msg linksSignedMsg) tea.Cmd {
 		urls[i] = r.URL
 	}
 	p.s.links = append(p.s.links, urls...)
-	return p.copyLinks()
+	return tea.Batch(p.copyLinks(), p.startChecks(false)) // the copy never waits for the check
 }
 
 // copyLinks copies what the links are used by: the URLs, or for a POST,
@@ -145,6 +145,12 @@ func (p *sharePanel) resultKey(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		p.startFormFile()
+	case key.Matches(msg, k.Share.QR):
+		return p.showQR()
+	case key.Matches(msg, k.Share.Recheck):
+		return p.startChecks(true)
+	case key.Matches(msg, k.Share.Watch):
+		return p.startWatch()
 	case key.Matches(msg, k.Share.Print):
 		urls := make([]string, len(p.results))
 		for i, r := range p.results {
@@ -227,7 +233,8 @@ func (p *sharePanel) lineAt(j int) string {
 	if k := j - p.starts[i]; k > 0 {
 		return p.s.hyperlink(r.URL, urlLine(r.URL, w, k-1))
 	}
-	return p.st.Dim.Render(fit(safe(r.Key), w))
+	mark := p.checkMark(i)
+	return mark + p.st.Dim.Render(fit(safe(r.Key), max(0, w-ansi.StringWidth(mark))))
 }
 
 // urlLines is how many lines of w cells a URL takes.
@@ -294,6 +301,9 @@ func (p *sharePanel) header() []string {
 	out = append(out, p.st.Title.Render(cut(title, w)))
 	out = append(out, cut(expiryText(r.EffectiveExpiresAt, p.signedAt)+signerText(r), w))
 	out = append(out, p.gatewayLines(w)...)
+	out = append(out, p.ruleResultLine(w)...)
+	out = append(out, p.checkLines(w)...)
+	out = append(out, p.watchLines(w)...)
 	if r.Warning != "" {
 		out = append(out, wrapStyled(p.st.Warn, "! "+safe(oneLine(r.Warning)), w, 3)...)
 	}

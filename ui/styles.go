@@ -25,6 +25,9 @@ type Styles struct {
 	Marked  lipgloss.Style
 	// Border is a panel's frame.
 	Border lipgloss.Style
+	// QR draws a QR code's half blocks white on black, so that it scans
+	// on light and dark terminals alike.
+	QR lipgloss.Style
 }
 
 // ansiNames are the colour names a store's color may be, as ANSI numbers.
@@ -92,5 +95,6 @@ func newStyles(r *lipgloss.Renderer) Styles {
 		Heading:  r.NewStyle().Bold(true).Underline(true),
 		Marked:   r.NewStyle().Bold(true).Foreground(lipgloss.AdaptiveColor{Light: "#AF5F00", Dark: "#FFAF5F"}),
 		Border:   r.NewStyle().Foreground(accent),
+		QR:       r.NewStyle().Foreground(lipgloss.Color("15")).Background(lipgloss.Color("0")),
 	}
 }

@@ -64,7 +64,7 @@ type presignFlags struct {
 	method, expires, disposition, filename string
 	contentType, cacheControl, versionID   string
 	maxSize, minSize, baseURL, output      string
-	recursive, noLedger                    bool
+	recursive, noLedger, check, wait       bool
 	// A share of the gateway (see serve.go) instead of a presigned link.
 	gateway, passwordFile, tokenFile, mode string
 	maxDownloads                           int64
@@ -78,7 +78,7 @@ func (o *presignFlags) register(fs *flag.FlagSet) {
 		fs.StringVar(&o.expires, name, "", "how long the link works, a `DURATION` such as 90s, 15m, 1h30m, 2d or 1w, or an end time such as 2026-12-24T18:00:00Z, 2026-12-24T18:00 (local) or 2026-12-24; at most 7 days (default: the config file's default_expiry, else 1h)")
 	}
 	for _, name := range []string{"o", "output"} {
-		fs.StringVar(&o.output, name, "url", "output `FORM`: url (one URL per line), curl (a curl command per line), json (a JSON array with every detail) or csv")
+		fs.StringVar(&o.output, name, "url", "output `FORM`: url (one URL per line), curl (a curl command per line), json (a JSON array with every detail), csv, or qr (a QR code per link)")
 	}
 	fs.StringVar(&o.disposition, "disposition", "", "GET: the Content-Disposition `KIND` of the download, attachment (browsers save the file) or inline (default: the config file's default_disposition)")
 	fs.StringVar(&o.filename, "filename", "", "GET: the file `NAME` to save as (implies attachment; default: the key's base name)")
@@ -95,6 +95,8 @@ func (o *presignFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.passwordFile, "password-file", "", "--gateway: protect the share with the password in this `FILE`")
 	fs.StringVar(&o.mode, "mode", "", "--gateway: `MODE` redirect (a presigned URL living seconds) or stream (through the gateway, cut on revocation)")
 	fs.StringVar(&o.tokenFile, "token-file", "", "--gateway: read the admin token from this `FILE` instead of $S3SHARE_GATEWAY_TOKEN")
+	fs.BoolVar(&o.wait, "wait", false, "PUT, POST: after printing the link, wait until the upload arrives and print its key, size, type and ETag (-o json: as JSON); fail when the link expires first")
+	fs.BoolVar(&o.check, "check", false, "fetch each GET link (one byte) and say on stderr whether it works and, if not, why; check what can be checked of PUT and POST links without writing (exit status 3 when a link fails)")
 }
 
 // runPresign signs the links the arguments pos name, with the flags o:
@@ -112,6 +114,9 @@ func runPresign(c *call, o *presignFlags, pos []string) int {
 		return c.usageError("presign: name at least one s3://BUCKET/KEY")
 	}
 	format, err := presign.ParseFormat(o.output)
+	if isQR(o.output) {
+		format, err = presign.FormatURL, nil
+	}
 	if err != nil {
 		return fail(stderr, fmt.Errorf("presign: %w", err))
 	}
@@ -120,9 +125,17 @@ func runPresign(c *call, o *presignFlags, pos []string) int {
 		return fail(stderr, err)
 	}
 	warn(stderr, cfg.Warnings)
-	plan, err := o.form().Plan(time.Now(), presign.Defaults{Expiry: cfg.Prefs.DefaultExpiry, Disposition: cfg.Prefs.DefaultDisposition})
+	form := o.form()
+	form.Rules = cfg.Prefs.Rules
+	plan, err := form.Plan(time.Now(), presign.Defaults{Expiry: cfg.Prefs.DefaultExpiry, Disposition: cfg.Prefs.DefaultDisposition})
 	if err != nil {
 		return fail(stderr, fmt.Errorf("presign: %w", err))
+	}
+	if o.wait && plan.Method() == presign.GET {
+		return c.usageError("presign: --wait waits for an upload: it applies to PUT and POST links")
+	}
+	if isQR(o.output) && plan.Method() == presign.POST {
+		return fail(stderr, errors.New("presign: -o qr: a POST upload needs its form fields as well as the URL, which a QR code cannot carry: use -o curl or -o json"))
 	}
 	st := cfg.Store
 	if st.Creds.Anonymous() && st.SignWith == nil {
@@ -185,13 +198,26 @@ func runPresign(c *call, o *presignFlags, pos []string) int {
 		return exitFailed
 	}
 	noteShared(stderr, shared)
+	noteRules(stderr, plan.Rules, shared.Results)
 	if plan.Method() == presign.POST && format == presign.FormatURL {
 		fmt.Fprintln(stderr, "s3share: note: a POST upload needs the policy's form fields as well as the URL: use -o curl or -o json to see them")
 	}
-	if err := presign.Write(stdout, format, shared.Results); err != nil {
+	if isQR(o.output) {
+		err = writeQR(stdout, shared.Results)
+	} else {
+		err = presign.Write(stdout, format, shared.Results)
+	}
+	if err != nil {
 		return fail(stderr, err)
 	}
-	return exitOK
+	code := exitOK
+	if o.check {
+		code = checkSigned(ctx, stderr, st, client, shared.Results)
+	}
+	if o.wait && code == exitOK {
+		code = waitUploads(ctx, stdout, stderr, client, shared.Results, format)
+	}
+	return code
 }
 
 // form is the flags as a presign.Form.

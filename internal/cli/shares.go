@@ -41,6 +41,7 @@ the expired ones too.
 		flags: func(fs *flag.FlagSet) runFunc {
 			all := fs.Bool("all", false, "include expired links")
 			sortBy := fs.String("sort", "expires", "order of the table: `expires` (soonest to expire first) or made (newest first)")
+			check := fs.Bool("check", false, "test each active link: fetch GET links (one byte) and say whether they work and, if not, why (exit status 3 when one fails)")
 			var output string
 			for _, name := range []string{"o", "output"} {
 				fs.StringVar(&output, name, "table", "output `FORM`: table, or json (a JSON array with every detail)")
@@ -52,6 +53,9 @@ the expired ones too.
 				order, err := ledger.ParseOrder(*sortBy)
 				if err != nil {
 					return c.usageError("shares: " + err.Error())
+				}
+				if *check {
+					return runSharesCheck(c, output)
 				}
 				return runShares(c, *all, output, order)
 			}

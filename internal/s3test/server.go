@@ -63,6 +63,7 @@ type Server struct {
 	bin        string
 	metaDir    string // sidecar metadata directory, "" when xattrs are used
 	versionDir string // where versitygw keeps object versions
+	iamDir     string // the internal IAM's directory, "" for root only
 	accessLog  string // path of the server's access log
 	transport  *http.Transport
 	logs       *ringBuffer
@@ -87,6 +88,26 @@ var probeXattrs = userXattrs
 // the test if the binary cannot be built or the server does not come up.
 func Start(t testing.TB) *Server {
 	t.Helper()
+	return start(t, false)
+}
+
+// The IAM user of a server started with StartWithUser.
+const (
+	UserAccessKey = "s3share-user"
+	UserSecretKey = "s3share-user-secret-key"
+)
+
+// StartWithUser is Start for a server that also knows an IAM user
+// (UserAccessKey, UserSecretKey, role "user"): its signatures are valid,
+// but it owns no bucket and has been granted none, so the server refuses
+// it every bucket the root creates with AccessDenied.
+func StartWithUser(t testing.TB) *Server {
+	t.Helper()
+	return start(t, true)
+}
+
+func start(t testing.TB, withUser bool) *Server {
+	t.Helper()
 	bin, err := EnsureBinary(t.Logf)
 	if err != nil {
 		t.Fatalf("s3test: no versitygw server: %v", err)
@@ -106,6 +127,16 @@ func Start(t testing.TB) *Server {
 	s.versionDir = filepath.Join(root, "versions")
 	for _, d := range []string{s.Dir, s.versionDir} {
 		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatalf("s3test: %v", err)
+		}
+	}
+	if withUser {
+		s.iamDir = filepath.Join(root, "iam")
+		users := `{"accessAccounts":{"` + UserAccessKey + `":{"access":"` + UserAccessKey + `","secret":"` + UserSecretKey + `","role":"user"}}}`
+		if err := os.Mkdir(s.iamDir, 0o700); err != nil {
+			t.Fatalf("s3test: %v", err)
+		}
+		if err := os.WriteFile(filepath.Join(s.iamDir, "users.json"), []byte(users), 0o600); err != nil {
 			t.Fatalf("s3test: %v", err)
 		}
 	}
@@ -180,8 +211,11 @@ func (s *Server) args() []string {
 		"--port", s.Host,
 		"--quiet",
 		"--access-log", s.accessLog,
-		"posix",
 	}
+	if s.iamDir != "" {
+		args = append(args, "--iam-dir", s.iamDir)
+	}
+	args = append(args, "posix")
 	if s.metaDir != "" {
 		args = append(args, "--sidecar", s.metaDir)
 	}

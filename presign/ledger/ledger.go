@@ -25,6 +25,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -112,6 +113,13 @@ func Recorder(path string, o Origin) func([]presign.Result, map[string]string) e
 		recs := make([]Record, len(results))
 		for i, r := range results {
 			recs[i] = FromResult(r, o.Host, options)
+			if len(r.Options) > 0 { // a rule set this link: its own settings
+				recs[i].Options = maps.Clone(options)
+				if recs[i].Options == nil {
+					recs[i].Options = map[string]string{}
+				}
+				maps.Copy(recs[i].Options, r.Options)
+			}
 			recs[i].StoreName, recs[i].Identity, recs[i].Batch = o.StoreName, o.Identity, batch
 			if r.Identity != "" {
 				recs[i].Identity, recs[i].SignedWith = r.Identity, r.SignedWith
