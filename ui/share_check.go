@@ -30,6 +30,7 @@ type linkChecks struct {
 	running bool               // a round is under way
 	reports []linkcheck.Report // of the first results; nil before the first round ends
 	cancel  context.CancelFunc // stops the round under way (the panel closes)
+	skipped string             // why the links are not checked at all
 }
 
 // startChecks checks the first links off the update loop: GET links
@@ -39,6 +40,13 @@ type linkChecks struct {
 func (p *sharePanel) startChecks(asked bool) tea.Cmd {
 	c, ok := p.s.client.(*s3model.Client)
 	if !ok || c == nil || len(p.results) == 0 || p.results[0].Method != presign.GET && !asked {
+		return nil
+	}
+	if p.results[0].Share != "" {
+		// A visit to a gateway link is what its download limit counts:
+		// fetching it would spend a download the recipient was meant to
+		// have, and its answer is the gateway's redirect, not the store's.
+		p.checks.skipped = "not checked: a visit to a gateway link counts as one of its downloads"
 		return nil
 	}
 	if p.checks.cancel != nil {
@@ -78,6 +86,8 @@ func (p *sharePanel) linksChecked(msg linksCheckedMsg) {
 func (p *sharePanel) checkLines(w int) []string {
 	c := p.checks
 	switch {
+	case c.skipped != "":
+		return []string{p.st.Dim.Render(cut(c.skipped, w))}
 	case c.gen == 0:
 		return nil
 	case c.running:
