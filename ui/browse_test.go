@@ -167,6 +167,11 @@ func TestFilterSortGoTo(t *testing.T) {
 	if got := selectedRow(m.View()); !strings.HasPrefix(got, "small.log") {
 		t.Fatalf("go to a key selects %q", got)
 	}
+	// An address typed after the one the field starts with replaces it.
+	m = press(t, m, ":", "s3://"+bucket+"/d/big.log", "enter")
+	if got := selectedRow(m.View()); !strings.HasPrefix(got, "big.log") {
+		t.Fatalf("go to an address typed after the current one selects %q:\n%s", got, m.View())
+	}
 	m = press(t, m, ":")
 	m = send(t, m, tea.KeyMsg{Type: tea.KeyCtrlU})
 	m = press(t, m, bucket+"/d/sub/", "enter")

@@ -775,9 +775,14 @@ func (b *browser) goToKey(msg tea.KeyMsg) tea.Cmd {
 }
 
 // goToPath opens a typed path: s3://bucket/prefix/, bucket/prefix/, or a
-// full key, which opens its prefix with the object selected.
+// full key, which opens its prefix with the object selected. An s3://
+// address typed after the current one (the field starts with it) wins.
 func (b *browser) goToPath(in string) tea.Cmd {
 	in = strings.TrimSpace(in)
+	if i := strings.LastIndex(in, "s3://"); i > 0 {
+		// A whole address typed after the one the field starts with.
+		in = in[i:]
+	}
 	if in == "" || in == "s3://" {
 		return b.open(Location{}, "")
 	}
