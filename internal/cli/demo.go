@@ -6,7 +6,9 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"os/signal"
 	"path/filepath"
+	"syscall"
 
 	"github.com/s3share/s3share/config"
 	"github.com/s3share/s3share/internal/demo"
@@ -68,6 +70,18 @@ func runDemo(addr string, u uiFlags, stdout, stderr io.Writer) int {
 		return fail(stderr, fmt.Errorf("demo: %v", err))
 	}
 	defer os.RemoveAll(dir)
+	// A closed terminal (SIGHUP: an SSH session dropped, a tmux window
+	// killed) ends the process without running the defers above; the
+	// demo's directory goes all the same.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go func() {
+		if _, ok := <-hup; ok {
+			os.RemoveAll(dir)
+			os.Exit(128 + int(syscall.SIGHUP))
+		}
+	}()
 	u.ledger = filepath.Join(dir, "shares.jsonl")
 	signing, err := s3model.New(store)
 	if err != nil {
