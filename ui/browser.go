@@ -328,7 +328,8 @@ func (b *browser) update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			return status(safe(oneLine(msg.err.Error())), true)
 		}
-		return openVersions(b.s, msg)
+		n := plural(len(msg.versions), "version", "versions")
+		return tea.Batch(status(n+" of "+safe("s3://"+msg.bucket+"/"+msg.key), false), openVersions(b.s, msg))
 
 	case spinner.TickMsg:
 		if b.state != stateLoading {

@@ -336,7 +336,11 @@ func (p *sharePanel) header() []string {
 		if p.exportMsg != "" {
 			out = append(out, p.st.Error.Render(cut(safe(oneLine(p.exportMsg)), w)))
 		} else {
-			out = append(out, p.st.Dim.Render(cut("a .json or .csv file; enter writes it, esc cancels", w)))
+			hint := "a .json or .csv file; enter writes it, esc cancels"
+			if strings.HasSuffix(strings.ToLower(p.export.Value()), ".html") {
+				hint = "an HTML upload form to open in a browser; enter writes it, esc cancels"
+			}
+			out = append(out, p.st.Dim.Render(cut(hint, w)))
 		}
 	case stageExportConfirm:
 		out = append(out, wrapStyled(p.st.Warn, safe(p.exportAt)+" exists: overwrite it? y/n", w, 3)...)

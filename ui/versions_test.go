@@ -24,6 +24,9 @@ func TestVersionsPanel(t *testing.T) {
 	if !strings.Contains(v, "versions of s3://"+bucket+"/doc.txt") || strings.Count(v, "  7 B") != 1 || strings.Count(v, "  5 B") != 1 || !strings.Contains(v, "latest") {
 		t.Fatalf("versions panel:\n%s", v)
 	}
+	if strings.Contains(v, "listing the versions") || !strings.Contains(v, "2 versions of s3://"+bucket+"/doc.txt") {
+		t.Fatalf("the status line still says it lists, or does not count the versions:\n%s", v)
+	}
 	m = send(t, m, tea.KeyMsg{Type: tea.KeyEsc})
 	if v := m.View(); strings.Contains(v, "versions of") || !strings.Contains(v, "doc.txt") {
 		t.Fatalf("esc does not close the versions panel:\n%s", v)

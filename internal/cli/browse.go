@@ -64,7 +64,8 @@ source_profile), alias or store; with --profile, --alias or --store, that
 store's own credentials win over the environment's.
 
 Exit status: 0 when the command worked, 1 when it failed, 2 when the command
-line is wrong (unknown command or flag, missing argument).`,
+line is wrong (unknown command or flag, missing argument), 3 when presign
+--check or shares --check found a link that does not work.`,
 		flags: func(fs *flag.FlagSet) runFunc {
 			version := fs.Bool("version", false, "print the version, the commit and the Go version, and exit")
 			return func(c *call, pos []string) int {

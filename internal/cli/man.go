@@ -57,7 +57,7 @@ func writeMan(w io.Writer, root *command) {
 		}
 	}
 	walk(root, programName)
-	fmt.Fprintln(w, ".SH EXIT STATUS\n0 when the command worked, 1 when it failed, 2 when the command line is wrong.")
+	fmt.Fprintln(w, ".SH EXIT STATUS\n0 when the command worked, 1 when it failed, 2 when the command line is wrong, 3 when presign --check or shares --check found a link that does not work.")
 	fmt.Fprintln(w, ".SH SEE ALSO\n.BR aws (1),\n.BR mc (1)")
 }
 
