@@ -92,6 +92,7 @@ func (p *ledgerPanel) gatewayUpdate(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 				for _, sh := range msg.shares {
 					p.gw.shares[sh.ID] = sh
 				}
+				p.nActive = p.countActive()
 			}
 		}
 		return nil, true
@@ -142,10 +143,17 @@ func (p *ledgerPanel) gatewayDetail(r ledger.Record, w int) []string {
 // gatewayRemain is what the REMAINING column says of a gateway share
 // that no longer works before its end: revoked, used up.
 func (p *ledgerPanel) gatewayRemain(r ledger.Record, remain string) string {
-	if sh, ok := p.gw.shares[r.Share]; ok && r.Share != "" && (sh.State == "revoked" || sh.State == "used up") {
-		return sh.State
+	if p.gatewayEnded(r) {
+		return p.gw.shares[r.Share].State
 	}
 	return remain
+}
+
+// gatewayEnded reports whether r is a gateway share its gateway says was
+// revoked or used up: no longer active, whatever its expiry.
+func (p *ledgerPanel) gatewayEnded(r ledger.Record) bool {
+	sh, ok := p.gw.shares[r.Share]
+	return ok && r.Share != "" && (sh.State == "revoked" || sh.State == "used up")
 }
 
 // revocable reports whether r is a gateway share d may revoke.

@@ -266,7 +266,7 @@ func (p *ledgerPanel) cursorTo(rec ledger.Record, batch bool) {
 func (p *ledgerPanel) countActive() int {
 	n := 0
 	for _, r := range p.recs {
-		if r.Active(p.now) {
+		if r.Active(p.now) && !p.gatewayEnded(r) {
 			n++
 		}
 	}

@@ -187,13 +187,25 @@ func TestShareGatewayLink(t *testing.T) {
 	if want := "gateway share " + recs[0].Share + " · 1 of 2 downloads used · last access "; !strings.Contains(v, want) {
 		t.Errorf("the ledger view lacks %q:\n%s", want, v)
 	}
+	if !strings.Contains(v, "1 active") {
+		t.Errorf("the ledger view does not count the share as active:\n%s", v)
+	}
+	// The second and last download uses the share up: no longer active.
+	if code, body := visit(t, link, password); code != http.StatusOK || !bytes.Equal(body, e.data) {
+		t.Fatalf("second download: %d, %d bytes", code, len(body))
+	}
+	m = press(t, m, "esc", "H")
+	lp = ledgerPanelOf(t, m)
+	if v := flat(look()); !strings.Contains(v, "used up") || !strings.Contains(v, "0 active") {
+		t.Errorf("a used-up gateway share is still counted active:\n%s", v)
+	}
 	m = press(t, m, "d")
 	if v := flat(look()); !strings.Contains(v, "r revokes it at its gateway and forgets it") {
 		t.Errorf("d does not offer to revoke:\n%s", v)
 	}
 	m = press(t, m, "r")
 	v = flat(look())
-	if !strings.Contains(v, "revoked s3://"+e.bucket+"/reports/q3.pdf at its gateway (1 download used)") || lp.msgErr {
+	if !strings.Contains(v, "revoked s3://"+e.bucket+"/reports/q3.pdf at its gateway (2 downloads used)") || lp.msgErr {
 		t.Errorf("the revocation says:\n%s", v)
 	}
 	if code, _ := visit(t, link, password); code != http.StatusGone {
