@@ -99,7 +99,7 @@ func runLs(c *call, o *lsFlags, pos []string) int {
 	}
 	bucket, prefix, err := s3model.ParseURI(pos[0])
 	if err != nil {
-		return fail(stderr, fmt.Errorf("ls: %s: %w", sanitize.Text(pos[0]), err))
+		return c.usageError(fmt.Sprintf("ls: %s: %v", sanitize.Text(pos[0]), err))
 	}
 	cfg, err := c.g.load()
 	if err != nil {

@@ -106,4 +106,7 @@ func TestLs(t *testing.T) {
 	if code, _, _ = runCLI(t, "ls"); code != 2 {
 		t.Errorf("ls with no argument: exit %d, want 2", code)
 	}
+	if code, _, errb = runCLI(t, "ls", "nope://x"); code != 2 || !strings.Contains(errb, "nope://x") {
+		t.Errorf("ls of a malformed address: exit %d, %q; want 2 naming it", code, errb)
+	}
 }
