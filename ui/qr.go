@@ -23,12 +23,19 @@ type qrPanel struct {
 	err   error
 	width int
 	h     int
+	// gateway: the store has a share gateway, whose short links make
+	// small codes, and this link is not one of them.
+	gateway bool
 }
 
 // openQR opens the QR code of link (what names it: "GET s3://b/k").
 func openQR(s *session, link, what string) tea.Cmd {
 	p := &qrPanel{panelBase: panelBase{id: s.nextID(), s: s}, keys: s.keys, st: s.styles, what: what}
 	p.code, p.err = presign.MakeQR(link)
+	if s.client != nil {
+		g := s.client.Store().Gateway
+		p.gateway = g != nil && g.Problem == "" && !strings.HasPrefix(link, g.URL+"/")
+	}
 	return pushPanel(p, nil)
 }
 
@@ -61,8 +68,12 @@ func (p *qrPanel) View() string {
 	}
 	q := p.code
 	if q.Width > w || q.Height+1 > h {
-		return block([]string{title, "", p.st.Warn.Render(cut(fmt.Sprintf("need %d×%d for the QR code; there is %d×%d", q.Width, q.Height+1, w, h), w)),
-			p.st.Dim.Render(cut("enlarge the terminal (or shrink its font), or use s3share presign -o qr; w in the share panel prints the link whole", w))}, w, h)
+		lines := []string{title, "", p.st.Warn.Render(cut(fmt.Sprintf("need %d×%d for the QR code; there is %d×%d", q.Width, q.Height+1, w, h), w))}
+		lines = append(lines, wrapStyled(p.st.Dim, "enlarge the terminal (or shrink its font), or use s3share presign -o qr; w in the share panel prints the link whole", w, 3)...)
+		if p.gateway {
+			lines = append(lines, wrapStyled(p.st.Dim, "or make a gateway link of it (s, method gateway): its short link's code fits 80×24", w, 2)...)
+		}
+		return block(lines, w, h)
 	}
 	lines := []string{title}
 	pad := strings.Repeat(" ", (w-q.Width)/2)

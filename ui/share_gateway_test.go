@@ -248,3 +248,21 @@ func TestLedgerGatewayUnreachable(t *testing.T) {
 		t.Errorf("%d records in the ledger after a failed revocation, want 1", n)
 	}
 }
+
+// TestQRTooBigOffersTheGateway: on a store with a share gateway, the QR
+// code of a presigned link too big for the screen says that a gateway
+// link's short code would fit.
+func TestQRTooBigOffersTheGateway(t *testing.T) {
+	e := startGatewayEnv(t)
+	m := drain(t, e.m, shareCmd(e.m, ShareTarget{Bucket: e.bucket, Key: "reports/q3.pdf", Size: int64(len(e.data))}))
+	m = press(t, m, "enter") // a GET link: about 400 characters, too big for 120×40
+	m = press(t, m, "Q")
+	v := flat(m.View())
+	if !strings.Contains(v, "need ") || !strings.Contains(v, "make a gateway link of it") {
+		t.Fatalf("the QR panel of a long link on a store with a gateway:\n%s", m.View())
+	}
+	q := m.(Model).stack[len(m.(Model).stack)-1].(*qrPanel)
+	if !q.gateway {
+		t.Fatal("the QR panel does not know of the store's gateway")
+	}
+}
