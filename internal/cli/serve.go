@@ -380,6 +380,22 @@ func runPresignGateway(c *call, o *presignFlags, pos []string) int {
 	if format != "url" && format != "json" {
 		return c.usageError("presign --gateway: -o takes url or json")
 	}
+	if !o.uploadRequest && (o.maxFiles != 0 || o.maxTotal != "" || o.types != "" || o.uploadVia != "") {
+		return c.usageError("presign --gateway: --max-files, --max-total, --types and --via need --upload-request")
+	}
+	var password string
+	if o.passwordFile != "" {
+		b, err := os.ReadFile(o.passwordFile)
+		if err != nil {
+			return fail(stderr, fmt.Errorf("presign: password file: %v", err))
+		}
+		if password = strings.TrimRight(string(b), "\r\n"); password == "" {
+			return fail(stderr, fmt.Errorf("presign: password file %s is empty", o.passwordFile))
+		}
+	}
+	if o.uploadRequest {
+		return runUploadRequest(c, o, pos, format, password)
+	}
 	switch {
 	case o.method != "" && !strings.EqualFold(o.method, "GET"):
 		return c.usageError("presign --gateway: gateway links are downloads (GET)")
@@ -391,16 +407,6 @@ func runPresignGateway(c *call, o *presignFlags, pos []string) int {
 	mode, err := gateway.ParseMode(o.mode)
 	if err != nil {
 		return c.usageError("presign --gateway: --mode: " + err.Error())
-	}
-	var password string
-	if o.passwordFile != "" {
-		b, err := os.ReadFile(o.passwordFile)
-		if err != nil {
-			return fail(stderr, fmt.Errorf("presign: password file: %v", err))
-		}
-		if password = strings.TrimRight(string(b), "\r\n"); password == "" {
-			return fail(stderr, fmt.Errorf("presign: password file %s is empty", o.passwordFile))
-		}
 	}
 	cl, err := c.gatewayClient(o.gateway, o.tokenFile)
 	if err != nil {
