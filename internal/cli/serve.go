@@ -414,14 +414,8 @@ func runPresignGateway(c *call, o *presignFlags, pos []string) int {
 	}
 	req := gatewayapi.CreateRequest{MaxDownloads: o.maxDownloads, Password: password, Mode: string(mode),
 		Disposition: o.disposition, Filename: o.filename, ContentType: o.contentType, CacheControl: o.cacheControl, VersionID: o.versionID}
-	if e := strings.TrimSpace(o.expires); e != "" {
-		if _, err := lifetime.ParseLong(e); err == nil {
-			req.ExpiresIn = e
-		} else if at, ok := parseEndTime(e); ok {
-			req.ExpiresAt = at.UTC().Format(time.RFC3339)
-		} else {
-			return fail(stderr, fmt.Errorf("presign: %v", err))
-		}
+	if req.ExpiresIn, req.ExpiresAt, err = gatewayExpiry(o.expires); err != nil {
+		return fail(stderr, fmt.Errorf("presign: %v", err))
 	}
 	var reqs []gatewayapi.CreateRequest
 	for _, arg := range pos {
@@ -491,6 +485,22 @@ func ledgerGateway(id string) string {
 		}
 	}
 	return ""
+}
+
+// gatewayExpiry reads -e for the gateway: a lifetime (in) or an end
+// time (at, RFC 3339); both "" when e is.
+func gatewayExpiry(e string) (in, at string, err error) {
+	e = strings.TrimSpace(e)
+	if e == "" {
+		return "", "", nil
+	}
+	if _, err = lifetime.ParseLong(e); err == nil {
+		return e, "", nil
+	}
+	if t, ok := parseEndTime(e); ok {
+		return "", t.UTC().Format(time.RFC3339), nil
+	}
+	return "", "", err
 }
 
 // parseEndTime reads an end time as presign -e takes one (RFC 3339, or

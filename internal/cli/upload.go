@@ -7,9 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
-	"time"
 
-	"github.com/s3share/s3share/internal/lifetime"
 	"github.com/s3share/s3share/internal/sanitize"
 	"github.com/s3share/s3share/presign"
 	"github.com/s3share/s3share/presign/gatewayapi"
@@ -53,14 +51,8 @@ func runUploadRequest(c *call, o *presignFlags, pos []string, format, password s
 	if o.types != "" {
 		req.Types = strings.Split(o.types, ",")
 	}
-	if e := strings.TrimSpace(o.expires); e != "" {
-		if _, err := lifetime.ParseLong(e); err == nil {
-			req.ExpiresIn = e
-		} else if at, ok := parseEndTime(e); ok {
-			req.ExpiresAt = at.UTC().Format(time.RFC3339)
-		} else {
-			return fail(stderr, fmt.Errorf("presign: %v", err))
-		}
+	if req.ExpiresIn, req.ExpiresAt, err = gatewayExpiry(o.expires); err != nil {
+		return fail(stderr, fmt.Errorf("presign: %v", err))
 	}
 	cl, err := c.gatewayClient(o.gateway, o.tokenFile)
 	if err != nil {
