@@ -116,41 +116,68 @@ func TestPasswordPageInChromium(t *testing.T) {
 	}
 }
 
-// TestUploadPageInChromium: a real headless Chromium opens a drop link,
-// a file is set on its file input, and the page sends it through the
-// gateway: it arrives byte-exact. A file of a type not allowed is refused
-// in the page with the reason, and never reaches the store.
+// TestUploadPageInChromium: a real headless Chromium opens drop links,
+// files are set on the page's input, and the page sends them: streamed
+// through the gateway, and straight to the store (whose CORS rules allow
+// the gateway's origin); they arrive byte-exact. A file of a type not
+// allowed is refused in the page with the reason and never reaches the
+// store. Direct to a bucket without CORS rules fails in the page, and
+// nothing is recorded.
 func TestUploadPageInChromium(t *testing.T) {
 	bin := chromiumPath(t)
 	e := newEnv(t, nil, backends[0].dsn(t))
-	u := e.createUpload(UploadRequest{Prefix: "inbox/", Types: []string{".txt", ".png"}, MaxFileSize: 1 << 20})
+	e.s3.SetCORS(t, e.bucket, e.url)
 	dir := t.TempDir()
 	body := bytes.Repeat([]byte("a crash dump line\n"), 60)
 	good, bad := filepath.Join(dir, "dump ü.txt"), filepath.Join(dir, "tool.exe")
 	os.WriteFile(good, body, 0o644)
 	os.WriteFile(bad, []byte("MZ"), 0o644)
 	bctx := startChromium(t, bin, dir)
+	for _, via := range []string{"gateway", "direct"} {
+		prefix := "inbox-" + via + "/"
+		u := e.createUpload(UploadRequest{Prefix: prefix, Types: []string{".txt", ".png"}, MaxFileSize: 1 << 20, Via: via})
+		if err := chromedp.Do(bctx,
+			chromedp.Navigate(u.URL),
+			chromedp.WaitVisible(chromedp.CSS("#drop")),
+			chromedp.SetUploadFiles(chromedp.CSS("#files"), []string{good, bad}),
+			chromedp.WaitVisible(chromedp.CSS("#list li.done")),
+			chromedp.WaitVisible(chromedp.CSS("#list li.refused")),
+		); err != nil {
+			t.Fatalf("%s: chromium: %v\n%s", via, err, e.log.String())
+		}
+		status, _ := chromedp.Run(bctx, chromedp.Text(chromedp.CSS("#list li.done .status")))
+		refusal, _ := chromedp.Run(bctx, chromedp.Text(chromedp.CSS("#list li.refused .status")))
+		if status != "received" || !strings.Contains(refusal, "not allowed") {
+			t.Errorf("%s: the page says %q and %q", via, status, refusal)
+		}
+		var shown gatewayapi.Upload
+		apiCall(t, e.client, e.url, testAdmin, "GET", "/api/v1/uploads/"+u.ID, nil, &shown)
+		if len(shown.Received) != 1 || shown.Received[0].Name != "dump ü.txt" || shown.Received[0].ContentType != "text/plain" {
+			t.Fatalf("%s: received %+v", via, shown.Received)
+		}
+		keys := storeHas(t, e, prefix, shown.Received[0].Key, body)
+		if len(keys) != 1 || !strings.HasSuffix(keys[0], "-dump ü.txt") {
+			t.Errorf("%s: the store holds %q", via, keys)
+		}
+	}
+
+	noCORS := e.s3.NewBucket(t)
+	u := e.createUpload(UploadRequest{Bucket: noCORS, Prefix: "in/", Via: "direct"})
 	if err := chromedp.Do(bctx,
 		chromedp.Navigate(u.URL),
 		chromedp.WaitVisible(chromedp.CSS("#drop")),
-		chromedp.SetUploadFiles(chromedp.CSS("#files"), []string{good, bad}),
-		chromedp.WaitVisible(chromedp.CSS("#list li.done")),
+		chromedp.SetUploadFiles(chromedp.CSS("#files"), []string{good}),
 		chromedp.WaitVisible(chromedp.CSS("#list li.refused")),
 	); err != nil {
-		t.Fatalf("chromium: %v\n%s", err, e.log.String())
+		t.Fatalf("direct without CORS: chromium: %v", err)
 	}
-	status, _ := chromedp.Run(bctx, chromedp.Text(chromedp.CSS("#list li.done .status")))
 	refusal, _ := chromedp.Run(bctx, chromedp.Text(chromedp.CSS("#list li.refused .status")))
-	if status != "received" || !strings.Contains(refusal, "not allowed") {
-		t.Errorf("the page says %q and %q", status, refusal)
+	if !strings.Contains(refusal, "CORS") {
+		t.Errorf("direct without CORS: the page says %q", refusal)
 	}
 	var shown gatewayapi.Upload
 	apiCall(t, e.client, e.url, testAdmin, "GET", "/api/v1/uploads/"+u.ID, nil, &shown)
-	if len(shown.Received) != 1 || shown.Received[0].Name != "dump ü.txt" || shown.Received[0].ContentType != "text/plain" {
-		t.Fatalf("received %+v", shown.Received)
-	}
-	keys := storeHas(t, e, "inbox/", shown.Received[0].Key, body)
-	if len(keys) != 1 || !strings.HasSuffix(keys[0], "-dump ü.txt") {
-		t.Errorf("the store holds %q", keys)
+	if len(shown.Received) != 0 {
+		t.Errorf("direct without CORS: received %+v", shown.Received)
 	}
 }

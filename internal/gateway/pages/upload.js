@@ -84,7 +84,7 @@
           r.status.textContent = "received";
         });
       };
-      x.onerror = function () { refused(r, "the upload failed: the connection broke"); };
+      x.onerror = function () { refused(r, "the upload failed: the connection broke, or the store does not let this page send to it (its CORS rules)"); };
       x.send(file);
     });
   }
