@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -377,7 +378,9 @@ func (g *Gateway) RequestFile(ctx context.Context, id string, req gatewayapi.Fil
 		}
 		t.URL = res.URL
 		for k, v := range res.Headers {
-			t.Headers[k] = v
+			if k != "Content-Length" {
+				t.Headers[k] = v
+			}
 		}
 	} else {
 		t.URL = g.UploadURL(id) + "/files/" + f.ID
@@ -395,8 +398,10 @@ func (g *Gateway) signPut(ctx context.Context, u *Upload, f *UploadFile, now tim
 		return presign.Result{}, &signError{err}
 	}
 	life := min(uploadURLLifetime, u.ExpiresAt.Sub(now).Truncate(time.Second)+time.Second)
+	// Content-Length is signed too: the store takes no other size. (A
+	// browser sends it by itself; a page may not set it.)
 	return s.SignAt(presign.Request{Method: presign.PUT, Bucket: u.Bucket, Key: f.Key, ContentType: f.ContentType,
-		Expires: presign.In(life)}, now)
+		Headers: map[string]string{"Content-Length": strconv.FormatInt(f.Size, 10)}, Expires: presign.In(life)}, now)
 }
 
 // objectStat is what confirms an arrival: *s3model.Client is one.

@@ -285,12 +285,54 @@ func TestUploadRequestFlow(t *testing.T) {
 		})
 	}
 
+	// Direct, the size is signed: the store takes no other.
+	d := e.createUpload(UploadRequest{Prefix: "lie/", Via: "direct"})
+	var dt gatewayapi.FileTicket
+	postJSON(t, d.URL+"/files", gatewayapi.FileRequest{Name: "a.bin", Size: 10, Type: "application/octet-stream"}, &dt)
+	if _, ok := dt.Headers["Content-Length"]; ok {
+		t.Errorf("the page is told to set Content-Length: %v", dt.Headers)
+	}
+	lie, _ := http.NewRequest("PUT", dt.URL, bytes.NewReader(make([]byte, 20)))
+	lie.Header.Set("Content-Type", "application/octet-stream")
+	if resp, err := http.DefaultClient.Do(lie); err != nil || resp.StatusCode == http.StatusOK {
+		t.Errorf("20 bytes sent straight to the store for 10 announced: %v %v", resp.Status, err)
+	} else {
+		resp.Body.Close()
+	}
+	if keys := storeHas(t, e, "lie/", "", nil); len(keys) != 0 {
+		t.Errorf("the store holds %q", keys)
+	}
+
+	// A password: asked for each file, wrong ones refused.
+	p := e.createUpload(UploadRequest{Prefix: "pw/", Password: "drop it here"})
+	var eb gatewayapi.ErrorBody
+	if st := postJSON(t, p.URL+"/files", gatewayapi.FileRequest{Name: "a.txt", Size: 1, Password: "nope"}, &eb); st != http.StatusUnauthorized {
+		t.Errorf("a wrong password: HTTP %d %q", st, eb.Error)
+	}
+	var pt gatewayapi.FileTicket
+	if st := postJSON(t, p.URL+"/files", gatewayapi.FileRequest{Name: "a.txt", Size: 1, Password: "drop it here"}, &pt); st != http.StatusCreated {
+		t.Errorf("the right password: HTTP %d", st)
+	}
+	if !p.Password || strings.Contains(e.log.String(), "drop it here") {
+		t.Errorf("the password: %+v, or it shows in the log", p)
+	}
+
+	// Once expired, the page and the API say so.
+	x := e.createUpload(UploadRequest{Prefix: "late/", ExpiresIn: "1h"})
+	e.clock.advance(2 * time.Hour)
+	if resp := e.visit(x.URL); resp.StatusCode != http.StatusGone {
+		t.Errorf("an expired drop link: HTTP %d", resp.StatusCode)
+	}
+	if st := postJSON(t, x.URL+"/files", gatewayapi.FileRequest{Name: "a.txt", Size: 1}, &eb); st != http.StatusGone || !strings.Contains(eb.Error, "expired") {
+		t.Errorf("a file for an expired link: HTTP %d %q", st, eb.Error)
+	}
+	e.clock.advance(-2 * time.Hour)
+
 	// A streamed upload is cut at the size announced, and a file not sent
 	// is not confirmed.
 	u := e.createUpload(UploadRequest{Prefix: "cut/"})
 	var tk gatewayapi.FileTicket
 	postJSON(t, u.URL+"/files", gatewayapi.FileRequest{Name: "a.bin", Size: 10, Type: "application/octet-stream"}, &tk)
-	var eb gatewayapi.ErrorBody
 	if st := postJSON(t, u.URL+"/files/"+tk.ID+"/done", struct{}{}, &eb); st != http.StatusConflict {
 		t.Errorf("done before sending: HTTP %d %q", st, eb.Error)
 	}

@@ -181,9 +181,6 @@ func (g *Gateway) handleFilePut(w http.ResponseWriter, r *http.Request) {
 	if f.Size == 0 {
 		req.Body = http.NoBody
 	}
-	for k, v := range res.Headers {
-		req.Header.Set(k, v)
-	}
 	req.Header.Set("Content-Type", f.ContentType)
 	resp, err := g.client.Do(req)
 	if err != nil {
