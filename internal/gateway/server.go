@@ -339,7 +339,11 @@ func (g *Gateway) api(f apiFunc) http.HandlerFunc {
 				status = http.StatusTooManyRequests
 				w.Header().Set("Retry-After", strconv.Itoa(int(rate.RetryAfter/time.Second)+1))
 			case errors.Is(err, ErrNotFound):
-				status, err = http.StatusNotFound, errors.New("no such share")
+				what := "share"
+				if strings.HasPrefix(r.URL.Path, "/api/v1/uploads") {
+					what = "upload request"
+				}
+				status, err = http.StatusNotFound, errors.New("no such "+what)
 			case errors.As(err, &sig):
 				status = http.StatusServiceUnavailable
 				err = fmt.Errorf("the store cannot sign now: %v", sig.err)

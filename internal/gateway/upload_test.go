@@ -317,6 +317,11 @@ func TestUploadRequestFlow(t *testing.T) {
 		t.Errorf("the password: %+v, or it shows in the log", p)
 	}
 
+	var nb gatewayapi.ErrorBody
+	if st := apiCall(t, e.client, e.url, testAdmin, "GET", "/api/v1/uploads/nope", nil, &nb); st != http.StatusNotFound {
+		t.Errorf("an unknown upload request: HTTP %d", st)
+	}
+
 	// Once expired, the page and the API say so.
 	x := e.createUpload(UploadRequest{Prefix: "late/", ExpiresIn: "1h"})
 	e.clock.advance(2 * time.Hour)
