@@ -44,13 +44,18 @@ that signed it is disabled or rotated. With --gateway URL the link is a share
 of a share gateway (s3share serve) instead: it can be revoked (s3share shares
 revoke), limited to --max-downloads, protected by --password-file, and live
 as long as the gateway allows (-e 30d); -o json then shows id, url,
-expires_at and max_downloads.
+expires_at and max_downloads. With --gateway URL --upload-request on
+s3://BUCKET/PREFIX/ it prints an upload request's link: a page where anyone
+with it picks or drops files, which land under PREFIX/DATE/UUID-NAME
+within the rules --max-size (per file), --max-files, --max-total, --types
+and -e set.
 
 Examples:
   s3share presign -e 2d --disposition attachment s3://reports/2026/q3.pdf
   s3share presign -m PUT --content-type image/png -o curl s3://uploads/avatar.png
   s3share presign -m POST --max-size 10MiB -o json s3://uploads/incoming/
-  s3share presign --gateway https://share.example.com --max-downloads 3 -e 30d s3://reports/q3.pdf`,
+  s3share presign --gateway https://share.example.com --max-downloads 3 -e 30d s3://reports/q3.pdf
+  s3share presign --gateway https://share.example.com --upload-request --max-size 50MiB --types .pdf,.png -e 7d s3://inbox/vendor/`,
 		flags: func(fs *flag.FlagSet) runFunc {
 			var o presignFlags
 			o.register(fs)
@@ -68,6 +73,10 @@ type presignFlags struct {
 	// A share of the gateway (see serve.go) instead of a presigned link.
 	gateway, passwordFile, tokenFile, mode string
 	maxDownloads                           int64
+	// An upload request of the gateway (see upload.go).
+	uploadRequest              bool
+	maxFiles                   int64
+	maxTotal, types, uploadVia string
 }
 
 func (o *presignFlags) register(fs *flag.FlagSet) {
@@ -95,6 +104,11 @@ func (o *presignFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.passwordFile, "password-file", "", "--gateway: protect the share with the password in this `FILE`")
 	fs.StringVar(&o.mode, "mode", "", "--gateway: `MODE` redirect (a presigned URL living seconds) or stream (through the gateway, cut on revocation)")
 	fs.StringVar(&o.tokenFile, "token-file", "", "--gateway: read the admin token from this `FILE` instead of $S3SHARE_GATEWAY_TOKEN")
+	fs.BoolVar(&o.uploadRequest, "upload-request", false, "--gateway: make an upload request for s3://BUCKET/PREFIX/ instead: a drop link (BASE/u/ID) where anyone with it can send files from a browser (--max-size is then the per-file limit)")
+	fs.Int64Var(&o.maxFiles, "max-files", 0, "--upload-request: take at most `N` files (default no limit)")
+	fs.StringVar(&o.maxTotal, "max-total", "", "--upload-request: take at most this `SIZE` in all (default no limit)")
+	fs.StringVar(&o.types, "types", "", "--upload-request: the allowed `TYPES`, comma-separated extensions or media types, e.g. .pdf,.png,image/* (default any)")
+	fs.StringVar(&o.uploadVia, "via", "", "--upload-request: `HOW` files reach the store: gateway (streamed through it, default) or direct (the page PUTs to the store; the bucket's CORS rules must allow the gateway's origin)")
 	fs.BoolVar(&o.wait, "wait", false, "PUT, POST: after printing the link, wait until the upload arrives and print its key, size, type and ETag (-o json: as JSON); fail when the link expires first")
 	fs.BoolVar(&o.check, "check", false, "fetch each GET link (one byte) and say on stderr whether it works and, if not, why; check what can be checked of PUT and POST links without writing (exit status 3 when a link fails)")
 }
@@ -107,8 +121,11 @@ func runPresign(c *call, o *presignFlags, pos []string) int {
 	if o.gateway != "" {
 		return runPresignGateway(c, o, pos)
 	}
-	if o.maxDownloads != 0 || o.passwordFile != "" || o.mode != "" || o.tokenFile != "" {
-		return c.usageError("presign: --max-downloads, --password-file, --mode and --token-file need --gateway")
+	if o.maxDownloads != 0 || o.passwordFile != "" || o.mode != "" || o.tokenFile != "" || o.uploadRequest {
+		return c.usageError("presign: --max-downloads, --password-file, --mode, --token-file and --upload-request need --gateway")
+	}
+	if o.maxFiles != 0 || o.maxTotal != "" || o.types != "" || o.uploadVia != "" {
+		return c.usageError("presign: --max-files, --max-total, --types and --via need --gateway --upload-request")
 	}
 	if len(pos) == 0 {
 		return c.usageError("presign: name at least one s3://BUCKET/KEY")

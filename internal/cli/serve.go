@@ -380,6 +380,22 @@ func runPresignGateway(c *call, o *presignFlags, pos []string) int {
 	if format != "url" && format != "json" {
 		return c.usageError("presign --gateway: -o takes url or json")
 	}
+	if !o.uploadRequest && (o.maxFiles != 0 || o.maxTotal != "" || o.types != "" || o.uploadVia != "") {
+		return c.usageError("presign --gateway: --max-files, --max-total, --types and --via need --upload-request")
+	}
+	var password string
+	if o.passwordFile != "" {
+		b, err := os.ReadFile(o.passwordFile)
+		if err != nil {
+			return fail(stderr, fmt.Errorf("presign: password file: %v", err))
+		}
+		if password = strings.TrimRight(string(b), "\r\n"); password == "" {
+			return fail(stderr, fmt.Errorf("presign: password file %s is empty", o.passwordFile))
+		}
+	}
+	if o.uploadRequest {
+		return runUploadRequest(c, o, pos, format, password)
+	}
 	switch {
 	case o.method != "" && !strings.EqualFold(o.method, "GET"):
 		return c.usageError("presign --gateway: gateway links are downloads (GET)")
@@ -392,30 +408,14 @@ func runPresignGateway(c *call, o *presignFlags, pos []string) int {
 	if err != nil {
 		return c.usageError("presign --gateway: --mode: " + err.Error())
 	}
-	var password string
-	if o.passwordFile != "" {
-		b, err := os.ReadFile(o.passwordFile)
-		if err != nil {
-			return fail(stderr, fmt.Errorf("presign: password file: %v", err))
-		}
-		if password = strings.TrimRight(string(b), "\r\n"); password == "" {
-			return fail(stderr, fmt.Errorf("presign: password file %s is empty", o.passwordFile))
-		}
-	}
 	cl, err := c.gatewayClient(o.gateway, o.tokenFile)
 	if err != nil {
 		return fail(stderr, fmt.Errorf("presign: %v", err))
 	}
 	req := gatewayapi.CreateRequest{MaxDownloads: o.maxDownloads, Password: password, Mode: string(mode),
 		Disposition: o.disposition, Filename: o.filename, ContentType: o.contentType, CacheControl: o.cacheControl, VersionID: o.versionID}
-	if e := strings.TrimSpace(o.expires); e != "" {
-		if _, err := lifetime.ParseLong(e); err == nil {
-			req.ExpiresIn = e
-		} else if at, ok := parseEndTime(e); ok {
-			req.ExpiresAt = at.UTC().Format(time.RFC3339)
-		} else {
-			return fail(stderr, fmt.Errorf("presign: %v", err))
-		}
+	if req.ExpiresIn, req.ExpiresAt, err = gatewayExpiry(o.expires); err != nil {
+		return fail(stderr, fmt.Errorf("presign: %v", err))
 	}
 	var reqs []gatewayapi.CreateRequest
 	for _, arg := range pos {
@@ -485,6 +485,22 @@ func ledgerGateway(id string) string {
 		}
 	}
 	return ""
+}
+
+// gatewayExpiry reads -e for the gateway: a lifetime (in) or an end
+// time (at, RFC 3339); both "" when e is.
+func gatewayExpiry(e string) (in, at string, err error) {
+	e = strings.TrimSpace(e)
+	if e == "" {
+		return "", "", nil
+	}
+	if _, err = lifetime.ParseLong(e); err == nil {
+		return e, "", nil
+	}
+	if t, ok := parseEndTime(e); ok {
+		return "", t.UTC().Format(time.RFC3339), nil
+	}
+	return "", "", err
 }
 
 // parseEndTime reads an end time as presign -e takes one (RFC 3339, or

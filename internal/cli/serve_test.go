@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/s3share/s3share/internal/s3test"
+	"github.com/s3share/s3share/presign/gatewayapi"
 )
 
 // TestServeEndToEnd runs `s3share serve` as a process over versitygw and
@@ -132,6 +133,29 @@ func TestServeEndToEnd(t *testing.T) {
 		t.Errorf("after revoke: %d", resp.StatusCode)
 	}
 
+	// An upload request: presign --upload-request prints its link, and a
+	// file sent through it (streamed through the gateway) lands under the
+	// prefix; a file over --max-size is refused.
+	t.Setenv(gatewayEnv, base)
+	code, out, stderr = runCLI(t, "presign", "--gateway", base, "--upload-request", "--max-size", "1KiB", "--max-files", "3", "--types", ".txt,image/*", "-e", "2d", "-o", "json", "s3://"+bucket+"/team/in/")
+	var up gatewayapi.Upload
+	if code != 0 || json.Unmarshal([]byte(out), &up) != nil || !strings.HasPrefix(up.URL, base+"/u/") || up.MaxFileSize != 1024 || up.MaxFiles != 3 || up.Via != "gateway" {
+		t.Fatalf("presign --upload-request: %d %q %s", code, out, stderr)
+	}
+	if code, _, stderr := runCLI(t, "presign", "--gateway", base, "--upload-request", "s3://"+bucket+"/elsewhere/"); code == 0 || !strings.Contains(stderr, "scope") {
+		t.Errorf("an upload request out of scope: %d %s", code, stderr)
+	}
+	uploadThrough(t, up.URL, "notes.txt", []byte("sent from a browser"), http.StatusOK)
+	uploadThrough(t, up.URL, "big.txt", make([]byte, 1025), http.StatusRequestEntityTooLarge)
+	uploaded, err := gatewayapi.NewClient(base, token, 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown, err := uploaded.ShowUpload(t.Context(), up.ID)
+	if err != nil || len(shown.Received) != 1 || !strings.HasPrefix(shown.Received[0].Key, "team/in/") || shown.Received[0].Size != 19 {
+		t.Errorf("received %+v, %v", shown.Received, err)
+	}
+
 	cmd.Process.Signal(syscall.SIGTERM)
 	if err := cmd.Wait(); err != nil {
 		t.Errorf("serve did not stop cleanly on SIGTERM: %v\n%s", err, logs.String())
@@ -168,5 +192,41 @@ func TestServeSettingsFromTheConfigFile(t *testing.T) {
 	os.WriteFile(cfg, []byte("[gateway]\ndb_file = \"x\"\n"), 0o600)
 	if code, _, stderr := runCLI(t, "serve", "prune", "--config", cfg); code == 0 || !strings.Contains(stderr, "db_file") {
 		t.Errorf("a misspelt [gateway] setting: %d %s", code, stderr)
+	}
+}
+
+// uploadThrough sends a file through an upload request's link the way
+// its page does, and checks the first refusal, or the arrival (want 200).
+func uploadThrough(t *testing.T, link, name string, body []byte, want int) {
+	t.Helper()
+	post := func(url string, in, out any) int {
+		b, _ := json.Marshal(in)
+		resp, err := http.Post(url, "application/json", bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		json.NewDecoder(resp.Body).Decode(out)
+		return resp.StatusCode
+	}
+	var tk gatewayapi.FileTicket
+	if st := post(link+"/files", gatewayapi.FileRequest{Name: name, Size: int64(len(body)), Type: "text/plain"}, &tk); st != http.StatusCreated {
+		if st != want {
+			t.Errorf("%s: asked, HTTP %d, want %d", name, st, want)
+		}
+		return
+	}
+	req, _ := http.NewRequest(tk.Method, tk.URL, bytes.NewReader(body))
+	for k, v := range tk.Headers {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	var got gatewayapi.ReceivedFile
+	if st := post(link+"/files/"+tk.ID+"/done", struct{}{}, &got); resp.StatusCode != http.StatusOK || st != want || got.Key != tk.Key {
+		t.Errorf("%s: PUT %d, done %d %+v, want %d", name, resp.StatusCode, st, got, want)
 	}
 }

@@ -16,13 +16,14 @@ var pageFiles embed.FS
 // pages are the HTML pages a visitor sees: no JavaScript, readable on a
 // phone.
 type pages struct {
-	password, message *template.Template
+	password, message, upload *template.Template
 }
 
 func loadPages() pages {
 	return pages{
 		password: template.Must(template.ParseFS(pageFiles, "pages/layout.html", "pages/password.html")),
 		message:  template.Must(template.ParseFS(pageFiles, "pages/layout.html", "pages/message.html")),
+		upload:   template.Must(template.ParseFS(pageFiles, "pages/layout.html", "pages/upload.html")),
 	}
 }
 

@@ -32,6 +32,13 @@ func (g *Gateway) Handler() http.Handler {
 	mux.HandleFunc("POST /api/v1/shares/{id}/extend", g.api(g.apiExtend))
 	mux.HandleFunc("POST /api/v1/shares/{id}/revoke", g.api(g.apiRevoke))
 	mux.HandleFunc("DELETE /api/v1/shares/{id}", g.api(g.apiRevoke))
+	mux.HandleFunc("GET /u/upload.js", g.handleUploadJS)
+	mux.HandleFunc("GET /u/{id}", g.handleUploadPage)
+	mux.HandleFunc("POST /u/{id}/files", g.handleFileRequest)
+	mux.HandleFunc("PUT /u/{id}/files/{file}", g.handleFilePut)
+	mux.HandleFunc("POST /u/{id}/files/{file}/done", g.handleFileDone)
+	mux.HandleFunc("POST /api/v1/uploads", g.api(g.apiCreateUpload))
+	mux.HandleFunc("GET /api/v1/uploads/{id}", g.api(g.apiShowUpload))
 	return mux
 }
 
@@ -332,7 +339,11 @@ func (g *Gateway) api(f apiFunc) http.HandlerFunc {
 				status = http.StatusTooManyRequests
 				w.Header().Set("Retry-After", strconv.Itoa(int(rate.RetryAfter/time.Second)+1))
 			case errors.Is(err, ErrNotFound):
-				status, err = http.StatusNotFound, errors.New("no such share")
+				what := "share"
+				if strings.HasPrefix(r.URL.Path, "/api/v1/uploads") {
+					what = "upload request"
+				}
+				status, err = http.StatusNotFound, errors.New("no such "+what)
 			case errors.As(err, &sig):
 				status = http.StatusServiceUnavailable
 				err = fmt.Errorf("the store cannot sign now: %v", sig.err)

@@ -155,6 +155,23 @@ type Store interface {
 	// Prune deletes the shares that expired, or were revoked, before the
 	// time given, with their audit trails, and says how many.
 	Prune(ctx context.Context, before time.Time) (int64, error)
+	// CreateUpload records a new upload request.
+	CreateUpload(ctx context.Context, u *Upload) error
+	// Upload returns one upload request, or ErrNotFound.
+	Upload(ctx context.Context, id string) (Upload, error)
+	// ReserveFile records a file about to be sent through an upload
+	// request, atomically counting it and its size against the request's
+	// limits, when the request is neither revoked nor expired at now and
+	// has room. ok is false when nothing was recorded.
+	ReserveFile(ctx context.Context, f *UploadFile, now time.Time) (ok bool, err error)
+	// UploadFile returns one file of an upload request, or ErrNotFound.
+	UploadFile(ctx context.Context, requestID, id string) (UploadFile, error)
+	// FileDone marks a file received; ErrNotFound when it does not exist
+	// or was marked before.
+	FileDone(ctx context.Context, requestID, id string, at time.Time, client string) error
+	// UploadFiles lists the files received through a request, oldest
+	// first, at most limit.
+	UploadFiles(ctx context.Context, requestID string, limit int) ([]UploadFile, error)
 	// Close closes the database.
 	Close() error
 }

@@ -33,6 +33,7 @@ import (
 	"time"
 
 	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/cors"
 	"github.com/minio/minio-go/v7/pkg/credentials"
 )
 
@@ -411,6 +412,18 @@ func (s *Server) MakeBucket(t testing.TB, name string) {
 	defer cancel()
 	if err := s.Client.MakeBucket(ctx, name, minio.MakeBucketOptions{Region: s.Region}); err != nil {
 		t.Fatalf("s3test: MakeBucket %q: %v\nserver output:\n%s", name, err, s.LogTail())
+	}
+}
+
+// SetCORS lets browser pages of the given origins PUT and GET the
+// bucket's objects (a bucket CORS configuration).
+func (s *Server) SetCORS(t testing.TB, bucket string, origins ...string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+	defer cancel()
+	cfg := cors.NewConfig([]cors.Rule{{AllowedOrigin: origins, AllowedMethod: []string{"GET", "PUT", "HEAD"}, AllowedHeader: []string{"*"}, ExposeHeader: []string{"ETag"}}})
+	if err := s.Client.SetBucketCors(ctx, bucket, cfg); err != nil {
+		t.Fatalf("s3test: SetBucketCors %q: %v", bucket, err)
 	}
 }
 

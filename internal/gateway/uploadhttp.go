@@ -1,0 +1,235 @@
+package gateway
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/s3share/s3share/presign/gatewayapi"
+)
+
+//go:embed pages/upload.js
+var uploadJS []byte
+
+// uploadPageData fills the upload page.
+type uploadPageData struct {
+	pageData
+	ID       string
+	Password bool
+	MaxSize  string
+	MaxFiles int64
+	Types    string // for the file input's accept attribute and the rules line
+}
+
+// handleUploadPage is the drop link's page.
+func (g *Gateway) handleUploadPage(w http.ResponseWriter, r *http.Request) {
+	u, err := g.store.Upload(r.Context(), r.PathValue("id"))
+	switch {
+	case errors.Is(err, ErrNotFound):
+		g.page(w, r, g.pageTmpl.message, http.StatusNotFound, pageData{Title: "No such link", Text: "This link does not lead to an upload request. Check that it was copied whole."})
+		return
+	case err != nil:
+		g.log.Error("upload page", "err", err)
+		g.page(w, r, g.pageTmpl.message, http.StatusServiceUnavailable, pageData{Title: "The link cannot be opened right now", Text: "Try again in a little while."})
+		return
+	}
+	if err := u.open(g.now()); err != nil {
+		g.page(w, r, g.pageTmpl.message, http.StatusGone, pageData{Title: "Link not available", Text: "Uploads are closed: " + err.Error() + ". Ask whoever sent it for a new one."})
+		return
+	}
+	d := uploadPageData{pageData: pageData{Title: "Send files"}, ID: u.ID, Password: u.PasswordHash != "",
+		MaxSize: limitText(u.MaxFileSize), MaxFiles: u.MaxFiles, Types: strings.Join(u.Types, ",")}
+	var b bytes.Buffer
+	if err := g.pageTmpl.upload.ExecuteTemplate(&b, "layout", d); err != nil {
+		g.log.Error("page", "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	setPageHeaders(w.Header())
+	connect := "'self'"
+	if u.Via == ViaDirect {
+		// The page PUTs to the store: allow its origin, and only it.
+		if res, err := g.signPut(r.Context(), &u, &UploadFile{Key: u.Prefix + "x"}, g.now()); err == nil {
+			if o, err := url.Parse(res.URL); err == nil {
+				connect += " " + o.Scheme + "://" + o.Host
+			}
+		}
+	}
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src "+connect+"; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+	w.Header().Set("Content-Length", strconv.Itoa(b.Len()))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(b.Bytes())
+	}
+}
+
+func (g *Gateway) handleUploadJS(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Content-Type", "text/javascript; charset=utf-8")
+	h.Set("Cache-Control", "no-cache")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.Write(uploadJS)
+}
+
+// uploadErr answers a call of the upload page that failed, as JSON.
+func (g *Gateway) uploadErr(w http.ResponseWriter, err error) {
+	var rf *Refusal
+	var sig *signError
+	status := http.StatusInternalServerError
+	switch {
+	case errors.As(err, &rf):
+		status = rf.Status
+	case errors.Is(err, ErrNotFound):
+		status, err = http.StatusNotFound, errors.New("no such upload link or file")
+	case errors.As(err, &sig):
+		status, err = http.StatusServiceUnavailable, errors.New("the store cannot take files right now")
+	default:
+		g.log.Error("upload", "err", err)
+		err = errors.New("internal error")
+	}
+	writeJSON(w, status, gatewayapi.ErrorBody{Error: err.Error()})
+}
+
+// handleFileRequest is the page asking to send one file.
+func (g *Gateway) handleFileRequest(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	var req gatewayapi.FileRequest
+	if err := decode(r, &req); err != nil {
+		g.uploadErr(w, refuse(http.StatusBadRequest, "%v", err))
+		return
+	}
+	t, err := g.RequestFile(r.Context(), r.PathValue("id"), req, clientAddr(r, g.cfg.TrustedProxies))
+	if err != nil {
+		g.uploadErr(w, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, t)
+}
+
+// handleFileDone is the page saying a file was sent.
+func (g *Gateway) handleFileDone(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	f, err := g.FileDone(r.Context(), r.PathValue("id"), r.PathValue("file"), clientAddr(r, g.cfg.TrustedProxies))
+	if err != nil {
+		g.uploadErr(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, receivedJSON(f))
+}
+
+// uploadIdle is how long a streamed upload may go without a byte.
+const uploadIdle = time.Minute
+
+// handleFilePut streams one file through the gateway to the store: the
+// body is cut at the size announced, and must carry the type signed.
+func (g *Gateway) handleFilePut(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	id, fid := r.PathValue("id"), r.PathValue("file")
+	u, err := g.store.Upload(r.Context(), id)
+	if err != nil {
+		g.uploadErr(w, err)
+		return
+	}
+	f, err := g.store.UploadFile(r.Context(), id, fid)
+	if err != nil {
+		g.uploadErr(w, err)
+		return
+	}
+	now := g.now()
+	switch {
+	case !f.DoneAt.IsZero():
+		g.uploadErr(w, refuse(http.StatusConflict, "this file was received already"))
+		return
+	case u.open(now) != nil:
+		g.uploadErr(w, u.open(now))
+		return
+	case r.ContentLength != f.Size:
+		g.uploadErr(w, refuse(http.StatusBadRequest, "the upload must be the %d bytes announced", f.Size))
+		return
+	case r.Header.Get("Content-Type") != f.ContentType:
+		g.uploadErr(w, refuse(http.StatusBadRequest, "the upload must have the type announced, %s", f.ContentType))
+		return
+	}
+	res, err := g.signPut(r.Context(), &u, &f, now)
+	if err != nil {
+		g.uploadErr(w, err)
+		return
+	}
+	// The server's read timeout is for requests of a few kilobytes: a
+	// streamed file is bounded by progress instead.
+	rc := http.NewResponseController(w)
+	rc.SetReadDeadline(time.Time{})
+	ctx, cancel := context.WithCancelCause(r.Context())
+	defer cancel(nil)
+	idle := time.AfterFunc(uploadIdle, func() { cancel(errors.New("the upload stalled")) })
+	defer idle.Stop()
+	body := &progressReader{r: http.MaxBytesReader(w, r.Body, f.Size), touch: func() { idle.Reset(uploadIdle) }}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, res.URL, body)
+	if err != nil {
+		g.uploadErr(w, err)
+		return
+	}
+	req.ContentLength = f.Size
+	if f.Size == 0 {
+		req.Body = http.NoBody
+	}
+	req.Header.Set("Content-Type", f.ContentType)
+	resp, err := g.client.Do(req)
+	if err != nil {
+		g.log.Error("streamed upload", "id", id, "file", fid, "err", err, "cause", context.Cause(ctx))
+		g.uploadErr(w, refuse(http.StatusBadGateway, "the upload did not reach the store"))
+		return
+	}
+	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		g.log.Error("the store refused a streamed upload", "id", id, "file", fid, "status", resp.StatusCode, "body", string(msg))
+		g.uploadErr(w, refuse(http.StatusBadGateway, "the store refused the file (HTTP %d)", resp.StatusCode))
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// progressReader calls touch on every read that brings bytes.
+type progressReader struct {
+	r     io.Reader
+	touch func()
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	if n > 0 {
+		p.touch()
+	}
+	return n, err
+}
+
+// Admin API of upload requests.
+
+func (g *Gateway) apiCreateUpload(r *http.Request, tok Token) (int, any, error) {
+	var req UploadRequest
+	if err := decode(r, &req); err != nil {
+		return 0, nil, err
+	}
+	u, err := g.CreateUpload(r.Context(), tok.ID, tok.Scope, req)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusCreated, g.uploadJSON(u, nil), nil
+}
+
+func (g *Gateway) apiShowUpload(r *http.Request, tok Token) (int, any, error) {
+	u, files, err := g.ShowUpload(r.Context(), tok.Scope, r.PathValue("id"))
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, g.uploadJSON(u, files), nil
+}

@@ -1,0 +1,117 @@
+package gateway
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+)
+
+// The upload requests' part of the Store, on database/sql.
+
+const uploadCols = "id, store, bucket, prefix, max_file_size, max_files, max_total, types, via, password_hash, files, bytes, created_at, expires_at, revoked_at, token_id"
+
+const fileCols = "id, request_id, object_key, name, size, content_type, created_at, done_at, client"
+
+func (s *sqlStore) CreateUpload(ctx context.Context, u *Upload) error {
+	_, err := s.w.ExecContext(ctx, s.d.bind("INSERT INTO upload_requests ("+uploadCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+		u.ID, u.Store, u.Bucket, u.Prefix, u.MaxFileSize, u.MaxFiles, u.MaxTotal, strings.Join(u.Types, ","), string(u.Via), u.PasswordHash,
+		u.Files, u.Bytes, millis(u.CreatedAt), millis(u.ExpiresAt), millis(u.RevokedAt), u.TokenID)
+	return err
+}
+
+func (s *sqlStore) Upload(ctx context.Context, id string) (Upload, error) {
+	rows, err := s.r.QueryContext(ctx, s.d.bind("SELECT "+uploadCols+" FROM upload_requests WHERE id = ?"), id)
+	if err != nil {
+		return Upload{}, err
+	}
+	var u Upload
+	found := false
+	for rows.Next() {
+		var types, via string
+		var created, expires, revoked int64
+		if err := rows.Scan(&u.ID, &u.Store, &u.Bucket, &u.Prefix, &u.MaxFileSize, &u.MaxFiles, &u.MaxTotal, &types, &via, &u.PasswordHash,
+			&u.Files, &u.Bytes, &created, &expires, &revoked, &u.TokenID); err != nil {
+			rows.Close()
+			return Upload{}, err
+		}
+		if types != "" {
+			u.Types = strings.Split(types, ",")
+		}
+		u.Via = Via(via)
+		u.CreatedAt, u.ExpiresAt, u.RevokedAt = fromMillis(created), fromMillis(expires), fromMillis(revoked)
+		found = true
+	}
+	if err := closeRows(rows); err != nil {
+		return Upload{}, err
+	}
+	if !found {
+		return Upload{}, ErrNotFound
+	}
+	return u, nil
+}
+
+func (s *sqlStore) ReserveFile(ctx context.Context, f *UploadFile, now time.Time) (bool, error) {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback()
+	// One conditional UPDATE takes the count and the bytes: two pages
+	// asking at once cannot both pass the last free place.
+	res, err := tx.ExecContext(ctx, s.d.bind(`UPDATE upload_requests SET files = files + 1, bytes = bytes + ?
+WHERE id = ? AND revoked_at = 0 AND expires_at > ? AND (max_files = 0 OR files < max_files) AND (max_total = 0 OR bytes + ? <= max_total)`),
+		f.Size, f.RequestID, millis(now), f.Size)
+	if err != nil {
+		return false, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, err
+	}
+	if _, err := tx.ExecContext(ctx, s.d.bind("INSERT INTO upload_files ("+fileCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+		f.ID, f.RequestID, f.Key, f.Name, f.Size, f.ContentType, millis(f.CreatedAt), millis(f.DoneAt), f.Client); err != nil {
+		return false, err
+	}
+	return true, tx.Commit()
+}
+
+func scanFiles(rows *sql.Rows, err error) ([]UploadFile, error) {
+	if err != nil {
+		return nil, err
+	}
+	var out []UploadFile
+	for rows.Next() {
+		var f UploadFile
+		var created, done int64
+		if err := rows.Scan(&f.ID, &f.RequestID, &f.Key, &f.Name, &f.Size, &f.ContentType, &created, &done, &f.Client); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		f.CreatedAt, f.DoneAt = fromMillis(created), fromMillis(done)
+		out = append(out, f)
+	}
+	return out, closeRows(rows)
+}
+
+func (s *sqlStore) UploadFile(ctx context.Context, requestID, id string) (UploadFile, error) {
+	list, err := scanFiles(s.r.QueryContext(ctx, s.d.bind("SELECT "+fileCols+" FROM upload_files WHERE id = ? AND request_id = ?"), id, requestID))
+	if err != nil {
+		return UploadFile{}, err
+	}
+	if len(list) == 0 {
+		return UploadFile{}, ErrNotFound
+	}
+	return list[0], nil
+}
+
+func (s *sqlStore) FileDone(ctx context.Context, requestID, id string, at time.Time, client string) error {
+	return changed(s.w.ExecContext(ctx, s.d.bind("UPDATE upload_files SET done_at = ?, client = ? WHERE id = ? AND request_id = ? AND done_at = 0"),
+		millis(at), client, id, requestID))
+}
+
+func (s *sqlStore) UploadFiles(ctx context.Context, requestID string, limit int) ([]UploadFile, error) {
+	if limit <= 0 {
+		limit = 1000
+	}
+	return scanFiles(s.r.QueryContext(ctx, s.d.bind("SELECT "+fileCols+" FROM upload_files WHERE request_id = ? AND done_at <> 0 ORDER BY done_at, id LIMIT ?"), requestID, limit))
+}
