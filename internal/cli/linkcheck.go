@@ -73,16 +73,9 @@ func runSharesCheck(c *call, output string) int {
 		return fail(stderr, err)
 	}
 	now := time.Now()
-	var recs []ledger.Record
-	warns, err := l.Scan(func(ends time.Time) bool { return ends.After(now) }, func(r ledger.Record) error {
-		if r.Active(now) {
-			recs = append(recs, r)
-		}
-		return nil
+	recs, err := collectRecords(stderr, l, path, func(ends time.Time) bool { return ends.After(now) }, func(r ledger.Record) (ledger.Record, bool) {
+		return r, r.Active(now)
 	})
-	for _, w := range warns {
-		fmt.Fprintf(stderr, "s3share: warning: %s: %s\n", path, w)
-	}
 	if err != nil {
 		return fail(stderr, err)
 	}

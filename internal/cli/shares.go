@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"strings"
@@ -130,19 +131,12 @@ func runShares(c *call, all bool, output string, order ledger.Order) int {
 	if output == "json" {
 		return sharesJSON(c, l, path, keep, all, now)
 	}
-	var recs []ledger.Record
-	warns, err := l.Scan(keep, func(r ledger.Record) error {
-		if all || r.Active(now) {
-			// The table needs neither the link nor its options: keep
-			// what it shows, so a long ledger lists in little memory.
-			r.URL, r.Options = "", nil
-			recs = append(recs, r)
-		}
-		return nil
+	recs, err := collectRecords(stderr, l, path, keep, func(r ledger.Record) (ledger.Record, bool) {
+		// The table needs neither the link nor its options: keep what it
+		// shows, so a long ledger lists in little memory.
+		r.URL, r.Options = "", nil
+		return r, all || r.Active(now)
 	})
-	for _, w := range warns {
-		fmt.Fprintf(stderr, "s3share: warning: %s: %s\n", path, w)
-	}
 	if err != nil {
 		return fail(stderr, err)
 	}
@@ -171,6 +165,28 @@ func runShares(c *call, all bool, output string, order ledger.Order) int {
 	return exitOK
 }
 
+// collectRecords reads the ledger's records, those whose end keep
+// takes (all for nil), and gathers those pick accepts, as pick returns
+// them; the file's warnings go to stderr.
+func collectRecords(stderr io.Writer, l *ledger.Ledger, path string, keep func(time.Time) bool, pick func(ledger.Record) (ledger.Record, bool)) ([]ledger.Record, error) {
+	var recs []ledger.Record
+	warns, err := l.Scan(keep, func(r ledger.Record) error {
+		if r, ok := pick(r); ok {
+			recs = append(recs, r)
+		}
+		return nil
+	})
+	warnLedger(stderr, path, warns)
+	return recs, err
+}
+
+// warnLedger prints the ledger file's warnings (lines it could not read).
+func warnLedger(stderr io.Writer, path string, warns []ledger.Warning) {
+	for _, w := range warns {
+		fmt.Fprintf(stderr, "s3share: warning: %s: %s\n", path, w)
+	}
+}
+
 // sharesJSON streams the listed links as a JSON array, as they are read.
 func sharesJSON(c *call, l *ledger.Ledger, path string, keep func(time.Time) bool, all bool, now time.Time) int {
 	out := bufio.NewWriter(c.stdout)
@@ -183,9 +199,7 @@ func sharesJSON(c *call, l *ledger.Ledger, path string, keep func(time.Time) boo
 		n++
 		return writeListed(out, n == 1, r, active)
 	})
-	for _, w := range warns {
-		fmt.Fprintf(c.stderr, "s3share: warning: %s: %s\n", path, w)
-	}
+	warnLedger(c.stderr, path, warns)
 	if err != nil {
 		return fail(c.stderr, err)
 	}
