@@ -155,12 +155,9 @@ func runPresign(c *call, o *presignFlags, pos []string) int {
 		return fail(stderr, errors.New("presign: -o qr: a POST upload needs its form fields as well as the URL, which a QR code cannot carry: use -o curl or -o json"))
 	}
 	st := cfg.Store
-	if st.Creds.Anonymous() && st.SignWith == nil {
-		return fail(stderr, errors.New("presign: no credentials to sign with: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or pick a store with --profile, --alias or --store"))
-	}
-	client, err := s3model.New(st)
+	client, err := signingClient("presign", st)
 	if err != nil {
-		return fail(stderr, fmt.Errorf("presign: %w", err))
+		return fail(stderr, err)
 	}
 
 	// Sign everything before printing anything: either every argument
@@ -273,4 +270,17 @@ func noteShared(stderr io.Writer, shared presign.Shared) {
 	if shared.RecordErr != nil {
 		fmt.Fprintln(stderr, "s3share: warning: links not recorded: "+sanitize.Text(shared.RecordErr.Error()))
 	}
+}
+
+// signingClient is the client of a store that signs links for cmd: an
+// error naming cmd when the store has no credentials to sign with.
+func signingClient(cmd string, st config.Store) (*s3model.Client, error) {
+	if st.Creds.Anonymous() && st.SignWith == nil {
+		return nil, errors.New(cmd + ": no credentials to sign with: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or pick a store with --profile, --alias or --store")
+	}
+	client, err := s3model.New(st)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", cmd, err)
+	}
+	return client, nil
 }

@@ -208,12 +208,9 @@ func runServe(c *call, o *serveFlags) int {
 	warn(stderr, cfg.Warnings)
 	gw := cfg.Gateway
 	st := cfg.Store
-	if st.Creds.Anonymous() && st.SignWith == nil {
-		return fail(stderr, errors.New("serve: no credentials to sign with: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or pick a store with --profile, --alias or --store"))
-	}
-	client, err := s3model.New(st)
+	client, err := signingClient("serve", st)
 	if err != nil {
-		return fail(stderr, fmt.Errorf("serve: %w", err))
+		return fail(stderr, err)
 	}
 	token, err := readToken(first(o.tokenFile, gw.TokenFile))
 	if err != nil {
