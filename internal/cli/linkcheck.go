@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/signal"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/s3share/s3share/config"
@@ -64,10 +63,6 @@ func checkSigned(ctx context.Context, stderr io.Writer, st config.Store, src lin
 // expiry is checked.
 func runSharesCheck(c *call, output string) int {
 	stdout, stderr := c.stdout, c.stderr
-	output = strings.ToLower(output)
-	if output != "table" && output != "json" {
-		return fail(stderr, fmt.Errorf("shares: output %q: want table or json", sanitize.Text(output)))
-	}
 	l, path, err := openLedger()
 	if err != nil {
 		return fail(stderr, err)

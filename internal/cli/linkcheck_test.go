@@ -289,3 +289,14 @@ disposition = "inline"
 		}
 	}
 }
+
+// TestSharesBadOutput: an unknown -o is a command-line mistake, with
+// --check and without, refused before the ledger is read.
+func TestSharesBadOutput(t *testing.T) {
+	for _, args := range [][]string{{"shares", "-o", "xml"}, {"shares", "--check", "-o", "xml"}} {
+		code, out, errb := runCLI(t, args...)
+		if code != 2 || out != "" || !strings.Contains(errb, `output "xml": want table or json`) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want 2 and the refusal", args, code, out, errb)
+		}
+	}
+}

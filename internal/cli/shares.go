@@ -55,6 +55,10 @@ the expired ones too.
 				if err != nil {
 					return c.usageError("shares: " + err.Error())
 				}
+				output := strings.ToLower(output)
+				if output != "table" && output != "json" {
+					return c.usageError(fmt.Sprintf("shares: output %q: want table or json", sanitize.Text(output)))
+				}
 				if *check {
 					return runSharesCheck(c, output)
 				}
@@ -107,13 +111,10 @@ func runSharesPrune(c *call) int {
 }
 
 // runShares lists the active links, or with all every link, in order;
-// the table folds the links of each batch into one row.
+// the table folds the links of each batch into one row. output is table
+// or json.
 func runShares(c *call, all bool, output string, order ledger.Order) int {
 	stdout, stderr := c.stdout, c.stderr
-	output = strings.ToLower(output)
-	if output != "table" && output != "json" {
-		return fail(stderr, fmt.Errorf("shares: output %q: want table or json", sanitize.Text(output)))
-	}
 	l, path, err := openLedger()
 	if err != nil {
 		return fail(stderr, err)
