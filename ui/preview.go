@@ -21,6 +21,8 @@ import (
 type previewMsg struct {
 	panel int
 	head  s3model.Head
+	kind  string   // text, JSON, CSV, binary
+	lines []string // the head rendered, off the update loop
 	err   error
 }
 
@@ -40,7 +42,11 @@ func (b *browser) preview() tea.Cmd {
 	id := p.id
 	return pushPanel(p, func() tea.Msg {
 		h, err := tr.ReadHead(context.Background(), t.Bucket, t.Key, s3model.PreviewSize)
-		return previewMsg{panel: id, head: h, err: err}
+		if err != nil {
+			return previewMsg{panel: id, err: err}
+		}
+		kind, lines := renderPreview(t.Key, h)
+		return previewMsg{panel: id, head: h, kind: kind, lines: lines}
 	})
 }
 
@@ -53,7 +59,7 @@ type previewPanel struct {
 	err           error
 	head          s3model.Head
 	kind          string   // text, JSON, CSV, binary
-	lines         []string // rendered once, when the head arrives
+	lines         []string // rendered once, by the command that read the head
 	top           int
 	width, height int
 }
@@ -81,10 +87,7 @@ func (p *previewPanel) Update(msg tea.Msg) tea.Cmd {
 		if msg.panel != p.id {
 			return nil
 		}
-		p.loading, p.err, p.head = false, msg.err, msg.head
-		if msg.err == nil {
-			p.kind, p.lines = renderPreview(p.key, msg.head)
-		}
+		p.loading, p.err, p.head, p.kind, p.lines = false, msg.err, msg.head, msg.kind, msg.lines
 	case tea.KeyMsg:
 		k := p.s.keys
 		switch {
