@@ -30,6 +30,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/s3share/s3share/internal/sanitize"
@@ -63,7 +64,10 @@ type Record struct {
 	// together.
 	Batch string `json:"batch,omitempty"`
 	// Share is the gateway share id, for links served by s3share serve.
-	Share  string `json:"share,omitempty"`
+	Share string `json:"share,omitempty"`
+	// Upload is the gateway's upload request id, for a drop link
+	// (Method MethodUpload): the files received are asked of the gateway.
+	Upload string `json:"upload,omitempty"`
 	Method string `json:"method"`
 	Bucket string `json:"bucket"`
 	Key    string `json:"key"`              // key, or prefix when Prefix
@@ -556,14 +560,43 @@ func (l *Ledger) Prune(now time.Time) (int, []Warning, error) {
 	return removed, warns, nil
 }
 
+// MethodUpload is the Method of an upload request's record: a drop link
+// (BASE/u/ID) where anyone with it may send files under Key.
+const MethodUpload = "UPLOAD"
+
+// FromUpload makes the ledger record of an upload request of the gateway
+// at gatewayURL: its drop link, rules, and the gateway and request id
+// that s3share shares and the TUI ask for the files received.
+func FromUpload(gatewayURL string, u gatewayapi.Upload) Record {
+	opts := map[string]string{"gateway": gatewayURL, "via": u.Via, "expires": u.ExpiresAt.Format(time.RFC3339)}
+	for name, n := range map[string]int64{"max-size": u.MaxFileSize, "max-files": u.MaxFiles, "max-total": u.MaxTotal} {
+		if n > 0 {
+			opts[name] = strconv.FormatInt(n, 10)
+		}
+	}
+	if len(u.Types) > 0 {
+		opts["types"] = strings.Join(u.Types, ",")
+	}
+	if u.Password {
+		opts["password"] = "yes"
+	}
+	return Record{V: Version, Time: u.CreatedAt, Store: hostOf(gatewayURL), StoreName: "gateway", Upload: u.ID,
+		Method: MethodUpload, Bucket: u.Bucket, Key: u.Prefix, Prefix: true, Options: opts,
+		ExpiresAt: u.ExpiresAt, EffectiveExpiresAt: u.ExpiresAt, URL: u.URL}
+}
+
+// hostOf is the host of a gateway's URL, or the URL when it has none.
+func hostOf(gatewayURL string) string {
+	if u, err := url.Parse(gatewayURL); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return gatewayURL
+}
+
 // FromGateway makes the ledger record of a share of the gateway at
 // gatewayURL (s3share serve): its link, and the gateway and share id
 // that s3share shares revoke and the TUI's ledger view go by.
 func FromGateway(gatewayURL string, sh gatewayapi.Share) Record {
-	host := gatewayURL
-	if u, err := url.Parse(gatewayURL); err == nil {
-		host = u.Host
-	}
 	opts := map[string]string{"gateway": gatewayURL, "mode": sh.Mode, "expires": sh.ExpiresAt.Format(time.RFC3339)}
 	if sh.MaxDownloads > 0 {
 		opts["max-downloads"] = strconv.FormatInt(sh.MaxDownloads, 10)
@@ -571,7 +604,7 @@ func FromGateway(gatewayURL string, sh gatewayapi.Share) Record {
 	if sh.Password {
 		opts["password"] = "yes"
 	}
-	return Record{V: Version, Time: sh.CreatedAt, Store: host, StoreName: "gateway", Share: sh.ID,
+	return Record{V: Version, Time: sh.CreatedAt, Store: hostOf(gatewayURL), StoreName: "gateway", Share: sh.ID,
 		Method: string(presign.GET), Bucket: sh.Bucket, Key: sh.Key, Options: opts,
 		ExpiresAt: sh.ExpiresAt, EffectiveExpiresAt: sh.ExpiresAt, URL: sh.URL}
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/s3share/s3share/presign/gatewayapi"
 	"github.com/s3share/s3share/presign"
 )
 
@@ -391,5 +392,26 @@ func TestCompareSoonestFirst(t *testing.T) {
 	}
 	if l := (Record{StoreName: "prod", Store: "s3.example.com"}).StoreLabel(); l != "prod · s3.example.com" {
 		t.Errorf("StoreLabel = %q", l)
+	}
+}
+
+func TestFromUploadKeepsTheRulesAndTheRequest(t *testing.T) {
+	at := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	u := gatewayapi.Upload{ID: "req1", URL: "https://gw.example/u/req1", Bucket: "b", Prefix: "in/", MaxFileSize: 5 << 20,
+		MaxFiles: 3, Types: []string{".pdf", "image/*"}, Via: "direct", Password: true, CreatedAt: at, ExpiresAt: at.Add(time.Hour)}
+	r := FromUpload("https://gw.example", u)
+	if r.Method != MethodUpload || r.Upload != "req1" || r.Share != "" || !r.Prefix || r.Key != "in/" || r.Store != "gw.example" {
+		t.Fatalf("record %+v", r)
+	}
+	for k, want := range map[string]string{"max-size": "5242880", "max-files": "3", "types": ".pdf,image/*", "via": "direct", "password": "yes", "gateway": "https://gw.example"} {
+		if r.Options[k] != want {
+			t.Errorf("option %s = %q, want %q", k, r.Options[k], want)
+		}
+	}
+	if _, ok := r.Options["max-total"]; ok {
+		t.Error("a zero limit is recorded")
+	}
+	if !r.Ends().Equal(at.Add(time.Hour)) {
+		t.Errorf("ends %v", r.Ends())
 	}
 }
