@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/s3share/s3share/presign/gatewayapi"
 	"github.com/s3share/s3share/presign"
+	"github.com/s3share/s3share/presign/gatewayapi"
 )
 
 func env(m map[string]string) func(string) string {
