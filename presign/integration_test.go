@@ -3,6 +3,7 @@ package presign
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net"
@@ -305,4 +306,60 @@ func startHTTP(t *testing.T, h http.Handler) string {
 	go hs.Serve(l)
 	t.Cleanup(func() { hs.Close() })
 	return "http://" + l.Addr().String()
+}
+
+func TestPartLinksOnVersitygw(t *testing.T) {
+	srv := s3test.Start(t)
+	bucket := srv.NewBucket(t)
+	s := newTestSigner(t, serverStore(t, srv))
+	ctx := context.Background()
+	core := minio.Core{Client: srv.Client}
+	const key = "big/report 1.bin"
+	id, err := core.NewMultipartUpload(ctx, bucket, key, minio.PutObjectOptions{ContentType: "application/octet-stream"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	part1 := bytes.Repeat([]byte("a"), 5<<20)
+	part2 := []byte("the end")
+	var parts []minio.CompletePart
+	for i, data := range [][]byte{part1, part2} {
+		res, err := s.Sign(Request{Method: PUT, Bucket: bucket, Key: key, PartNumber: i + 1, UploadID: id,
+			Headers: map[string]string{"Content-Length": fmt.Sprint(len(data))}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(res.URL, fmt.Sprintf("partNumber=%d", i+1)) || !strings.Contains(res.URL, "uploadId=") {
+			t.Fatalf("part link %s", res.URL)
+		}
+		// Tamper with the small part only: a refused 5 MiB body may be
+		// cut off while it is sent.
+		if len(data) < 1<<10 {
+			if code, _, body := fetch(t, "PUT", tamper(res.URL), bytes.NewReader(data), res.Headers); code != http.StatusForbidden {
+				t.Errorf("tampered part link: %d %s", code, body)
+			}
+		}
+		code, hdr, body := fetch(t, "PUT", res.URL, bytes.NewReader(data), res.Headers)
+		if code != http.StatusOK {
+			t.Fatalf("PUT part %d: %d %s", i+1, code, body)
+		}
+		parts = append(parts, minio.CompletePart{PartNumber: i + 1, ETag: hdr.Get("ETag")})
+	}
+	if _, err := core.CompleteMultipartUpload(ctx, bucket, key, id, parts, minio.PutObjectOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	info, err := srv.Client.StatObject(ctx, bucket, key, minio.StatObjectOptions{})
+	if err != nil || info.Size != int64(len(part1)+len(part2)) {
+		t.Fatalf("stored: %d bytes, %v", info.Size, err)
+	}
+
+	for _, bad := range []Request{
+		{Method: PUT, Bucket: bucket, Key: key, PartNumber: 1},
+		{Method: PUT, Bucket: bucket, Key: key, UploadID: id},
+		{Method: PUT, Bucket: bucket, Key: key, PartNumber: 10001, UploadID: id},
+		{Method: GET, Bucket: bucket, Key: key, PartNumber: 1, UploadID: id},
+	} {
+		if _, err := s.Sign(bad); err == nil {
+			t.Errorf("signed %+v", bad)
+		}
+	}
 }

@@ -70,6 +70,10 @@ type Request struct {
 	// "x-amz-meta-owner" or "Cache-Control".
 	Headers map[string]string
 
+	// PUT: one part of a multipart upload (both set, or neither).
+	PartNumber int    // 1 to 10,000
+	UploadID   string // as CreateMultipartUpload gave it
+
 	// POST: content-length-range. MaxSize 0 puts no size condition in the
 	// policy; MinSize is the smallest accepted body.
 	MinSize, MaxSize int64
@@ -368,6 +372,12 @@ func checkRequest(req *Request) error {
 			return fmt.Errorf("%s: %v", o.name, err)
 		}
 	}
+	if (req.PartNumber != 0 || req.UploadID != "") && (m != PUT || req.PartNumber < 1 || req.PartNumber > 10000 || req.UploadID == "") {
+		return errors.New("a part of a multipart upload is a PUT with a part number from 1 to 10000 and an upload id")
+	}
+	if err := checkValue(req.UploadID); req.UploadID != "" && err != nil {
+		return fmt.Errorf("upload id: %v", err)
+	}
 	if m != GET && (req.ResponseContentDisposition != "" || req.ResponseContentType != "" ||
 		req.ResponseCacheControl != "" || req.VersionID != "") {
 		return fmt.Errorf("response overrides and version ids apply to GET links, not %s", m)
@@ -573,6 +583,10 @@ func (s *Signer) signQuery(res *Result, req *Request, sc *scope, tg *target, t t
 	b = append(b, "&X-Amz-SignedHeaders="...)
 	b = append(b, signedQuery...)
 	// The remaining parameters in byte order, after "X-Amz-…".
+	if req.PartNumber > 0 {
+		b = append(b, "&partNumber="...)
+		b = strconv.AppendInt(b, int64(req.PartNumber), 10)
+	}
 	if v := req.ResponseCacheControl; v != "" {
 		b = append(b, "&response-cache-control="...)
 		b = appendQuery(b, v)
@@ -583,6 +597,10 @@ func (s *Signer) signQuery(res *Result, req *Request, sc *scope, tg *target, t t
 	}
 	if v := req.ResponseContentType; v != "" {
 		b = append(b, "&response-content-type="...)
+		b = appendQuery(b, v)
+	}
+	if v := req.UploadID; v != "" {
+		b = append(b, "&uploadId="...)
 		b = appendQuery(b, v)
 	}
 	if v := req.VersionID; v != "" {
