@@ -500,14 +500,12 @@ func (c *Client) ReadHead(ctx context.Context, bucket, key string, n int64) (Hea
 // Incomplete lists the keys of unfinished multipart uploads under prefix,
 // in key order.
 func (c *Client) Incomplete(ctx context.Context, bucket, prefix string) ([]string, error) {
-	ctx, cancel := c.bounded(ctx)
-	defer cancel()
-	res, err := c.core.ListMultipartUploads(ctx, bucket, prefix, "", "", "", 1000)
+	ups, err := c.Multiparts(ctx, bucket, prefix)
 	if err != nil {
-		return nil, Explain("list incomplete uploads of s3://"+bucket+"/"+prefix, timedOut(ctx, err))
+		return nil, err
 	}
-	keys := make([]string, 0, len(res.Uploads))
-	for _, u := range res.Uploads {
+	keys := make([]string, 0, len(ups))
+	for _, u := range ups {
 		keys = append(keys, u.Key)
 	}
 	sort.Strings(keys)
