@@ -25,6 +25,7 @@ import (
 	"github.com/s3share/s3share/internal/lifetime"
 	"github.com/s3share/s3share/presign"
 	"github.com/s3share/s3share/presign/gatewayapi"
+	"github.com/s3share/s3share/s3model"
 )
 
 // Defaults.
@@ -68,6 +69,13 @@ type Config struct {
 	CreatePerMinute int
 	PruneAfter      time.Duration // expired or revoked shares are deleted this long after; 0 for the default
 	PruneEvery      time.Duration // how often; 0 for an hour
+
+	// UploadPartSize is the size of the parts of files sent through upload
+	// requests (at least 5 MiB); a file no bigger goes in one PUT. 0 for
+	// DefaultUploadPartSize.
+	UploadPartSize int64
+	AbandonAfter   time.Duration // a file not received and not asked for this long is swept; 0 for the default
+	SweepEvery     time.Duration // how often the sweep runs; 0 for the default
 
 	Logger *slog.Logger
 	// Client fetches objects for streamed shares; nil for one with
@@ -144,6 +152,18 @@ func New(cfg Config) (*Gateway, error) {
 	}
 	if cfg.PruneEvery <= 0 {
 		cfg.PruneEvery = time.Hour
+	}
+	if cfg.UploadPartSize == 0 {
+		cfg.UploadPartSize = DefaultUploadPartSize
+	}
+	if cfg.UploadPartSize < s3model.MinPartSize {
+		return nil, fmt.Errorf("gateway: the parts of uploads must be at least %d bytes", s3model.MinPartSize)
+	}
+	if cfg.AbandonAfter <= 0 {
+		cfg.AbandonAfter = DefaultAbandonAfter
+	}
+	if cfg.SweepEvery <= 0 {
+		cfg.SweepEvery = DefaultSweepEvery
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)

@@ -37,8 +37,14 @@ func (g *Gateway) Handler() http.Handler {
 	mux.HandleFunc("POST /u/{id}/files", g.handleFileRequest)
 	mux.HandleFunc("PUT /u/{id}/files/{file}", g.handleFilePut)
 	mux.HandleFunc("POST /u/{id}/files/{file}/done", g.handleFileDone)
+	mux.HandleFunc("POST /u/{id}/files/{file}/cancel", g.handleFileCancel)
+	mux.HandleFunc("POST /u/{id}/files/{file}/parts/{n}", g.handlePartRequest)
+	mux.HandleFunc("PUT /u/{id}/files/{file}/parts/{n}", g.handlePartPut)
 	mux.HandleFunc("POST /api/v1/uploads", g.api(g.apiCreateUpload))
 	mux.HandleFunc("GET /api/v1/uploads/{id}", g.api(g.apiShowUpload))
+	mux.HandleFunc("POST /api/v1/uploads/{id}/files", g.api(g.apiRequestFiles))
+	mux.HandleFunc("POST /api/v1/uploads/{id}/revoke", g.api(g.apiRevokeUpload))
+	mux.HandleFunc("DELETE /api/v1/uploads/{id}", g.api(g.apiRevokeUpload))
 	return mux
 }
 
@@ -519,17 +525,27 @@ func (g *Gateway) Serve(ctx context.Context, l net.Listener, certFile, keyFile s
 	return err
 }
 
+// pruneLoop prunes ended shares and requests, and sweeps the files not
+// received, each on its timer.
 func (g *Gateway) pruneLoop(ctx context.Context) {
-	t := time.NewTicker(g.cfg.PruneEvery)
-	defer t.Stop()
+	prune := time.NewTicker(g.cfg.PruneEvery)
+	defer prune.Stop()
+	sweep := time.NewTicker(g.cfg.SweepEvery)
+	defer sweep.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-prune.C:
 			pctx, cancel := context.WithTimeout(ctx, time.Minute)
 			if _, err := g.Prune(pctx); err != nil {
 				g.log.Error("prune", "err", err)
+			}
+			cancel()
+		case <-sweep.C:
+			sctx, cancel := context.WithTimeout(ctx, time.Minute)
+			if _, err := g.Sweep(sctx); err != nil {
+				g.log.Error("sweep", "err", err)
 			}
 			cancel()
 		}

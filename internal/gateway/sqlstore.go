@@ -586,5 +586,19 @@ func (s *sqlStore) Prune(ctx context.Context, before time.Time) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return n, tx.Commit()
+	// Upload requests go the same way, with the files they received:
+	// the objects stay in the store.
+	const over = "(expires_at < ? OR (revoked_at <> 0 AND revoked_at < ?))"
+	if _, err := tx.ExecContext(ctx, s.d.bind("DELETE FROM upload_files WHERE request_id IN (SELECT id FROM upload_requests WHERE "+over+")"), ms, ms); err != nil {
+		return 0, err
+	}
+	res, err = tx.ExecContext(ctx, s.d.bind("DELETE FROM upload_requests WHERE "+over), ms, ms)
+	if err != nil {
+		return 0, err
+	}
+	m, err := res.RowsAffected()
+	if err != nil {
+		return 0, err
+	}
+	return n + m, tx.Commit()
 }

@@ -152,8 +152,9 @@ type Store interface {
 	CreateToken(ctx context.Context, t Token) error
 	// TokenByHash finds a token that is not revoked, or ErrNotFound.
 	TokenByHash(ctx context.Context, hash string) (Token, error)
-	// Prune deletes the shares that expired, or were revoked, before the
-	// time given, with their audit trails, and says how many.
+	// Prune deletes the shares and upload requests that expired, or were
+	// revoked, before the time given, with their audit trails and files
+	// received, and says how many.
 	Prune(ctx context.Context, before time.Time) (int64, error)
 	// CreateUpload records a new upload request.
 	CreateUpload(ctx context.Context, u *Upload) error
@@ -172,6 +173,21 @@ type Store interface {
 	// UploadFiles lists the files received through a request, oldest
 	// first, at most limit.
 	UploadFiles(ctx context.Context, requestID string, limit int) ([]UploadFile, error)
+	// SetMultipart records the multipart upload a file is sent in.
+	SetMultipart(ctx context.Context, requestID, id, uploadID string, partSize int64) error
+	// TouchFile records that a file not yet received was asked for at.
+	TouchFile(ctx context.Context, requestID, id string, at time.Time) error
+	// ReleaseFile forgets a file not received and gives its place and
+	// bytes back to its request; ErrNotFound when there is no such file
+	// or it was received.
+	ReleaseFile(ctx context.Context, requestID, id string) error
+	// PendingFiles lists files not received that were last asked for
+	// before idleBefore, or whose request is revoked or expired at now,
+	// longest idle first, at most limit.
+	PendingFiles(ctx context.Context, idleBefore, now time.Time, limit int) ([]UploadFile, error)
+	// RevokeUpload closes an upload request at the time given (one closed
+	// before keeps its first time); ErrNotFound when it does not exist.
+	RevokeUpload(ctx context.Context, id string, at time.Time) error
 	// Close closes the database.
 	Close() error
 }

@@ -67,6 +67,11 @@ type UploadFile struct {
 	ContentType              string
 	CreatedAt, DoneAt        time.Time // DoneAt is zero until the object was seen in the store
 	Client                   string
+	// A file sent in parts: its multipart upload's id, and the size of
+	// every part but the last.
+	UploadID string
+	PartSize int64
+	ActiveAt time.Time // when it was last asked for
 }
 
 // MaxKeyBytes is S3's longest object key.
@@ -336,20 +341,27 @@ func (g *Gateway) ShowUpload(ctx context.Context, scope Scope, id string) (Uploa
 // UploadURL is the drop link of an upload request.
 func (g *Gateway) UploadURL(id string) string { return g.cfg.PublicURL + "/u/" + id }
 
-// RequestFile applies an upload request's rules to one file and, when
-// they let it through, reserves its place and says where to send it.
+// RequestFile applies an upload request's rules to one file the page
+// asks to send and, when they let it through, reserves its place and says
+// where to send it.
 func (g *Gateway) RequestFile(ctx context.Context, id string, req gatewayapi.FileRequest, client string) (gatewayapi.FileTicket, error) {
-	now := g.now()
 	u, err := g.store.Upload(ctx, id)
 	if err != nil {
 		return gatewayapi.FileTicket{}, err
 	}
+	return g.requestFile(ctx, &u, req, client, true)
+}
+
+// requestFile is RequestFile for u; an app's token stands for the
+// password when withPassword is false.
+func (g *Gateway) requestFile(ctx context.Context, u *Upload, req gatewayapi.FileRequest, client string, withPassword bool) (gatewayapi.FileTicket, error) {
+	now := g.now()
 	mt := mediaType(req.Name, req.Type)
 	if err := u.check(req.Name, req.Size, mt, now); err != nil {
 		return gatewayapi.FileTicket{}, err
 	}
-	if u.PasswordHash != "" {
-		keys := []string{"upload:" + id, "client:" + client}
+	if u.PasswordHash != "" && withPassword {
+		keys := []string{"upload:" + u.ID, "client:" + client}
 		if wait := g.fails.blocked(now, keys...); wait > 0 {
 			return gatewayapi.FileTicket{}, refuse(http.StatusTooManyRequests, "too many wrong passwords: wait %s", waitText(wait))
 		}
@@ -358,41 +370,51 @@ func (g *Gateway) RequestFile(ctx context.Context, id string, req gatewayapi.Fil
 			return gatewayapi.FileTicket{}, refuse(http.StatusUnauthorized, "the password is not right")
 		}
 	}
-	f := UploadFile{ID: NewID(), RequestID: id, Key: fileKey(u.Prefix, req.Name, now), Name: req.Name, Size: req.Size,
+	f := UploadFile{ID: NewID(), RequestID: u.ID, Key: fileKey(u.Prefix, req.Name, now), Name: req.Name, Size: req.Size,
 		ContentType: mt, CreatedAt: now.UTC()}
 	ok, err := g.store.ReserveFile(ctx, &f, now)
 	if err != nil {
 		return gatewayapi.FileTicket{}, err
 	}
 	if !ok {
-		if cur, err := g.store.Upload(ctx, id); err == nil {
-			u = cur
+		if cur, err := g.store.Upload(ctx, u.ID); err == nil {
+			*u = cur
 		}
 		return gatewayapi.FileTicket{}, u.roomRefusal(req.Size, now)
 	}
-	t := gatewayapi.FileTicket{ID: f.ID, Key: f.Key, Method: http.MethodPut, Headers: map[string]string{"Content-Type": mt}}
-	if u.Via == ViaDirect {
-		res, err := g.signPut(ctx, &u, &f, now)
-		if err != nil {
+	base := g.UploadURL(u.ID) + "/files/" + f.ID
+	t := gatewayapi.FileTicket{ID: f.ID, Key: f.Key, DoneURL: base + "/done", CancelURL: base + "/cancel"}
+	if ps := g.partSize(f.Size); f.Size > ps {
+		if err := g.startMultipart(ctx, u, &f, ps); err != nil {
 			return gatewayapi.FileTicket{}, err
 		}
-		t.URL = res.URL
-		for k, v := range res.Headers {
-			if k != "Content-Length" {
-				t.Headers[k] = v
+		t.PartSize, t.Parts, t.PartsURL = f.PartSize, f.parts(), base+"/parts"
+	} else {
+		t.Method, t.Headers = http.MethodPut, map[string]string{"Content-Type": mt}
+		t.URL = base
+		if u.Via == ViaDirect {
+			res, err := g.signPut(ctx, u, &f, 0, now)
+			if err != nil {
+				g.release(u, &f, "signing failed")
+				return gatewayapi.FileTicket{}, err
+			}
+			t.URL = res.URL
+			for k, v := range res.Headers {
+				if k != "Content-Length" {
+					t.Headers[k] = v
+				}
 			}
 		}
-	} else {
-		t.URL = g.UploadURL(id) + "/files/" + f.ID
 	}
-	g.log.Info("upload asked", "id", id, "file", f.ID, "key", f.Key, "size", f.Size, "type", mt, "client", client)
+	g.log.Info("upload asked", "id", u.ID, "file", f.ID, "key", f.Key, "size", f.Size, "type", mt, "parts", t.Parts, "client", client)
 	return t, nil
 }
 
 // uploadURLLifetime is how long a presigned PUT of an upload lives.
 const uploadURLLifetime = time.Hour
 
-func (g *Gateway) signPut(ctx context.Context, u *Upload, f *UploadFile, now time.Time) (presign.Result, error) {
+// signPut signs the PUT of file f, or of its part n when n > 0.
+func (g *Gateway) signPut(ctx context.Context, u *Upload, f *UploadFile, n int, now time.Time) (presign.Result, error) {
 	s, err := g.signer(ctx, u.Bucket, now)
 	if err != nil {
 		return presign.Result{}, &signError{err}
@@ -400,17 +422,39 @@ func (g *Gateway) signPut(ctx context.Context, u *Upload, f *UploadFile, now tim
 	life := min(uploadURLLifetime, u.ExpiresAt.Sub(now).Truncate(time.Second)+time.Second)
 	// Content-Length is signed too: the store takes no other size. (A
 	// browser sends it by itself; a page may not set it.)
-	return s.SignAt(presign.Request{Method: presign.PUT, Bucket: u.Bucket, Key: f.Key, ContentType: f.ContentType,
-		Headers: map[string]string{"Content-Length": strconv.FormatInt(f.Size, 10)}, Expires: presign.In(life)}, now)
+	req := presign.Request{Method: presign.PUT, Bucket: u.Bucket, Key: f.Key, ContentType: f.ContentType,
+		Headers: map[string]string{"Content-Length": strconv.FormatInt(f.Size, 10)}, Expires: presign.In(life)}
+	if n > 0 {
+		// A part carries no Content-Type: the upload was made with it.
+		req.ContentType, req.PartNumber, req.UploadID = "", n, f.UploadID
+		req.Headers["Content-Length"] = strconv.FormatInt(f.partLen(n), 10)
+	}
+	return s.SignAt(req, now)
 }
 
-// objectStat is what confirms an arrival: *s3model.Client is one.
-type objectStat interface {
+// objectOps is what the gateway does in the store for upload requests
+// besides signing: confirm arrivals, drive multipart uploads.
+// *s3model.Client is one.
+type objectOps interface {
 	Stat(ctx context.Context, bucket, key, versionID string) (s3model.Details, error)
+	StartMultipart(ctx context.Context, bucket, key, contentType string) (string, error)
+	Parts(ctx context.Context, bucket, key, uploadID string) ([]s3model.Part, error)
+	CompleteMultipart(ctx context.Context, bucket, key, uploadID string, parts []s3model.Part) (string, error)
+	AbortMultipart(ctx context.Context, bucket, key, uploadID string) error
 }
 
-// FileDone confirms that a file arrived: the object is in the store with
-// the size announced. It is recorded once; asking again answers the same.
+// ops is the store's objectOps, or a refusal when the signer is not one.
+func (g *Gateway) ops() (objectOps, error) {
+	o, ok := g.cfg.Signing.(objectOps)
+	if !ok {
+		return nil, refuse(http.StatusServiceUnavailable, "this gateway cannot take files")
+	}
+	return o, nil
+}
+
+// FileDone confirms that a file arrived: a multipart upload is completed
+// from its parts, then the object must be in the store with the size
+// announced. It is recorded once; asking again answers the same.
 func (g *Gateway) FileDone(ctx context.Context, id, fileID, client string) (UploadFile, error) {
 	u, err := g.store.Upload(ctx, id)
 	if err != nil {
@@ -423,27 +467,49 @@ func (g *Gateway) FileDone(ctx context.Context, id, fileID, client string) (Uplo
 	if !f.DoneAt.IsZero() {
 		return f, nil
 	}
-	st, ok := g.cfg.Signing.(objectStat)
-	if !ok {
-		return UploadFile{}, refuse(http.StatusServiceUnavailable, "this gateway cannot check arrivals")
+	ops, err := g.ops()
+	if err != nil {
+		return UploadFile{}, err
 	}
+	if f.UploadID != "" {
+		if err := g.complete(ctx, ops, &u, &f); err != nil {
+			return UploadFile{}, err
+		}
+	}
+	if err := g.arrived(ctx, ops, &u, &f); err != nil {
+		return UploadFile{}, err
+	}
+	return g.received(ctx, &f, client)
+}
+
+// arrived says whether f is in the store with the size announced.
+func (g *Gateway) arrived(ctx context.Context, ops objectOps, u *Upload, f *UploadFile) error {
 	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	d, err := st.Stat(sctx, u.Bucket, f.Key, "")
+	d, err := ops.Stat(sctx, u.Bucket, f.Key, "")
 	if err != nil {
-		return UploadFile{}, refuse(http.StatusConflict, "the file has not arrived in the store")
+		return refuse(http.StatusConflict, "the file has not arrived in the store")
 	}
 	if d.Size != f.Size {
-		g.log.Warn("upload of the wrong size", "id", id, "file", f.ID, "key", f.Key, "announced", f.Size, "stored", d.Size)
-		return UploadFile{}, refuse(http.StatusConflict, "the file in the store has %d bytes, not the %d announced", d.Size, f.Size)
+		g.log.Warn("upload of the wrong size", "id", u.ID, "file", f.ID, "key", f.Key, "announced", f.Size, "stored", d.Size)
+		return refuse(http.StatusConflict, "the file in the store has %d bytes, not the %d announced", d.Size, f.Size)
 	}
+	return nil
+}
+
+// received records f as received, by client.
+func (g *Gateway) received(ctx context.Context, f *UploadFile, client string) (UploadFile, error) {
 	now := g.now()
-	if err := g.store.FileDone(ctx, id, f.ID, now, client); err != nil && !errors.Is(err, ErrNotFound) {
+	if err := g.store.FileDone(ctx, f.RequestID, f.ID, now, client); err != nil {
+		if errors.Is(err, ErrNotFound) {
+			// Received a moment ago by another call, or released.
+			return g.store.UploadFile(ctx, f.RequestID, f.ID)
+		}
 		return UploadFile{}, err
 	}
 	f.DoneAt, f.Client = now.UTC(), client
-	g.log.Info("upload received", "id", id, "file", f.ID, "key", f.Key, "size", f.Size, "client", client)
-	return f, nil
+	g.log.Info("upload received", "id", f.RequestID, "file", f.ID, "key", f.Key, "size", f.Size, "client", client)
+	return *f, nil
 }
 
 // uploadJSON is an upload request as the admin API shows it.

@@ -56,7 +56,7 @@ func (g *Gateway) handleUploadPage(w http.ResponseWriter, r *http.Request) {
 	connect := "'self'"
 	if u.Via == ViaDirect {
 		// The page PUTs to the store: allow its origin, and only it.
-		if res, err := g.signPut(r.Context(), &u, &UploadFile{Key: u.Prefix + "x"}, g.now()); err == nil {
+		if res, err := g.signPut(r.Context(), &u, &UploadFile{Key: u.Prefix + "x"}, 0, g.now()); err == nil {
 			if o, err := url.Parse(res.URL); err == nil {
 				connect += " " + o.Scheme + "://" + o.Host
 			}
@@ -151,14 +151,45 @@ func (g *Gateway) handleFilePut(w http.ResponseWriter, r *http.Request) {
 	case u.open(now) != nil:
 		g.uploadErr(w, u.open(now))
 		return
-	case r.ContentLength != f.Size:
-		g.uploadErr(w, refuse(http.StatusBadRequest, "the upload must be the %d bytes announced", f.Size))
+	case f.UploadID != "":
+		g.uploadErr(w, refuse(http.StatusBadRequest, "this file goes in parts"))
 		return
 	case r.Header.Get("Content-Type") != f.ContentType:
 		g.uploadErr(w, refuse(http.StatusBadRequest, "the upload must have the type announced, %s", f.ContentType))
 		return
 	}
-	res, err := g.signPut(r.Context(), &u, &f, now)
+	g.streamUp(w, r, &u, &f, 0)
+}
+
+// handlePartPut streams one part of a file through the gateway.
+func (g *Gateway) handlePartPut(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil {
+		g.uploadErr(w, refuse(http.StatusBadRequest, "no such part"))
+		return
+	}
+	u, f, err := g.pendingPart(r.Context(), r.PathValue("id"), r.PathValue("file"), n)
+	if err != nil {
+		g.uploadErr(w, err)
+		return
+	}
+	g.streamUp(w, r, &u, &f, n)
+}
+
+// streamUp sends the body of r to the store as file f, or its part n when
+// n > 0: exactly the bytes announced, bounded by progress rather than by
+// the length of the whole.
+func (g *Gateway) streamUp(w http.ResponseWriter, r *http.Request, u *Upload, f *UploadFile, n int) {
+	size := f.Size
+	if n > 0 {
+		size = f.partLen(n)
+	}
+	if r.ContentLength != size {
+		g.uploadErr(w, refuse(http.StatusBadRequest, "the upload must be the %d bytes announced", size))
+		return
+	}
+	res, err := g.signPut(r.Context(), u, f, n, g.now())
 	if err != nil {
 		g.uploadErr(w, err)
 		return
@@ -171,31 +202,61 @@ func (g *Gateway) handleFilePut(w http.ResponseWriter, r *http.Request) {
 	defer cancel(nil)
 	idle := time.AfterFunc(uploadIdle, func() { cancel(errors.New("the upload stalled")) })
 	defer idle.Stop()
-	body := &progressReader{r: http.MaxBytesReader(w, r.Body, f.Size), touch: func() { idle.Reset(uploadIdle) }}
+	body := &progressReader{r: http.MaxBytesReader(w, r.Body, size), touch: func() { idle.Reset(uploadIdle) }}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, res.URL, body)
 	if err != nil {
 		g.uploadErr(w, err)
 		return
 	}
-	req.ContentLength = f.Size
-	if f.Size == 0 {
+	req.ContentLength = size
+	if size == 0 {
 		req.Body = http.NoBody
 	}
-	req.Header.Set("Content-Type", f.ContentType)
+	for k, v := range res.Headers {
+		if k != "Content-Length" {
+			req.Header.Set(k, v)
+		}
+	}
 	resp, err := g.client.Do(req)
 	if err != nil {
-		g.log.Error("streamed upload", "id", id, "file", fid, "err", err, "cause", context.Cause(ctx))
+		g.log.Error("streamed upload", "id", u.ID, "file", f.ID, "part", n, "err", err, "cause", context.Cause(ctx))
 		g.uploadErr(w, refuse(http.StatusBadGateway, "the upload did not reach the store"))
 		return
 	}
 	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	resp.Body.Close()
 	if resp.StatusCode/100 != 2 {
-		g.log.Error("the store refused a streamed upload", "id", id, "file", fid, "status", resp.StatusCode, "body", string(msg))
+		g.log.Error("the store refused a streamed upload", "id", u.ID, "file", f.ID, "part", n, "status", resp.StatusCode, "body", string(msg))
 		g.uploadErr(w, refuse(http.StatusBadGateway, "the store refused the file (HTTP %d)", resp.StatusCode))
 		return
 	}
 	w.WriteHeader(http.StatusOK)
+}
+
+// handlePartRequest is the page asking where to send part n of a file.
+func (g *Gateway) handlePartRequest(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil {
+		g.uploadErr(w, refuse(http.StatusBadRequest, "no such part"))
+		return
+	}
+	t, err := g.FilePart(r.Context(), r.PathValue("id"), r.PathValue("file"), n)
+	if err != nil {
+		g.uploadErr(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, t)
+}
+
+// handleFileCancel is the page giving a file up.
+func (g *Gateway) handleFileCancel(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	if err := g.CancelFile(r.Context(), r.PathValue("id"), r.PathValue("file"), clientAddr(r, g.cfg.TrustedProxies)); err != nil {
+		g.uploadErr(w, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // progressReader calls touch on every read that brings bytes.
@@ -232,4 +293,24 @@ func (g *Gateway) apiShowUpload(r *http.Request, tok Token) (int, any, error) {
 		return 0, nil, err
 	}
 	return http.StatusOK, g.uploadJSON(u, files), nil
+}
+
+func (g *Gateway) apiRevokeUpload(r *http.Request, tok Token) (int, any, error) {
+	u, err := g.RevokeUpload(r.Context(), tok.Scope, r.PathValue("id"))
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, g.uploadJSON(u, nil), nil
+}
+
+func (g *Gateway) apiRequestFiles(r *http.Request, tok Token) (int, any, error) {
+	var req gatewayapi.FilesRequest
+	if err := decode(r, &req); err != nil {
+		return 0, nil, err
+	}
+	files, err := g.RequestFiles(r.Context(), tok.Scope, r.PathValue("id"), req.Files, clientAddr(r, g.cfg.TrustedProxies))
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, map[string]any{"files": files}, nil
 }

@@ -11,7 +11,7 @@ import (
 
 const uploadCols = "id, store, bucket, prefix, max_file_size, max_files, max_total, types, via, password_hash, files, bytes, created_at, expires_at, revoked_at, token_id"
 
-const fileCols = "id, request_id, object_key, name, size, content_type, created_at, done_at, client"
+const fileCols = "id, request_id, object_key, name, size, content_type, created_at, done_at, client, upload_id, part_size, active_at"
 
 func (s *sqlStore) CreateUpload(ctx context.Context, u *Upload) error {
 	_, err := s.w.ExecContext(ctx, s.d.bind("INSERT INTO upload_requests ("+uploadCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
@@ -68,8 +68,9 @@ WHERE id = ? AND revoked_at = 0 AND expires_at > ? AND (max_files = 0 OR files <
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
 		return false, err
 	}
-	if _, err := tx.ExecContext(ctx, s.d.bind("INSERT INTO upload_files ("+fileCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-		f.ID, f.RequestID, f.Key, f.Name, f.Size, f.ContentType, millis(f.CreatedAt), millis(f.DoneAt), f.Client); err != nil {
+	if _, err := tx.ExecContext(ctx, s.d.bind("INSERT INTO upload_files ("+fileCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+		f.ID, f.RequestID, f.Key, f.Name, f.Size, f.ContentType, millis(f.CreatedAt), millis(f.DoneAt), f.Client,
+		f.UploadID, f.PartSize, millis(f.CreatedAt)); err != nil {
 		return false, err
 	}
 	return true, tx.Commit()
@@ -82,12 +83,13 @@ func scanFiles(rows *sql.Rows, err error) ([]UploadFile, error) {
 	var out []UploadFile
 	for rows.Next() {
 		var f UploadFile
-		var created, done int64
-		if err := rows.Scan(&f.ID, &f.RequestID, &f.Key, &f.Name, &f.Size, &f.ContentType, &created, &done, &f.Client); err != nil {
+		var created, done, active int64
+		if err := rows.Scan(&f.ID, &f.RequestID, &f.Key, &f.Name, &f.Size, &f.ContentType, &created, &done, &f.Client,
+			&f.UploadID, &f.PartSize, &active); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		f.CreatedAt, f.DoneAt = fromMillis(created), fromMillis(done)
+		f.CreatedAt, f.DoneAt, f.ActiveAt = fromMillis(created), fromMillis(done), fromMillis(active)
 		out = append(out, f)
 	}
 	return out, closeRows(rows)
@@ -114,4 +116,58 @@ func (s *sqlStore) UploadFiles(ctx context.Context, requestID string, limit int)
 		limit = 1000
 	}
 	return scanFiles(s.r.QueryContext(ctx, s.d.bind("SELECT "+fileCols+" FROM upload_files WHERE request_id = ? AND done_at <> 0 ORDER BY done_at, id LIMIT ?"), requestID, limit))
+}
+
+func (s *sqlStore) SetMultipart(ctx context.Context, requestID, id, uploadID string, partSize int64) error {
+	return changed(s.w.ExecContext(ctx, s.d.bind("UPDATE upload_files SET upload_id = ?, part_size = ? WHERE id = ? AND request_id = ? AND done_at = 0"),
+		uploadID, partSize, id, requestID))
+}
+
+func (s *sqlStore) TouchFile(ctx context.Context, requestID, id string, at time.Time) error {
+	return changed(s.w.ExecContext(ctx, s.d.bind("UPDATE upload_files SET active_at = ? WHERE id = ? AND request_id = ? AND done_at = 0"),
+		millis(at), id, requestID))
+}
+
+func (s *sqlStore) ReleaseFile(ctx context.Context, requestID, id string) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	// The row goes only while it is not received, and its count and bytes
+	// with it: a release that races a confirmation gives nothing back.
+	var size int64
+	found := false
+	rows, err := tx.QueryContext(ctx, s.d.bind("DELETE FROM upload_files WHERE id = ? AND request_id = ? AND done_at = 0 RETURNING size"), id, requestID)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		if err := rows.Scan(&size); err != nil {
+			rows.Close()
+			return err
+		}
+		found = true
+	}
+	if err := closeRows(rows); err != nil {
+		return err
+	}
+	if !found {
+		return ErrNotFound
+	}
+	if err := changed(tx.ExecContext(ctx, s.d.bind("UPDATE upload_requests SET files = files - 1, bytes = bytes - ? WHERE id = ?"), size, requestID)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func (s *sqlStore) PendingFiles(ctx context.Context, idleBefore, now time.Time, limit int) ([]UploadFile, error) {
+	cols := "f." + strings.ReplaceAll(fileCols, ", ", ", f.")
+	return scanFiles(s.r.QueryContext(ctx, s.d.bind("SELECT "+cols+` FROM upload_files f JOIN upload_requests r ON r.id = f.request_id
+WHERE f.done_at = 0 AND (f.active_at < ? OR r.expires_at <= ? OR r.revoked_at <> 0) ORDER BY f.active_at, f.id LIMIT ?`),
+		millis(idleBefore), millis(now), limit))
+}
+
+func (s *sqlStore) RevokeUpload(ctx context.Context, id string, at time.Time) error {
+	return changed(s.w.ExecContext(ctx, s.d.bind("UPDATE upload_requests SET revoked_at = CASE WHEN revoked_at = 0 THEN ? ELSE revoked_at END WHERE id = ?"), millis(at), id))
 }

@@ -76,11 +76,65 @@ type FileRequest struct {
 }
 
 // FileTicket is the answer: where and how to send the file, then POST
-// /u/ID/files/FILE/done.
+// DoneURL (the gateway checks the store and records it), or POST
+// CancelURL to give up (a multipart upload is aborted, the file's place
+// given back).
+//
+// A file of more than one part has no URL: it goes in Parts parts of
+// PartSize bytes (the last one smaller). POST PartsURL + "/N" for part
+// N's PartTicket, send it, and when every part is sent, POST DoneURL: the
+// gateway completes the upload.
 type FileTicket struct {
-	ID      string            `json:"id"`
-	Key     string            `json:"key"`
+	ID        string            `json:"id"`
+	Key       string            `json:"key"`
+	Method    string            `json:"method,omitempty"`
+	URL       string            `json:"url,omitempty"`
+	Headers   map[string]string `json:"headers,omitempty"`
+	PartSize  int64             `json:"part_size,omitempty"`
+	Parts     int               `json:"parts,omitempty"`
+	PartsURL  string            `json:"parts_url,omitempty"`
+	DoneURL   string            `json:"done_url"`
+	CancelURL string            `json:"cancel_url"`
+}
+
+// PartTicket is where and how to send one part of a file.
+type PartTicket struct {
+	Part    int               `json:"part"`
+	Size    int64             `json:"size"`
 	Method  string            `json:"method"`
 	URL     string            `json:"url"`
 	Headers map[string]string `json:"headers"`
+}
+
+// FilesRequest is an app asking, with a token whose scope covers the
+// upload request, for the tickets of several files at once: POST
+// /api/v1/uploads/ID/files. No password is asked.
+type FilesRequest struct {
+	Files []FileRequest `json:"files"`
+}
+
+// FileAnswer is the answer for one file of a FilesRequest: a ticket, or
+// why the file is refused (the rules of the request apply).
+type FileAnswer struct {
+	Name   string      `json:"name"`
+	Ticket *FileTicket `json:"ticket,omitempty"`
+	Error  string      `json:"error,omitempty"`
+	Status int         `json:"status,omitempty"`
+}
+
+// RequestFiles asks for the tickets of files for an upload request, in
+// the order given.
+func (c *Client) RequestFiles(ctx context.Context, id string, files []FileRequest) ([]FileAnswer, error) {
+	var out struct {
+		Files []FileAnswer `json:"files"`
+	}
+	err := c.do(ctx, http.MethodPost, "/api/v1/uploads/"+url.PathEscape(id)+"/files", FilesRequest{Files: files}, &out)
+	return out.Files, err
+}
+
+// RevokeUpload closes an upload request: it takes no more files, and the
+// uploads under way are aborted.
+func (c *Client) RevokeUpload(ctx context.Context, id string) (Upload, error) {
+	var out Upload
+	return out, c.do(ctx, http.MethodPost, "/api/v1/uploads/"+url.PathEscape(id)+"/revoke", nil, &out)
 }

@@ -1,0 +1,301 @@
+package gateway
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/s3share/s3share/presign/gatewayapi"
+	"github.com/s3share/s3share/s3model"
+)
+
+// Files of more than one part. The gateway creates the multipart upload
+// when the file is asked for, hands out each part's URL (presigned to the
+// store, or the gateway's own when it streams), completes the upload from
+// the parts the store holds, and aborts it when the uploader cancels, the
+// request ends, or the file is abandoned; the sweep finds those.
+
+const (
+	// DefaultUploadPartSize is the size of the parts of a file sent
+	// through an upload request; a file no bigger goes in one PUT.
+	DefaultUploadPartSize = 16 << 20
+	// DefaultAbandonAfter is how long a file not received may go without
+	// being asked for before it is swept.
+	DefaultAbandonAfter = time.Hour
+	// DefaultSweepEvery is how often the sweep runs.
+	DefaultSweepEvery = time.Minute
+)
+
+// partSize is the size of the parts of a file of size bytes: the
+// configured one, grown so that no more than s3model.MaxParts are needed.
+func (g *Gateway) partSize(size int64) int64 {
+	ps := g.cfg.UploadPartSize
+	if need := (size + s3model.MaxParts - 1) / s3model.MaxParts; ps < need {
+		ps = (need + s3model.MinPartSize - 1) / s3model.MinPartSize * s3model.MinPartSize
+	}
+	return ps
+}
+
+// parts is how many parts f goes in; 0 for a single PUT.
+func (f *UploadFile) parts() int {
+	if f.PartSize <= 0 {
+		return 0
+	}
+	return int((f.Size + f.PartSize - 1) / f.PartSize)
+}
+
+// partLen is the size of part n (from 1) of f.
+func (f *UploadFile) partLen(n int) int64 {
+	if n < f.parts() {
+		return f.PartSize
+	}
+	return f.Size - int64(n-1)*f.PartSize
+}
+
+// startMultipart creates the multipart upload of f, whose place is
+// reserved, and records it; on failure the place is given back.
+func (g *Gateway) startMultipart(ctx context.Context, u *Upload, f *UploadFile, partSize int64) error {
+	ops, err := g.ops()
+	if err == nil {
+		f.UploadID, err = ops.StartMultipart(ctx, u.Bucket, f.Key, f.ContentType)
+		if err != nil {
+			g.log.Error("start a multipart upload", "id", u.ID, "file", f.ID, "err", err)
+			err = &signError{err}
+		}
+	}
+	if err == nil {
+		f.PartSize = partSize
+		if err = g.store.SetMultipart(ctx, u.ID, f.ID, f.UploadID, partSize); err != nil {
+			g.abort(u, f)
+		}
+	}
+	if err != nil {
+		f.UploadID = ""
+		g.release(u, f, "the upload could not start")
+	}
+	return err
+}
+
+// abort aborts f's multipart upload, with a fresh bounded context.
+func (g *Gateway) abort(u *Upload, f *UploadFile) {
+	ops, err := g.ops()
+	if err == nil && f.UploadID != "" {
+		err = ops.AbortMultipart(context.Background(), u.Bucket, f.Key, f.UploadID)
+	}
+	if err != nil {
+		g.log.Error("abort a multipart upload", "id", u.ID, "file", f.ID, "upload", f.UploadID, "err", err)
+	}
+}
+
+// release gives f's place back to its request, with a fresh bounded
+// context.
+func (g *Gateway) release(u *Upload, f *UploadFile, why string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := g.store.ReleaseFile(ctx, u.ID, f.ID); err != nil && !errors.Is(err, ErrNotFound) {
+		g.log.Error("give a file's place back", "id", u.ID, "file", f.ID, "err", err)
+		return
+	}
+	g.log.Info("upload released", "id", u.ID, "file", f.ID, "key", f.Key, "why", why)
+}
+
+// pendingPart finds file fileID of request id, still to be received and
+// sent in parts, and checks part n: the request must take files still.
+func (g *Gateway) pendingPart(ctx context.Context, id, fileID string, n int) (Upload, UploadFile, error) {
+	u, err := g.store.Upload(ctx, id)
+	if err != nil {
+		return Upload{}, UploadFile{}, err
+	}
+	f, err := g.store.UploadFile(ctx, id, fileID)
+	if err != nil {
+		return Upload{}, UploadFile{}, err
+	}
+	now := g.now()
+	switch {
+	case !f.DoneAt.IsZero():
+		return Upload{}, UploadFile{}, refuse(http.StatusConflict, "this file was received already")
+	case u.open(now) != nil:
+		return Upload{}, UploadFile{}, u.open(now)
+	case f.UploadID == "":
+		return Upload{}, UploadFile{}, refuse(http.StatusBadRequest, "this file goes in one PUT, not in parts")
+	case n < 1 || n > f.parts():
+		return Upload{}, UploadFile{}, refuse(http.StatusBadRequest, "this file has parts 1 to %d", f.parts())
+	}
+	if err := g.store.TouchFile(ctx, id, fileID, now); err != nil && !errors.Is(err, ErrNotFound) {
+		return Upload{}, UploadFile{}, err
+	}
+	return u, f, nil
+}
+
+// FilePart says where to send part n of a file.
+func (g *Gateway) FilePart(ctx context.Context, id, fileID string, n int) (gatewayapi.PartTicket, error) {
+	u, f, err := g.pendingPart(ctx, id, fileID, n)
+	if err != nil {
+		return gatewayapi.PartTicket{}, err
+	}
+	t := gatewayapi.PartTicket{Part: n, Size: f.partLen(n), Method: http.MethodPut, Headers: map[string]string{}}
+	if u.Via == ViaDirect {
+		res, err := g.signPut(ctx, &u, &f, n, g.now())
+		if err != nil {
+			return gatewayapi.PartTicket{}, err
+		}
+		t.URL = res.URL
+	} else {
+		t.URL = g.UploadURL(id) + "/files/" + fileID + "/parts/" + strconv.Itoa(n)
+	}
+	return t, nil
+}
+
+// complete completes f's multipart upload from the parts the store
+// holds, when every part is there with its size.
+func (g *Gateway) complete(ctx context.Context, ops objectOps, u *Upload, f *UploadFile) error {
+	if err := u.open(g.now()); err != nil {
+		return err
+	}
+	parts, err := ops.Parts(ctx, u.Bucket, f.Key, f.UploadID)
+	if err != nil {
+		// Completed a moment ago by another call (the upload is gone),
+		// or the store is away: whether the object is there decides.
+		g.log.Warn("list the parts of an upload", "id", u.ID, "file", f.ID, "err", err)
+		return nil
+	}
+	have := make(map[int]s3model.Part, len(parts))
+	for _, p := range parts {
+		have[p.Number] = p
+	}
+	use := make([]s3model.Part, 0, f.parts())
+	for n := 1; n <= f.parts(); n++ {
+		p, ok := have[n]
+		switch {
+		case !ok:
+			return refuse(http.StatusConflict, "part %d of %d has not arrived", n, f.parts())
+		case p.Size != f.partLen(n):
+			return refuse(http.StatusConflict, "part %d has %d bytes, not %d", n, p.Size, f.partLen(n))
+		}
+		use = append(use, p)
+	}
+	if _, err := ops.CompleteMultipart(ctx, u.Bucket, f.Key, f.UploadID, use); err != nil {
+		g.log.Error("complete an upload", "id", u.ID, "file", f.ID, "err", err)
+		return refuse(http.StatusBadGateway, "the store did not put the parts together")
+	}
+	return nil
+}
+
+// CancelFile gives up a file not received: its multipart upload is
+// aborted and its place given back. A file that arrived meanwhile is
+// recorded as received instead, and the answer says so.
+func (g *Gateway) CancelFile(ctx context.Context, id, fileID, client string) error {
+	u, err := g.store.Upload(ctx, id)
+	if err != nil {
+		return err
+	}
+	f, err := g.store.UploadFile(ctx, id, fileID)
+	if err != nil {
+		return err
+	}
+	if !f.DoneAt.IsZero() {
+		return refuse(http.StatusConflict, "this file was received already")
+	}
+	if g.settle(ctx, &u, &f, client, "cancelled") {
+		return refuse(http.StatusConflict, "this file was received already")
+	}
+	return nil
+}
+
+// settle ends a file not received: recorded as received when it is in
+// the store whole (true), else aborted and released.
+func (g *Gateway) settle(ctx context.Context, u *Upload, f *UploadFile, client, why string) bool {
+	ops, err := g.ops()
+	if err != nil {
+		g.release(u, f, why)
+		return false
+	}
+	if f.UploadID != "" {
+		g.abort(u, f)
+	}
+	if g.arrived(ctx, ops, u, f) == nil {
+		if _, err := g.received(ctx, f, client); err == nil {
+			return true
+		}
+	}
+	g.release(u, f, why)
+	return false
+}
+
+// Sweep ends the files not received that were abandoned (not asked for
+// in AbandonAfter) or whose request expired or was revoked: each is
+// recorded as received if it is in the store whole, else its multipart
+// upload is aborted and its place given back. It says how many it ended.
+func (g *Gateway) Sweep(ctx context.Context) (int, error) {
+	now := g.now()
+	files, err := g.store.PendingFiles(ctx, now.Add(-g.cfg.AbandonAfter), now, 100)
+	if err != nil {
+		return 0, err
+	}
+	uploads := map[string]Upload{}
+	for i := range files {
+		f := &files[i]
+		u, ok := uploads[f.RequestID]
+		if !ok {
+			if u, err = g.store.Upload(ctx, f.RequestID); err != nil {
+				return i, err
+			}
+			uploads[f.RequestID] = u
+		}
+		g.settle(ctx, &u, f, "", "abandoned, or the link ended")
+	}
+	return len(files), nil
+}
+
+// RevokeUpload closes an upload request the scope covers: it takes no
+// more files, and the uploads under way are aborted.
+func (g *Gateway) RevokeUpload(ctx context.Context, scope Scope, id string) (Upload, error) {
+	u, err := g.store.Upload(ctx, id)
+	if err != nil {
+		return Upload{}, err
+	}
+	if !scope.Allows(u.Store, u.Bucket, u.Prefix) {
+		return Upload{}, ErrNotFound
+	}
+	if err := g.store.RevokeUpload(ctx, id, g.now()); err != nil {
+		return Upload{}, err
+	}
+	g.log.Info("upload request revoked", "id", id)
+	if _, err := g.Sweep(ctx); err != nil {
+		g.log.Error("sweep", "err", err)
+	}
+	return g.store.Upload(ctx, id)
+}
+
+// RequestFiles is an app asking, with a token the scope of which covers
+// the request, for the tickets of several files: the request's rules
+// apply to each, but no password is asked.
+func (g *Gateway) RequestFiles(ctx context.Context, scope Scope, id string, files []gatewayapi.FileRequest, client string) ([]gatewayapi.FileAnswer, error) {
+	u, err := g.store.Upload(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !scope.Allows(u.Store, u.Bucket, u.Prefix) {
+		return nil, ErrNotFound
+	}
+	if len(files) == 0 || len(files) > 1000 {
+		return nil, badRequest("ask for 1 to 1000 files at once")
+	}
+	out := make([]gatewayapi.FileAnswer, len(files))
+	for i, req := range files {
+		out[i].Name = req.Name
+		t, err := g.requestFile(ctx, &u, req, client, false)
+		var rf *Refusal
+		switch {
+		case err == nil:
+			out[i].Ticket = &t
+		case errors.As(err, &rf):
+			out[i].Error, out[i].Status = rf.Msg, rf.Status
+		default:
+			return nil, err
+		}
+	}
+	return out, nil
+}
