@@ -1,0 +1,281 @@
+package gateway
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/s3share/s3share/presign/gatewayapi"
+	"github.com/s3share/s3share/s3model"
+)
+
+// partEnv is a gateway whose files go in 5 MiB parts.
+func partEnv(t *testing.T, dsn string) *env {
+	return newEnv(t, nil, dsn, func(c *Config) { c.UploadPartSize = s3model.MinPartSize })
+}
+
+// pattern is n bytes that differ from part to part.
+func pattern(n int) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(i*7 + i>>20)
+	}
+	return b
+}
+
+// ticket asks for a file through the page's call.
+func ticket(t *testing.T, link, name string, size int64) gatewayapi.FileTicket {
+	t.Helper()
+	var tk gatewayapi.FileTicket
+	if st := postJSON(t, link+"/files", gatewayapi.FileRequest{Name: name, Size: size, Type: "application/octet-stream"}, &tk); st != http.StatusCreated {
+		t.Fatalf("ask for %s: HTTP %d", name, st)
+	}
+	return tk
+}
+
+// incomplete lists the multipart uploads under prefix.
+func (e *env) incomplete(prefix string) []string {
+	e.t.Helper()
+	c, err := s3model.New(signingStore(e.s3))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	keys, err := c.Incomplete(context.Background(), e.bucket, prefix)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return keys
+}
+
+// sendPart sends part n of a ticket's file from body.
+func sendPart(t *testing.T, tk gatewayapi.FileTicket, body []byte, n int) {
+	t.Helper()
+	var pt gatewayapi.PartTicket
+	if st := postJSON(t, tk.PartsURL+"/"+fmt.Sprint(n), struct{}{}, &pt); st != http.StatusOK {
+		t.Fatalf("part %d ticket: HTTP %d", n, st)
+	}
+	off := int64(n-1) * tk.PartSize
+	req, _ := http.NewRequest(pt.Method, pt.URL, bytes.NewReader(body[off:off+pt.Size]))
+	for k, v := range pt.Headers {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("part %d: HTTP %d", n, resp.StatusCode)
+	}
+}
+
+
+// TestMultipartUploadRequest: a file bigger than a part goes in parts,
+// streamed through the gateway and straight to the store; the gateway
+// completes it from the parts the store holds, and it arrives byte-exact
+// with no incomplete upload left. Done before every part is there says
+// which is missing.
+func TestMultipartUploadRequest(t *testing.T) {
+	e := partEnv(t, backends[0].dsn(t))
+	body := pattern(2*s3model.MinPartSize + 12345)
+	for _, via := range []string{"gateway", "direct"} {
+		t.Run(via, func(t *testing.T) {
+			prefix := "big-" + via + "/"
+			e.s3.SetCORS(t, e.bucket, e.url)
+			u := e.createUpload(UploadRequest{Prefix: prefix, Via: via})
+			tk := ticket(t, u.URL, "dump.bin", int64(len(body)))
+			if tk.Parts != 3 || tk.PartSize != s3model.MinPartSize || tk.URL != "" || !strings.HasPrefix(tk.PartsURL, u.URL) {
+				t.Fatalf("ticket %+v", tk)
+			}
+			if keys := e.incomplete(prefix); len(keys) != 1 {
+				t.Fatalf("incomplete uploads after the ticket: %q", keys)
+			}
+			sendPart(t, tk, body, 1)
+			var eb gatewayapi.ErrorBody
+			if st := postJSON(t, tk.DoneURL, struct{}{}, &eb); st != http.StatusConflict || !strings.Contains(eb.Error, "part 2 of 3") {
+				t.Errorf("done with one part: HTTP %d %q", st, eb.Error)
+			}
+			got, err := gatewayapi.Send(context.Background(), tk, bytes.NewReader(body), int64(len(body)), gatewayapi.SendOptions{})
+			if err != nil {
+				t.Fatalf("send: %v\n%s", err, e.log.String())
+			}
+			if got.Size != int64(len(body)) || got.Key != tk.Key {
+				t.Errorf("received %+v", got)
+			}
+			storeHas(t, e, prefix, tk.Key, body)
+			if keys := e.incomplete(prefix); len(keys) != 0 {
+				t.Errorf("incomplete uploads left: %q", keys)
+			}
+			var again gatewayapi.ReceivedFile
+			if st := postJSON(t, tk.DoneURL, struct{}{}, &again); st != http.StatusOK || again.ID != got.ID {
+				t.Errorf("done again: HTTP %d %+v", st, again)
+			}
+			// A part of a file received is refused.
+			if st := postJSON(t, tk.PartsURL+"/1", struct{}{}, &eb); st != http.StatusConflict {
+				t.Errorf("a part after the file: HTTP %d", st)
+			}
+		})
+	}
+}
+
+// TestCancelAndSweep: a file given up by the page, one abandoned, and one
+// whose link expired mid-upload leave no incomplete upload behind and give
+// their places back; a file sent but never confirmed is recorded when
+// swept.
+func TestCancelAndSweep(t *testing.T) {
+	eachBackend(t, func(t *testing.T, dsn string) {
+		e := partEnv(t, dsn)
+		ctx := context.Background()
+		body := pattern(s3model.MinPartSize + 10)
+		u := e.createUpload(UploadRequest{Prefix: "c/", MaxFiles: 2, ExpiresIn: "3h"})
+		counts := func() (int64, int64) {
+			got, err := e.store.Upload(ctx, u.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got.Files, got.Bytes
+		}
+
+		tk := ticket(t, u.URL, "a.bin", int64(len(body)))
+		sendPart(t, tk, body, 1)
+		resp, err := http.Post(tk.CancelURL, "application/json", nil)
+		if err != nil || resp.StatusCode != http.StatusNoContent {
+			t.Fatalf("cancel: %v %v", resp.Status, err)
+		}
+		resp.Body.Close()
+		if keys := e.incomplete("c/"); len(keys) != 0 {
+			t.Errorf("after a cancel, incomplete uploads: %q", keys)
+		}
+		if f, b := counts(); f != 0 || b != 0 {
+			t.Errorf("after a cancel, %d files and %d bytes reserved", f, b)
+		}
+		var eb gatewayapi.ErrorBody
+		if st := postJSON(t, tk.DoneURL, struct{}{}, &eb); st != http.StatusNotFound {
+			t.Errorf("done after the cancel: HTTP %d", st)
+		}
+
+		// Abandoned: nothing asked for an hour.
+		tk = ticket(t, u.URL, "b.bin", int64(len(body)))
+		sendPart(t, tk, body, 1)
+		// Sent whole in one PUT, never confirmed.
+		small := []byte("small and sent")
+		one := ticket(t, u.URL, "c.bin", int64(len(small)))
+		req, _ := http.NewRequest(one.Method, one.URL, bytes.NewReader(small))
+		for k, v := range one.Headers {
+			req.Header.Set(k, v)
+		}
+		if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("PUT: %v", err)
+		}
+		if n, err := e.gw.Sweep(ctx); err != nil || n != 0 {
+			t.Errorf("a sweep with nothing idle ended %d, %v", n, err)
+		}
+		e.clock.advance(DefaultAbandonAfter + time.Minute)
+		if n, err := e.gw.Sweep(ctx); err != nil || n != 2 {
+			t.Errorf("the sweep ended %d files, %v", n, err)
+		}
+		if keys := e.incomplete("c/"); len(keys) != 0 {
+			t.Errorf("after the sweep, incomplete uploads: %q", keys)
+		}
+		if f, b := counts(); f != 1 || b != int64(len(small)) {
+			t.Errorf("after the sweep, %d files and %d bytes counted", f, b)
+		}
+		if list, _ := e.store.UploadFiles(ctx, u.ID, 0); len(list) != 1 || list[0].Name != "c.bin" {
+			t.Errorf("received %+v", list)
+		}
+
+		// The link expires mid-upload.
+		tk = ticket(t, u.URL, "d.bin", int64(len(body)))
+		sendPart(t, tk, body, 1)
+		e.clock.advance(3 * time.Hour)
+		if st := postJSON(t, tk.PartsURL+"/2", struct{}{}, &eb); st != http.StatusGone {
+			t.Errorf("a part after the expiry: HTTP %d", st)
+		}
+		if n, err := e.gw.Sweep(ctx); err != nil || n != 1 {
+			t.Errorf("the sweep after the expiry ended %d, %v", n, err)
+		}
+		if keys := e.incomplete("c/"); len(keys) != 0 {
+			t.Errorf("after the expiry, incomplete uploads: %q", keys)
+		}
+
+		// Pruned a week later, with its files: the objects stay.
+		e.clock.advance(DefaultPruneAfter + time.Hour)
+		if n, err := e.gw.Prune(ctx); err != nil || n != 1 {
+			t.Errorf("pruned %d, %v", n, err)
+		}
+		if _, err := e.store.Upload(ctx, u.ID); err != ErrNotFound {
+			t.Errorf("the pruned request: %v", err)
+		}
+		if keys := storeHas(t, e, "c/", "", nil); len(keys) != 1 {
+			t.Errorf("the store holds %q", keys)
+		}
+	})
+}
+
+// TestAppUploadAPI: an app with a token scoped to a prefix asks for the
+// tickets of several files at once; the request's rules apply to each
+// (no password is asked), the files it sends arrive, and a token scoped
+// elsewhere is refused. Revoking the request aborts an upload under way.
+func TestAppUploadAPI(t *testing.T) {
+	e := partEnv(t, backends[0].dsn(t))
+	ctx := context.Background()
+	token, tok := NewToken(Scope{Bucket: e.bucket, Prefix: "apps/"})
+	other, otok := NewToken(Scope{Bucket: e.bucket, Prefix: "else/"})
+	for _, tk := range []Token{tok, otok} {
+		if err := e.store.CreateToken(ctx, tk); err != nil {
+			t.Fatal(err)
+		}
+	}
+	app, err := gatewayapi.NewClient(e.url, token, 30*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := app.CreateUpload(ctx, UploadRequest{Bucket: e.bucket, Prefix: "apps/phone-7/", MaxFileSize: 8 << 20, Types: []string{"image/*"}, Password: "not for apps"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	photo, big := []byte("\xff\xd8\xff a photo"), pattern(6<<20)
+	answers, err := app.RequestFiles(ctx, u.ID, []gatewayapi.FileRequest{
+		{Name: "IMG_1.jpg", Size: int64(len(photo)), Type: "image/jpeg"},
+		{Name: "notes.txt", Size: 3, Type: "text/plain"},
+		{Name: "IMG_2.jpg", Size: 9 << 20, Type: "image/jpeg"},
+		{Name: "IMG_3.jpg", Size: int64(len(big)), Type: "image/jpeg"},
+	})
+	if err != nil || len(answers) != 4 {
+		t.Fatalf("answers %+v, %v", answers, err)
+	}
+	if answers[0].Ticket == nil || answers[1].Status != http.StatusUnsupportedMediaType || answers[2].Status != http.StatusRequestEntityTooLarge || answers[3].Ticket == nil {
+		t.Fatalf("answers %+v", answers)
+	}
+	got, err := gatewayapi.Send(ctx, *answers[0].Ticket, bytes.NewReader(photo), int64(len(photo)), gatewayapi.SendOptions{})
+	if err != nil || got.Name != "IMG_1.jpg" || !strings.HasPrefix(got.Key, "apps/phone-7/") {
+		t.Fatalf("sent %+v, %v", got, err)
+	}
+	storeHas(t, e, "apps/", got.Key, photo)
+
+	elsewhere, _ := gatewayapi.NewClient(e.url, other, 30*time.Second)
+	if _, err := elsewhere.RequestFiles(ctx, u.ID, []gatewayapi.FileRequest{{Name: "a.jpg", Size: 1}}); err == nil || !strings.Contains(err.Error(), "404") {
+		t.Errorf("a token scoped elsewhere: %v", err)
+	}
+
+	sendPart(t, *answers[3].Ticket, big, 1)
+	if keys := e.incomplete("apps/"); len(keys) != 1 {
+		t.Fatalf("incomplete uploads: %q", keys)
+	}
+	r, err := app.RevokeUpload(ctx, u.ID)
+	if err != nil || r.State != "revoked" {
+		t.Fatalf("revoke: %+v, %v", r, err)
+	}
+	if keys := e.incomplete("apps/"); len(keys) != 0 {
+		t.Errorf("after the revoke, incomplete uploads: %q", keys)
+	}
+	if _, err := app.RequestFiles(ctx, u.ID, []gatewayapi.FileRequest{{Name: "IMG_4.jpg", Size: 1, Type: "image/jpeg"}}); err != nil {
+		t.Fatal(err)
+	} else if a, _ := app.RequestFiles(ctx, u.ID, []gatewayapi.FileRequest{{Name: "IMG_4.jpg", Size: 1, Type: "image/jpeg"}}); a[0].Status != http.StatusGone {
+		t.Errorf("a file for a revoked request: %+v", a)
+	}
+}
