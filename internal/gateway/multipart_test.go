@@ -73,7 +73,6 @@ func sendPart(t *testing.T, tk gatewayapi.FileTicket, body []byte, n int) {
 	}
 }
 
-
 // TestMultipartUploadRequest: a file bigger than a part goes in parts,
 // streamed through the gateway and straight to the store; the gateway
 // completes it from the parts the store holds, and it arrives byte-exact
