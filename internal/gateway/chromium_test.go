@@ -29,9 +29,9 @@ func chromiumPath(t *testing.T) string {
 }
 
 // startChromium starts a headless Chromium with its profile in dir; it
-// ends with the test, or after a minute.
+// ends with the test, or after three minutes.
 func startChromium(t *testing.T, bin, dir string) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	t.Cleanup(cancel)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx,
 		chromedp.ExecPath(bin), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -90,6 +91,9 @@ type env struct {
 	log    *logBuffer
 	client *http.Client // follows no redirect
 	clock  *clock
+	// before, when set, sees each request to the gateway before it is
+	// served (a test holds some back with it).
+	before atomic.Pointer[func(*http.Request)]
 }
 
 // clock is a settable time for the tests of expiry.
@@ -132,7 +136,12 @@ func newEnv(t testing.TB, srv *s3test.Server, dsn string, tune ...func(*Config))
 		t.Fatal(err)
 	}
 	var h http.Handler
-	ts := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
+	ts := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if f := e.before.Load(); f != nil {
+			(*f)(r)
+		}
+		h.ServeHTTP(w, r)
+	}))
 	e.url = "http://" + ts.Listener.Addr().String()
 	cfg := Config{
 		Store: e.store, Signing: client, StoreName: "test", PublicURL: e.url, AdminToken: testAdmin,
