@@ -18,7 +18,7 @@ import (
 
 // chromiumPath finds Debian's chromium; the test fails when it is
 // missing.
-func chromiumPath(t *testing.T) string {
+func chromiumPath(t testing.TB) string {
 	for _, name := range []string{"chromium", "chromium-browser"} {
 		if p, err := exec.LookPath(name); err == nil {
 			return p
@@ -30,7 +30,7 @@ func chromiumPath(t *testing.T) string {
 
 // startChromium starts a headless Chromium with its profile in dir; it
 // ends with the test, or after three minutes.
-func startChromium(t *testing.T, bin, dir string) context.Context {
+func startChromium(t testing.TB, bin, dir string) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	t.Cleanup(cancel)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx,

@@ -49,7 +49,7 @@ func waitRows(n int) chromedp.Action[chromedp.Void] {
 }
 
 // pageRows is the class and status of each row of the page's list.
-func pageRows(t *testing.T, bctx context.Context) []string {
+func pageRows(t testing.TB, bctx context.Context) []string {
 	t.Helper()
 	rows, err := chromedp.Run(bctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("#list li")).map(function (li) {
   return li.className + ": " + li.querySelector(".status").textContent; })`))

@@ -20,7 +20,7 @@ import (
 const (
 	// DefaultUploadPartSize is the size of the parts of a file sent
 	// through an upload request; a file no bigger goes in one PUT.
-	DefaultUploadPartSize = 16 << 20
+	DefaultUploadPartSize = 32 << 20
 	// DefaultAbandonAfter is how long a file not received may go without
 	// being asked for before it is swept.
 	DefaultAbandonAfter = time.Hour
