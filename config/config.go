@@ -323,4 +323,9 @@ type Gateway struct {
 	MaxShareLifetime string   `toml:"max_share_lifetime"`
 	RedirectLifetime string   `toml:"redirect_lifetime"`
 	CreatePerMinute  int      `toml:"create_per_minute"`
+	// UploadVia is how files of upload requests that do not say reach
+	// the store: "gateway" (streamed through it) or "direct".
+	UploadVia string `toml:"upload_via"`
+	// UploadPartSize is the size of their parts, as typed (32MiB).
+	UploadPartSize string `toml:"upload_part_size"`
 }

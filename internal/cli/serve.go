@@ -19,6 +19,7 @@ import (
 	"github.com/s3share/s3share/internal/gateway"
 	"github.com/s3share/s3share/internal/lifetime"
 	"github.com/s3share/s3share/internal/sanitize"
+	"github.com/s3share/s3share/presign"
 	"github.com/s3share/s3share/presign/gatewayapi"
 	"github.com/s3share/s3share/presign/ledger"
 	"github.com/s3share/s3share/s3model"
@@ -130,6 +131,7 @@ type serveFlags struct {
 	listen, publicURL, db, tokenFile, proxies, tlsCert, tlsKey string
 	maxLifetime, redirectLifetime                              string
 	createPerMinute                                            int
+	uploadVia, uploadPartSize                                  string
 }
 
 func (o *serveFlags) register(fs *flag.FlagSet) {
@@ -143,6 +145,8 @@ func (o *serveFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.maxLifetime, "max-share-lifetime", "", "the longest a share may live, a `DURATION` (config: max_share_lifetime; default 30d)")
 	fs.StringVar(&o.redirectLifetime, "redirect-lifetime", "", "how long the presigned URL of a redirect works, a `DURATION` of at most 1m (config: redirect_lifetime; default 30s)")
 	fs.IntVar(&o.createPerMinute, "create-per-minute", 0, "how many shares one token may create a minute, `N` (config: create_per_minute; default 60)")
+	fs.StringVar(&o.uploadVia, "upload-via", "", "how files sent through upload requests that do not say reach the store: `gateway` (streamed through it, whatever the bucket's CORS) or direct (config: upload_via; default gateway)")
+	fs.StringVar(&o.uploadPartSize, "upload-part-size", "", "files sent through upload requests go in parts of this `SIZE` above it, at least 5MiB (config: upload_part_size; default 32MiB)")
 }
 
 // first is the first of values that is not empty.
@@ -237,6 +241,16 @@ func runServe(c *call, o *serveFlags) int {
 	if v := first(o.redirectLifetime, gw.RedirectLifetime); v != "" {
 		if gc.RedirectLifetime, err = lifetime.Parse(v); err != nil {
 			return fail(stderr, fmt.Errorf("serve: redirect lifetime: %v", err))
+		}
+	}
+	if v := first(o.uploadVia, gw.UploadVia); v != "" {
+		if gc.DefaultVia, err = gateway.ParseVia(v); err != nil {
+			return fail(stderr, fmt.Errorf("serve: upload via: %v", err))
+		}
+	}
+	if v := first(o.uploadPartSize, gw.UploadPartSize); v != "" {
+		if gc.UploadPartSize, err = presign.ParseSize(v); err != nil || gc.UploadPartSize < s3model.MinPartSize {
+			return fail(stderr, fmt.Errorf("serve: upload part size %q: want a size of at least 5MiB, such as 32MiB", v))
 		}
 	}
 	certFile, keyFile := first(o.tlsCert, gw.TLSCert), first(o.tlsKey, gw.TLSKey)

@@ -74,8 +74,11 @@ type Config struct {
 	// requests (at least 5 MiB); a file no bigger goes in one PUT. 0 for
 	// DefaultUploadPartSize.
 	UploadPartSize int64
-	AbandonAfter   time.Duration // a file not received and not asked for this long is swept; 0 for the default
-	SweepEvery     time.Duration // how often the sweep runs; 0 for the default
+	// DefaultVia is how files of upload requests that do not say reach
+	// the store; "" for ViaGateway.
+	DefaultVia   Via
+	AbandonAfter time.Duration // a file not received and not asked for this long is swept; 0 for the default
+	SweepEvery   time.Duration // how often the sweep runs; 0 for the default
 
 	Logger *slog.Logger
 	// Client fetches objects for streamed shares; nil for one with

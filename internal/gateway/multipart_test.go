@@ -278,3 +278,23 @@ func TestAppUploadAPI(t *testing.T) {
 		t.Errorf("a file for a revoked request: %+v", a)
 	}
 }
+
+// TestUploadDefaults: the gateway's default way applies to requests that
+// choose none, and its part size to their files.
+func TestUploadDefaults(t *testing.T) {
+	e := newEnv(t, nil, backends[0].dsn(t), func(c *Config) { c.DefaultVia, c.UploadPartSize = ViaDirect, 6<<20 })
+	u := e.createUpload(UploadRequest{Prefix: "d/"})
+	g := e.createUpload(UploadRequest{Prefix: "g/", Via: "gateway"})
+	if u.Via != "direct" || g.Via != "gateway" {
+		t.Errorf("ways: %s and %s", u.Via, g.Via)
+	}
+	if tk := ticket(t, u.URL, "a.bin", 6<<20); tk.Parts != 0 || !strings.HasPrefix(tk.URL, e.s3.Endpoint) {
+		t.Errorf("a file of one part: %+v", tk)
+	}
+	if tk := ticket(t, u.URL, "b.bin", 6<<20+1); tk.Parts != 2 || tk.PartSize != 6<<20 {
+		t.Errorf("a file of two parts: %+v", tk)
+	}
+	if _, err := New(Config{Store: e.store, Signing: e.gw.cfg.Signing, PublicURL: e.url, UploadPartSize: 1 << 20}); err == nil {
+		t.Error("parts of 1 MiB were taken")
+	}
+}

@@ -33,7 +33,7 @@ const (
 	ViaDirect Via = "direct"
 )
 
-// ParseVia reads a Via; "" is ViaGateway.
+// ParseVia reads a Via; "" is ViaGateway (or the gateway's default).
 func ParseVia(s string) (Via, error) {
 	switch Via(strings.ToLower(strings.TrimSpace(s))) {
 	case "", ViaGateway:
@@ -282,6 +282,9 @@ func (g *Gateway) CreateUpload(ctx context.Context, tokenID string, scope Scope,
 	via, err := ParseVia(req.Via)
 	if err != nil {
 		return Upload{}, badRequest("%v", err)
+	}
+	if strings.TrimSpace(req.Via) == "" && g.cfg.DefaultVia != "" {
+		via = g.cfg.DefaultVia
 	}
 	var types []string
 	for _, t := range req.Types {
