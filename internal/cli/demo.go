@@ -93,7 +93,9 @@ func runDemo(addr string, u uiFlags, stdout, stderr io.Writer) int {
 		return fail(stderr, fmt.Errorf("demo: %v", err))
 	}
 	defer logf.Close()
-	gw, err := gateway.StartLocal(signing, store.Name, dir, logf)
+	// The demo endpoint takes no multipart uploads: drop-link files up to
+	// its object limit go in one PUT.
+	gw, err := gateway.StartLocal(signing, store.Name, dir, logf, func(c *gateway.Config) { c.UploadPartSize = demo.MaxObjectSize })
 	if err != nil {
 		return fail(stderr, fmt.Errorf("demo: %v", err))
 	}

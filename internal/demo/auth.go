@@ -30,8 +30,12 @@ const (
 	scopeDateFormat          = "20060102"
 	maxPresignExpiry         = 7 * 24 * 60 * 60 // seconds; AWS's limit for SigV4 links
 	maxClockSkew             = 15 * time.Minute
-	maxObjectSize            = 64 << 20 // the demo keeps objects in memory
+	maxObjectSize            = MaxObjectSize
 )
+
+// MaxObjectSize is the biggest object the demo endpoint takes: it keeps
+// objects in memory, and takes no multipart uploads.
+const MaxObjectSize = 64 << 20
 
 // authInfo is what a verified request was signed with; the payload of a
 // streaming upload is verified against it later.

@@ -62,7 +62,7 @@ func (g *Gateway) startMultipart(ctx context.Context, u *Upload, f *UploadFile, 
 		f.UploadID, err = ops.StartMultipart(ctx, u.Bucket, f.Key, f.ContentType)
 		if err != nil {
 			g.log.Error("start a multipart upload", "id", u.ID, "file", f.ID, "err", err)
-			err = &signError{err}
+			err = refuse(http.StatusBadGateway, "the store would not start an upload in parts for this file: it may take no files over %s", sizeText(partSize))
 		}
 	}
 	if err == nil {
