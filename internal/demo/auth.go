@@ -30,7 +30,6 @@ const (
 	scopeDateFormat          = "20060102"
 	maxPresignExpiry         = 7 * 24 * 60 * 60 // seconds; AWS's limit for SigV4 links
 	maxClockSkew             = 15 * time.Minute
-	maxObjectSize            = MaxObjectSize
 )
 
 // MaxObjectSize is the biggest object the demo endpoint takes: it keeps
@@ -487,14 +486,14 @@ func (s *Server) readBody(r *http.Request, a *authInfo) ([]byte, *s3Error) {
 	case streamingPayload, streamingPayloadTrailer, streamingUnsignedTrailer:
 		return s.readChunked(r, a)
 	}
-	if r.ContentLength > maxObjectSize {
+	if r.ContentLength > MaxObjectSize {
 		return nil, errTooLarge(r.ContentLength)
 	}
-	data, err := io.ReadAll(io.LimitReader(r.Body, maxObjectSize+1))
+	data, err := io.ReadAll(io.LimitReader(r.Body, MaxObjectSize+1))
 	if err != nil {
 		return nil, newError(http.StatusBadRequest, "IncompleteBody", "The request body could not be read: "+err.Error())
 	}
-	if len(data) > maxObjectSize {
+	if len(data) > MaxObjectSize {
 		return nil, errTooLarge(int64(len(data)))
 	}
 	if isHexSHA256(a.payload) {
@@ -514,7 +513,7 @@ func errContentSHA256Mismatch(client, server string) *s3Error {
 
 func errTooLarge(size int64) *s3Error {
 	return newError(http.StatusBadRequest, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size",
-		xmlField{"ProposedSize", strconv.FormatInt(size, 10)}, xmlField{"MaxSizeAllowed", strconv.Itoa(maxObjectSize)})
+		xmlField{"ProposedSize", strconv.FormatInt(size, 10)}, xmlField{"MaxSizeAllowed", strconv.Itoa(MaxObjectSize)})
 }
 
 var errBadChunk = errors.New("malformed aws-chunked body")
@@ -531,12 +530,12 @@ func (s *Server) readChunked(r *http.Request, a *authInfo) ([]byte, *s3Error) {
 		return nil, newError(http.StatusLengthRequired, "MissingContentLength",
 			"You must provide the x-amz-decoded-content-length header with an aws-chunked body.")
 	}
-	if decoded > maxObjectSize {
+	if decoded > MaxObjectSize {
 		return nil, errTooLarge(decoded)
 	}
 	signed := a.payload != streamingUnsignedTrailer
 	trailer := a.payload != streamingPayload
-	br := bufio.NewReaderSize(io.LimitReader(r.Body, 2*maxObjectSize), 64<<10)
+	br := bufio.NewReaderSize(io.LimitReader(r.Body, 2*MaxObjectSize), 64<<10)
 	out := make([]byte, 0, decoded)
 	prev := a.signature
 	incomplete := func(msg string) *s3Error {

@@ -225,11 +225,11 @@ func readPostForm(r *http.Request) (*postForm, *s3Error) {
 			continue
 		}
 		if name == "file" {
-			data, err := io.ReadAll(io.LimitReader(part, maxObjectSize+1))
+			data, err := io.ReadAll(io.LimitReader(part, MaxObjectSize+1))
 			if err != nil {
 				return nil, malformed
 			}
-			if len(data) > maxObjectSize {
+			if len(data) > MaxObjectSize {
 				return nil, errTooLarge(int64(len(data)))
 			}
 			form.file, form.filename, form.hasFile = data, path.Base("/"+part.FileName()), true
