@@ -14,15 +14,6 @@ import (
 	"github.com/s3share/s3share/presign"
 )
 
-// benchSize is the size of the file of BenchmarkUploadPage:
-// S3SHARE_BENCH_MIB MiB, 200 by default.
-func benchSize() int {
-	if n, err := strconv.Atoi(os.Getenv("S3SHARE_BENCH_MIB")); err == nil && n > 0 {
-		return n << 20
-	}
-	return 200 << 20
-}
-
 // BenchmarkUploadPage measures a big upload through a drop link in a real
 // headless Chromium, straight to the store (direct) and streamed through
 // the gateway, against curl's PUT of the same file to a presigned URL of
@@ -34,13 +25,11 @@ func benchSize() int {
 func BenchmarkUploadPage(b *testing.B) {
 	bin := chromiumPath(b)
 	e := newEnv(b, nil, backends[0].dsn(b), func(c *Config) {
-		if n, err := strconv.Atoi(os.Getenv("S3SHARE_BENCH_PART_MIB")); err == nil && n > 0 {
-			c.UploadPartSize = int64(n) << 20
-		}
+		c.UploadPartSize = int64(mibFromEnv("S3SHARE_BENCH_PART_MIB", DefaultUploadPartSize>>20))
 	})
 	e.s3.SetCORS(b, e.bucket, e.url)
 	dir := b.TempDir()
-	size := benchSize()
+	size := mibFromEnv("S3SHARE_BENCH_MIB", 200)
 	path := filepath.Join(dir, "upload.bin")
 	if err := os.WriteFile(path, pattern(size), 0o644); err != nil {
 		b.Fatal(err)

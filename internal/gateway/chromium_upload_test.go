@@ -21,13 +21,13 @@ import (
 	"github.com/s3share/s3share/s3model"
 )
 
-// bigSize is the size of the big file the page sends:
-// S3SHARE_TEST_BIG_MIB MiB, 200 by default (CI sets it small).
-func bigSize() int {
-	if n, err := strconv.Atoi(os.Getenv("S3SHARE_TEST_BIG_MIB")); err == nil && n > 0 {
+// mibFromEnv is the size the environment variable name gives in MiB,
+// else def MiB.
+func mibFromEnv(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
 		return n << 20
 	}
-	return 200 << 20
+	return def << 20
 }
 
 // dropFiles drops files made in the page (names no file on disk can
@@ -71,7 +71,7 @@ func TestBigAndHostileUploadsInChromium(t *testing.T) {
 	e := partEnv(t, backends[0].dsn(t))
 	e.s3.SetCORS(t, e.bucket, e.url)
 	dir := t.TempDir()
-	big := pattern(bigSize())
+	big := pattern(mibFromEnv("S3SHARE_TEST_BIG_MIB", 200)) // CI sets it small
 	bigPath := filepath.Join(dir, "core dump.bin")
 	if err := os.WriteFile(bigPath, big, 0o644); err != nil {
 		t.Fatal(err)

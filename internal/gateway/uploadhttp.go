@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/s3share/s3share/internal/touch"
 	"github.com/s3share/s3share/presign/gatewayapi"
 )
 
@@ -107,22 +108,14 @@ func (g *Gateway) handleFileRequest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t, err := g.RequestFile(r.Context(), r.PathValue("id"), req, clientAddr(r, g.cfg.TrustedProxies))
-	if err != nil {
-		g.uploadErr(w, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, t)
+	g.reply(w, http.StatusCreated, t, err)
 }
 
 // handleFileDone is the page saying a file was sent.
 func (g *Gateway) handleFileDone(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	f, err := g.FileDone(r.Context(), r.PathValue("id"), r.PathValue("file"), clientAddr(r, g.cfg.TrustedProxies))
-	if err != nil {
-		g.uploadErr(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, receivedJSON(f))
+	g.reply(w, http.StatusOK, receivedJSON(f), err)
 }
 
 // uploadIdle is how long a streamed upload may go without a byte.
@@ -164,9 +157,9 @@ func (g *Gateway) handleFilePut(w http.ResponseWriter, r *http.Request) {
 // handlePartPut streams one part of a file through the gateway.
 func (g *Gateway) handlePartPut(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
-	n, err := strconv.Atoi(r.PathValue("n"))
+	n, err := partNumber(r)
 	if err != nil {
-		g.uploadErr(w, refuse(http.StatusBadRequest, "no such part"))
+		g.uploadErr(w, err)
 		return
 	}
 	u, f, err := g.pendingPart(r.Context(), r.PathValue("id"), r.PathValue("file"), n)
@@ -202,7 +195,7 @@ func (g *Gateway) streamUp(w http.ResponseWriter, r *http.Request, u *Upload, f 
 	defer cancel(nil)
 	idle := time.AfterFunc(uploadIdle, func() { cancel(errors.New("the upload stalled")) })
 	defer idle.Stop()
-	body := &progressReader{r: http.MaxBytesReader(w, r.Body, size), touch: func() { idle.Reset(uploadIdle) }}
+	body := &touch.Reader{R: http.MaxBytesReader(w, r.Body, size), Touch: func() { idle.Reset(uploadIdle) }}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, res.URL, body)
 	if err != nil {
 		g.uploadErr(w, err)
@@ -233,44 +226,44 @@ func (g *Gateway) streamUp(w http.ResponseWriter, r *http.Request, u *Upload, f 
 	w.WriteHeader(http.StatusOK)
 }
 
+// partNumber is the part number in the path of r.
+func partNumber(r *http.Request) (int, error) {
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil {
+		return 0, refuse(http.StatusBadRequest, "no such part")
+	}
+	return n, nil
+}
+
 // handlePartRequest is the page asking where to send part n of a file.
 func (g *Gateway) handlePartRequest(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
-	n, err := strconv.Atoi(r.PathValue("n"))
-	if err != nil {
-		g.uploadErr(w, refuse(http.StatusBadRequest, "no such part"))
-		return
+	n, err := partNumber(r)
+	var t gatewayapi.PartTicket
+	if err == nil {
+		t, err = g.FilePart(r.Context(), r.PathValue("id"), r.PathValue("file"), n)
 	}
-	t, err := g.FilePart(r.Context(), r.PathValue("id"), r.PathValue("file"), n)
-	if err != nil {
-		g.uploadErr(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, t)
+	g.reply(w, http.StatusOK, t, err)
 }
 
 // handleFileCancel is the page giving a file up.
 func (g *Gateway) handleFileCancel(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
-	if err := g.CancelFile(r.Context(), r.PathValue("id"), r.PathValue("file"), clientAddr(r, g.cfg.TrustedProxies)); err != nil {
+	err := g.CancelFile(r.Context(), r.PathValue("id"), r.PathValue("file"), clientAddr(r, g.cfg.TrustedProxies))
+	g.reply(w, http.StatusNoContent, nil, err)
+}
+
+// reply ends a call of the upload page: out as JSON with status (none
+// when nil), or the error.
+func (g *Gateway) reply(w http.ResponseWriter, status int, out any, err error) {
+	switch {
+	case err != nil:
 		g.uploadErr(w, err)
-		return
+	case out == nil:
+		w.WriteHeader(status)
+	default:
+		writeJSON(w, status, out)
 	}
-	w.WriteHeader(http.StatusNoContent)
-}
-
-// progressReader calls touch on every read that brings bytes.
-type progressReader struct {
-	r     io.Reader
-	touch func()
-}
-
-func (p *progressReader) Read(b []byte) (int, error) {
-	n, err := p.r.Read(b)
-	if n > 0 {
-		p.touch()
-	}
-	return n, err
 }
 
 // Admin API of upload requests.

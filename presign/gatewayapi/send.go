@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/s3share/s3share/internal/sanitize"
+	"github.com/s3share/s3share/internal/touch"
 )
 
 // Sending a file with a ticket, as an app does (the upload page does the
@@ -144,7 +145,7 @@ func (o *SendOptions) put(ctx context.Context, method, url string, hdr map[strin
 	defer cancel(nil)
 	idle := time.AfterFunc(o.Idle, func() { cancel(errors.New("no byte moved for " + o.Idle.String())) })
 	defer idle.Stop()
-	req, err := http.NewRequestWithContext(ctx, method, url, &touchReader{r: body, touch: func() { idle.Reset(o.Idle) }})
+	req, err := http.NewRequestWithContext(ctx, method, url, &touch.Reader{R: body, Touch: func() { idle.Reset(o.Idle) }})
 	if err != nil {
 		return err
 	}
@@ -202,17 +203,4 @@ func (o *SendOptions) call(ctx context.Context, url string, out any) error {
 		return nil
 	}
 	return json.Unmarshal(data, out)
-}
-
-type touchReader struct {
-	r     io.Reader
-	touch func()
-}
-
-func (t *touchReader) Read(b []byte) (int, error) {
-	n, err := t.r.Read(b)
-	if n > 0 {
-		t.touch()
-	}
-	return n, err
 }
