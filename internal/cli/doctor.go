@@ -32,7 +32,16 @@ variable, a file and its section, or a default), the access key id with all
 but its last 4 characters hidden (never the secret key or session token), the
 files it read and any warnings. Then it checks the config file's [keys] and
 tries the store: ListBuckets, or HEAD of BUCKET when one is named, and prints
-ok or the failure with a hint. It exits 0 only when every check passes.`,
+ok or the failure with a hint. It exits 0 only when every check passes.
+
+For a store with a share gateway ([stores.NAME] gateway), it also reads
+BUCKET's CORS rules and says whether the upload page of a drop link, on the
+gateway's origin (scheme://host[:port] of its URL), may PUT files straight
+to the bucket with a Content-Type header, as drop links made with --via
+direct do. When not, it prints the CORS configuration to put (the bucket's
+rules and the one to add, as aws s3api put-bucket-cors takes it). This check
+informs and does not change the exit status: drop links stream the files
+through the gateway by default (--via gateway), which needs no CORS rule.`,
 		flags:  func(*flag.FlagSet) runFunc { return runDoctor },
 		shared: []flagGroup{storeGroup, connGroup},
 	}
@@ -67,7 +76,11 @@ func runDoctor(cl *call, pos []string) int {
 	printConfig(stdout, c)
 	fmt.Fprintln(stdout, "check:")
 	keysOK := checkKeys(stdout, c.Prefs)
-	if !checkConnection(stdout, c, bucket) || !keysOK {
+	connOK, answered := checkConnection(stdout, c, bucket)
+	if c.Store.Gateway != nil && answered {
+		checkGatewayCORS(stdout, c.Store, bucket)
+	}
+	if !connOK || !keysOK {
 		return exitFailed
 	}
 	return exitOK
@@ -116,13 +129,14 @@ func printConfig(w io.Writer, c *config.Config) {
 }
 
 // checkConnection tries the store and prints the outcome; it reports
-// whether the check passed.
-func checkConnection(w io.Writer, c *config.Config, bucket string) bool {
+// whether the check passed, and whether the store answered (a refusal
+// is an answer; no connection is not).
+func checkConnection(w io.Writer, c *config.Config, bucket string) (ok, answered bool) {
 	st := c.Store
 	client, err := s3model.New(st)
 	if err != nil {
 		fmt.Fprintf(w, "  connect to %s: FAILED: %s\n", st.Endpoint, sanitize.Text(err.Error()))
-		return false
+		return false, false
 	}
 	ctx := context.Background() // each request is bounded by --timeout
 	var what string
@@ -135,7 +149,7 @@ func checkConnection(w io.Writer, c *config.Config, bucket string) bool {
 				plural = ""
 			}
 			fmt.Fprintf(w, "  %s: ok (%d bucket%s)\n", what, len(bs), plural)
-			return true
+			return true, true
 		}
 	} else {
 		what = "HEAD s3://" + bucket + " on " + st.Endpoint.String()
@@ -153,14 +167,15 @@ func checkConnection(w io.Writer, c *config.Config, bucket string) bool {
 				region = "unknown: " + rerr.Error()
 			}
 			fmt.Fprintf(w, "  %s: ok (region %s)\n", what, sanitize.Text(region))
-			return true
+			return true, true
 		}
 	}
 	fmt.Fprintf(w, "  %s: FAILED\n  %s\n", what, sanitize.Text(err.Error()))
 	for _, h := range doctorHints(c, bucket, err) {
 		fmt.Fprintln(w, "  hint: "+h)
 	}
-	return false
+	_, answered = s3model.AsStoreError(err)
+	return false, answered
 }
 
 // doctorHints adds what doctor knows beyond the error itself.
