@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/s3share/s3share/config"
@@ -147,6 +148,17 @@ func TestSharesListsReceivedFiles(t *testing.T) {
 		t.Errorf("an upload request with no files: %+v", e)
 	}
 
+	// A request its gateway no longer knows (pruned) is said in its row,
+	// and is no failure.
+	now := time.Now()
+	if err := recordUpload(gw.URL, gatewayapi.Upload{ID: "pruned-request", URL: gw.URL + "/u/pruned-request", Bucket: bucket, Prefix: "pruned/", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr = runCLI(t, "shares")
+	if code != 0 || stderr != "" || !strings.Contains(out, "/pruned/*  (the gateway no longer knows this request)") {
+		t.Errorf("shares with a pruned request: exit %d\n%s\nstderr: %s", code, out, stderr)
+	}
+
 	// A gateway that is gone: named once, the listing still prints,
 	// exit status 4.
 	t.Setenv(tokenEnv, dead.Token)
@@ -162,7 +174,7 @@ func TestSharesListsReceivedFiles(t *testing.T) {
 		t.Errorf("stderr (want one line for the gateway): %q", stderr)
 	}
 	code, out, stderr = runCLI(t, "shares", "-o", "json")
-	if code != exitGateway || strings.Count(stderr, "\n") != 1 || strings.Count(out, `"received_error"`) != 2 || json.Unmarshal([]byte(out), &listed) != nil {
+	if code != exitGateway || strings.Count(stderr, "\n") != 1 || strings.Count(out, `"received_error"`) != 3 || json.Unmarshal([]byte(out), &listed) != nil {
 		t.Errorf("shares -o json with a gateway gone: exit %d\n%s\nstderr: %s", code, out, stderr)
 	}
 
