@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -34,21 +35,25 @@ files it read and any warnings. Then it checks the config file's [keys] and
 tries the store: ListBuckets, or HEAD of BUCKET when one is named, and prints
 ok or the failure with a hint. It exits 0 only when every check passes.
 
-For a store with a share gateway ([stores.NAME] gateway), it also reads
-BUCKET's CORS rules and says whether the upload page of a drop link, on the
-gateway's origin (scheme://host[:port] of its URL), may PUT files straight
-to the bucket with a Content-Type header, as drop links made with --via
-direct do. When not, it prints the CORS configuration to put (the bucket's
+With a share gateway (--gateway, else the store's [stores.NAME] gateway,
+else $S3SHARE_GATEWAY), it also reads BUCKET's CORS rules and says whether
+the upload page of a drop link, on the gateway's origin (scheme://host[:port]
+of its URL), may PUT files straight to the bucket with a Content-Type
+header, as drop links made with --via direct do. When not, it prints the CORS configuration to put (the bucket's
 rules and the one to add, as aws s3api put-bucket-cors takes it). This check
 informs and does not change the exit status: drop links stream the files
 through the gateway by default (--via gateway), which needs no CORS rule.`,
-		flags:  func(*flag.FlagSet) runFunc { return runDoctor },
+		flags: func(fs *flag.FlagSet) runFunc {
+			gateway := fs.String("gateway", "", "check BUCKET's CORS rules for the share gateway at this `URL` (default: the store's gateway, else $S3SHARE_GATEWAY)")
+			return func(cl *call, pos []string) int { return runDoctor(cl, pos, *gateway) }
+		},
 		shared: []flagGroup{storeGroup, connGroup},
 	}
 }
 
-// runDoctor checks the store, or the bucket pos names.
-func runDoctor(cl *call, pos []string) int {
+// runDoctor checks the store, or the bucket pos names, and that
+// bucket's CORS rules for the share gateway.
+func runDoctor(cl *call, pos []string, gateway string) int {
 	stdout, stderr := cl.stdout, cl.stderr
 	if len(pos) > 1 {
 		return cl.usageError(fmt.Sprintf("doctor checks one bucket at most, got %d: %s", len(pos), sanitize.Text(strings.Join(pos, " "))))
@@ -77,8 +82,14 @@ func runDoctor(cl *call, pos []string) int {
 	fmt.Fprintln(stdout, "check:")
 	keysOK := checkKeys(stdout, c.Prefs)
 	connOK, answered := checkConnection(stdout, c, bucket)
-	if c.Store.Gateway != nil && answered {
-		checkGatewayCORS(stdout, c.Store, bucket)
+	if gateway == "" && c.Store.Gateway != nil {
+		gateway = c.Store.Gateway.URL
+	}
+	if gateway == "" {
+		gateway = os.Getenv(gatewayEnv)
+	}
+	if gateway != "" && answered {
+		checkGatewayCORS(stdout, c.Store, gateway, bucket)
 	}
 	if !connOK || !keysOK {
 		return exitFailed

@@ -50,13 +50,12 @@ func webOrigin(raw string) (string, error) {
 	return scheme + "://" + host, nil
 }
 
-// checkGatewayCORS tells, for a store with a share gateway, whether the
-// bucket's CORS rules let the gateway's upload page PUT files straight
-// to the store (drop links with --via direct), and when they do not,
+// checkGatewayCORS tells whether the bucket's CORS rules let the upload
+// page of the share gateway at gateway PUT files straight to the store (drop links with --via direct), and when they do not,
 // prints the configuration that does. It only informs: drop links
 // stream through the gateway by default, which needs no CORS rule.
-func checkGatewayCORS(w io.Writer, st config.Store, bucket string) {
-	origin, err := webOrigin(st.Gateway.URL)
+func checkGatewayCORS(w io.Writer, st config.Store, gateway, bucket string) {
+	origin, err := webOrigin(gateway)
 	if err != nil {
 		fmt.Fprintf(w, "  CORS for the share gateway: %s\n", sanitize.Text(err.Error()))
 		return

@@ -22,8 +22,8 @@ func corsSection(out string) string {
 	return regexp.MustCompile(`127\.0\.0\.1:\d+`).ReplaceAllString(out[i:], "127.0.0.1:PORT")
 }
 
-// TestDoctorGatewayCORS runs doctor for a store with a share gateway
-// against versitygw: a bucket with no CORS rules, one whose rule is for
+// TestDoctorGatewayCORS runs doctor with a share gateway against
+// versitygw: a bucket with no CORS rules, one whose rule is for
 // another origin, one that lets the gateway's origin PUT, and one the
 // store refuses. The rule printed is one the store takes, and then lets
 // the upload page through.
@@ -103,6 +103,12 @@ func TestDoctorGatewayCORS(t *testing.T) {
 	if _, out, _ = runDoctorCmd(t, secrets, "--store", "plain", "s3://none"); strings.Contains(out, "CORS") {
 		t.Errorf("doctor speaks of CORS for a store without a gateway:\n%s", out)
 	}
+	// A gateway named on the command line or in $S3SHARE_GATEWAY.
+	_, out, _ = runDoctorCmd(t, secrets, "--store", "plain", "--gateway", "http://127.0.0.1:8080", "s3://none")
+	wantLines(t, out, "CORS of s3://none for uploads from the share gateway http://127.0.0.1:8080: not allowed")
+	t.Setenv(gatewayEnv, "https://share.example.com/")
+	_, out, _ = runDoctorCmd(t, secrets, "--store", "plain", "s3://allowed")
+	wantLines(t, out, "CORS of s3://allowed for uploads from the share gateway https://share.example.com: ok")
 }
 
 func TestWebOrigin(t *testing.T) {
