@@ -1,10 +1,12 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -19,7 +21,7 @@ import (
 
 // startTestGateway runs a share gateway in the test's process, signing
 // for the test server.
-func startTestGateway(t *testing.T, srv *s3test.Server) *gateway.Local {
+func startTestGateway(t testing.TB, srv *s3test.Server) *gateway.Local {
 	t.Helper()
 	u, err := url.Parse(srv.Endpoint)
 	if err != nil {
@@ -200,5 +202,42 @@ func wantNoControl(t *testing.T, out string) {
 	}
 	if m := regexp.MustCompile("[\x00-\x09\x0b-\x1f\x7f\u0080-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]").FindString(out); m != "" {
 		t.Errorf("the output holds %q raw", m)
+	}
+}
+
+// BenchmarkSharesReceived lists a ledger of 50 upload requests, each
+// with 2 files received, asking a gateway in the process for them: the
+// time of one `s3share shares`, the gateway on loopback.
+//
+//	go test -run '^$' -bench BenchmarkSharesReceived ./internal/cli/
+func BenchmarkSharesReceived(b *testing.B) {
+	srv := s3test.Start(b)
+	bucket := srv.NewBucket(b)
+	gw := startTestGateway(b, srv)
+	home := b.TempDir()
+	b.Setenv("XDG_STATE_HOME", home)
+	b.Setenv(tokenEnv, gw.Token)
+	cl, err := gatewayapi.NewClient(gw.URL, gw.Token, 30*time.Second)
+	if err != nil {
+		b.Fatal(err)
+	}
+	const requests, files = 50, 2
+	for i := range requests {
+		u, err := cl.CreateUpload(b.Context(), gatewayapi.UploadRequest{Bucket: bucket, Prefix: "in/" + strconv.Itoa(i) + "/"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := recordUpload(gw.URL, u); err != nil {
+			b.Fatal(err)
+		}
+		for j := range files {
+			uploadThrough(b, u.URL, "file"+strconv.Itoa(j)+".txt", []byte("a file"), 200)
+		}
+	}
+	for b.Loop() {
+		var out, errb bytes.Buffer
+		if code := Main([]string{"shares"}, &out, &errb); code != 0 || strings.Count(out.String(), "-file0.txt\n") != requests {
+			b.Fatalf("shares: exit %d\n%s", code, errb.String())
+		}
 	}
 }
