@@ -39,10 +39,11 @@ With a share gateway (--gateway, else the store's [stores.NAME] gateway,
 else $S3SHARE_GATEWAY), it also reads BUCKET's CORS rules and says whether
 the upload page of a drop link, on the gateway's origin (scheme://host[:port]
 of its URL), may PUT files straight to the bucket with a Content-Type
-header, as drop links made with --via direct do. When not, it prints the CORS configuration to put (the bucket's
-rules and the one to add, as aws s3api put-bucket-cors takes it). This check
-informs and does not change the exit status: drop links stream the files
-through the gateway by default (--via gateway), which needs no CORS rule.`,
+header, as drop links made with --via direct do. When not, it prints the
+CORS configuration to put (the bucket's rules and the one to add, as aws
+s3api put-bucket-cors takes it). This check informs and does not change the
+exit status: drop links stream the files through the gateway by default
+(--via gateway), which needs no CORS rule.`,
 		flags: func(fs *flag.FlagSet) runFunc {
 			gateway := fs.String("gateway", "", "check BUCKET's CORS rules for the share gateway at this `URL` (default: the store's gateway, else $S3SHARE_GATEWAY)")
 			return func(cl *call, pos []string) int { return runDoctor(cl, pos, *gateway) }

@@ -61,10 +61,10 @@ func checkGatewayCORS(w io.Writer, st config.Store, gateway, bucket string) {
 		return
 	}
 	if bucket == "" {
-		fmt.Fprintf(w, "  CORS for uploads from the share gateway %s: name a bucket to check it (s3share doctor s3://BUCKET)\n", origin)
+		fmt.Fprintf(w, "  CORS for uploads from the share gateway %s: name a bucket to check it (s3share doctor s3://BUCKET)\n", sanitize.Text(origin))
 		return
 	}
-	what := "CORS of s3://" + bucket + " for uploads from the share gateway " + origin
+	what := "CORS of s3://" + bucket + " for uploads from the share gateway " + sanitize.Text(origin)
 	client, err := s3model.New(st)
 	var rules []s3model.CORSRule
 	if err == nil {
