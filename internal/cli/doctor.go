@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -32,14 +33,28 @@ variable, a file and its section, or a default), the access key id with all
 but its last 4 characters hidden (never the secret key or session token), the
 files it read and any warnings. Then it checks the config file's [keys] and
 tries the store: ListBuckets, or HEAD of BUCKET when one is named, and prints
-ok or the failure with a hint. It exits 0 only when every check passes.`,
-		flags:  func(*flag.FlagSet) runFunc { return runDoctor },
+ok or the failure with a hint. It exits 0 only when every check passes.
+
+With a share gateway (--gateway, else the store's [stores.NAME] gateway,
+else $S3SHARE_GATEWAY), it also reads BUCKET's CORS rules and says whether
+the upload page of a drop link, on the gateway's origin (scheme://host[:port]
+of its URL), may PUT files straight to the bucket with a Content-Type
+header, as drop links made with --via direct do. When not, it prints the
+CORS configuration to put (the bucket's rules and the one to add, as aws
+s3api put-bucket-cors takes it). This check informs and does not change the
+exit status: drop links stream the files through the gateway by default
+(--via gateway), which needs no CORS rule.`,
+		flags: func(fs *flag.FlagSet) runFunc {
+			gateway := fs.String("gateway", "", "check BUCKET's CORS rules for the share gateway at this `URL` (default: the store's gateway, else $S3SHARE_GATEWAY)")
+			return func(cl *call, pos []string) int { return runDoctor(cl, pos, *gateway) }
+		},
 		shared: []flagGroup{storeGroup, connGroup},
 	}
 }
 
-// runDoctor checks the store, or the bucket pos names.
-func runDoctor(cl *call, pos []string) int {
+// runDoctor checks the store, or the bucket pos names, and that
+// bucket's CORS rules for the share gateway.
+func runDoctor(cl *call, pos []string, gateway string) int {
 	stdout, stderr := cl.stdout, cl.stderr
 	if len(pos) > 1 {
 		return cl.usageError(fmt.Sprintf("doctor checks one bucket at most, got %d: %s", len(pos), sanitize.Text(strings.Join(pos, " "))))
@@ -67,7 +82,17 @@ func runDoctor(cl *call, pos []string) int {
 	printConfig(stdout, c)
 	fmt.Fprintln(stdout, "check:")
 	keysOK := checkKeys(stdout, c.Prefs)
-	if !checkConnection(stdout, c, bucket) || !keysOK {
+	connOK, answered := checkConnection(stdout, c, bucket)
+	if gateway == "" && c.Store.Gateway != nil {
+		gateway = c.Store.Gateway.URL
+	}
+	if gateway == "" {
+		gateway = os.Getenv(gatewayEnv)
+	}
+	if gateway != "" && answered {
+		checkGatewayCORS(stdout, c.Store, gateway, bucket)
+	}
+	if !connOK || !keysOK {
 		return exitFailed
 	}
 	return exitOK
@@ -116,13 +141,14 @@ func printConfig(w io.Writer, c *config.Config) {
 }
 
 // checkConnection tries the store and prints the outcome; it reports
-// whether the check passed.
-func checkConnection(w io.Writer, c *config.Config, bucket string) bool {
+// whether the check passed, and whether the store answered (a refusal
+// is an answer; no connection is not).
+func checkConnection(w io.Writer, c *config.Config, bucket string) (ok, answered bool) {
 	st := c.Store
 	client, err := s3model.New(st)
 	if err != nil {
 		fmt.Fprintf(w, "  connect to %s: FAILED: %s\n", st.Endpoint, sanitize.Text(err.Error()))
-		return false
+		return false, false
 	}
 	ctx := context.Background() // each request is bounded by --timeout
 	var what string
@@ -135,7 +161,7 @@ func checkConnection(w io.Writer, c *config.Config, bucket string) bool {
 				plural = ""
 			}
 			fmt.Fprintf(w, "  %s: ok (%d bucket%s)\n", what, len(bs), plural)
-			return true
+			return true, true
 		}
 	} else {
 		what = "HEAD s3://" + bucket + " on " + st.Endpoint.String()
@@ -153,14 +179,15 @@ func checkConnection(w io.Writer, c *config.Config, bucket string) bool {
 				region = "unknown: " + rerr.Error()
 			}
 			fmt.Fprintf(w, "  %s: ok (region %s)\n", what, sanitize.Text(region))
-			return true
+			return true, true
 		}
 	}
 	fmt.Fprintf(w, "  %s: FAILED\n  %s\n", what, sanitize.Text(err.Error()))
 	for _, h := range doctorHints(c, bucket, err) {
 		fmt.Fprintln(w, "  hint: "+h)
 	}
-	return false
+	_, answered = s3model.AsStoreError(err)
+	return false, answered
 }
 
 // doctorHints adds what doctor knows beyond the error itself.

@@ -15,7 +15,29 @@ import (
 	"github.com/s3share/s3share/internal/demo"
 )
 
-var updateGolden = flag.Bool("update", false, "rewrite the golden files of doctor's credential chain")
+var updateGolden = flag.Bool("update", false, "rewrite the golden files of doctor's output")
+
+// wantGolden compares got with testdata/NAME.golden, or with -update
+// writes it there.
+func wantGolden(t *testing.T, name, what, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *updateGolden {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to write it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s:\n%s\nwant (%s):\n%s", what, got, path, want)
+	}
+}
 
 // Secrets of the credential chain tests; doctor must print none of them.
 const (
@@ -156,22 +178,7 @@ func TestDoctorCredentialChain(t *testing.T) {
 			if !tt.ok && errOut != "" {
 				got += "error: " + errOut
 			}
-			path := filepath.Join("testdata", "doctor-chain-"+tt.name+".golden")
-			if *updateGolden {
-				if err := os.MkdirAll("testdata", 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run with -update to write it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("doctor's credential chain:\n%s\nwant (%s):\n%s", got, path, want)
-			}
+			wantGolden(t, "doctor-chain-"+tt.name, "doctor's credential chain", got)
 		})
 	}
 }

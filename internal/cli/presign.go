@@ -108,7 +108,7 @@ func (o *presignFlags) register(fs *flag.FlagSet) {
 	fs.Int64Var(&o.maxFiles, "max-files", 0, "--upload-request: take at most `N` files (default no limit)")
 	fs.StringVar(&o.maxTotal, "max-total", "", "--upload-request: take at most this `SIZE` in all (default no limit)")
 	fs.StringVar(&o.types, "types", "", "--upload-request: the allowed `TYPES`, comma-separated extensions or media types, e.g. .pdf,.png,image/* (default any)")
-	fs.StringVar(&o.uploadVia, "via", "", "--upload-request: `HOW` files reach the store: gateway (streamed through it, default) or direct (the page PUTs to the store; the bucket's CORS rules must allow the gateway's origin)")
+	fs.StringVar(&o.uploadVia, "via", "", "--upload-request: `HOW` files reach the store: gateway (streamed through it, default) or direct (the page PUTs to the store; the bucket's CORS rules must allow the gateway's origin: s3share doctor s3://BUCKET checks them)")
 	fs.BoolVar(&o.wait, "wait", false, "PUT, POST: after printing the link, wait until the upload arrives and print its key, size, type and ETag (-o json: as JSON); fail when the link expires first")
 	fs.BoolVar(&o.check, "check", false, "fetch each GET link (one byte) and say on stderr whether it works and, if not, why; check what can be checked of PUT and POST links without writing (exit status 3 when a link fails)")
 }

@@ -197,7 +197,7 @@ func TestServeSettingsFromTheConfigFile(t *testing.T) {
 
 // uploadThrough sends a file through an upload request's link the way
 // its page does, and checks the first refusal, or the arrival (want 200).
-func uploadThrough(t *testing.T, link, name string, body []byte, want int) {
+func uploadThrough(t testing.TB, link, name string, body []byte, want int) {
 	t.Helper()
 	post := func(url string, in, out any) int {
 		b, _ := json.Marshal(in)

@@ -3,11 +3,13 @@ package cli
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/s3share/s3share/internal/sanitize"
 	"github.com/s3share/s3share/presign"
+	"github.com/s3share/s3share/presign/gatewayapi"
 	"github.com/s3share/s3share/presign/ledger"
 )
 
@@ -38,11 +41,21 @@ func sharesCommand() *command {
 		about: `
 Lists the links recorded in the share ledger: the active ones, or with --all
 the expired ones too.
+
+An upload request (s3share presign --gateway URL --upload-request) is a row
+of method UPLOAD for its prefix, and under it the files it received, asked
+of its gateway: name, size, client address, when, and key (-o json: in
+"received"). The admin token is $S3SHARE_GATEWAY_TOKEN or --token-file. A
+gateway that does not answer is named once on stderr; the listing still
+prints, and the exit status is 4. --no-received lists the ledger alone,
+with no network.
 ` + sharesAbout,
 		flags: func(fs *flag.FlagSet) runFunc {
 			all := fs.Bool("all", false, "include expired links")
 			sortBy := fs.String("sort", "expires", "order of the table: `expires` (soonest to expire first) or made (newest first)")
 			check := fs.Bool("check", false, "test each active link: fetch GET links (one byte) and say whether they work and, if not, why (exit status 3 when one fails)")
+			noReceived := fs.Bool("no-received", false, "do not ask the gateways what upload requests received: list the ledger only")
+			tokenFile := fs.String("token-file", "", "read the gateways' admin token from this `FILE` instead of $S3SHARE_GATEWAY_TOKEN")
 			var output string
 			for _, name := range []string{"o", "output"} {
 				fs.StringVar(&output, name, "table", "output `FORM`: table, or json (a JSON array with every detail)")
@@ -62,7 +75,7 @@ the expired ones too.
 				if *check {
 					return runSharesCheck(c, output)
 				}
-				return runShares(c, *all, output, order)
+				return runShares(c, sharesList{all: *all, output: output, order: order, received: !*noReceived, tokenFile: *tokenFile})
 			}
 		},
 		sub: []*command{sharesRevokeCommand(), {
@@ -110,10 +123,22 @@ func runSharesPrune(c *call) int {
 	return exitOK
 }
 
+// sharesList is how shares lists the ledger.
+type sharesList struct {
+	all    bool         // the expired links too
+	output string       // table or json
+	order  ledger.Order // the table's order
+	// received asks the gateways for the files upload requests
+	// received, with the admin token of tokenFile or the environment.
+	received  bool
+	tokenFile string
+}
+
 // runShares lists the active links, or with all every link, in order;
-// the table folds the links of each batch into one row. output is table
-// or json.
-func runShares(c *call, all bool, output string, order ledger.Order) int {
+// the table folds the links of each batch into one row. Upload requests
+// come with the files they received, asked of their gateways; when one
+// does not answer the listing still prints, and exits with exitGateway.
+func runShares(c *call, o sharesList) int {
 	stdout, stderr := c.stdout, c.stderr
 	l, path, err := openLedger()
 	if err != nil {
@@ -126,25 +151,59 @@ func runShares(c *call, all bool, output string, order ledger.Order) int {
 	// were recorded; the table lists them as the TUI's ledger view does
 	// (ledger.Compare: soonest to expire first), so it collects them.
 	var keep func(time.Time) bool
-	if !all {
+	if !o.all {
 		keep = func(ends time.Time) bool { return ends.After(now) }
 	}
-	if output == "json" {
-		return sharesJSON(c, l, path, keep, all, now)
+	listed := func(r *ledger.Record) bool { return o.all || r.Active(now) }
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if o.output == "json" {
+		var refs []uploadRef
+		if o.received {
+			// A first pass finds the upload requests, so their gateways
+			// are asked before the array streams out.
+			recs, err := collectRecords(io.Discard, l, path, keep, func(r ledger.Record) (ledger.Record, bool) {
+				_, ok := refOf(&r)
+				return r, ok && listed(&r)
+			})
+			if err != nil {
+				return fail(stderr, err)
+			}
+			refs = uploadRefs(recs)
+		}
+		got, answered := askGateways(ctx, stderr, refs, o.tokenFile)
+		code := sharesJSON(c, l, path, keep, o.all, now, got)
+		if code == exitOK && !answered {
+			code = exitGateway
+		}
+		return code
 	}
 	recs, err := collectRecords(stderr, l, path, keep, func(r ledger.Record) (ledger.Record, bool) {
 		// The table needs neither the link nor its options: keep what it
-		// shows, so a long ledger lists in little memory.
+		// shows, so a long ledger lists in little memory. An upload
+		// request keeps its gateway, to ask it what arrived.
+		gw := ""
+		if r.Method == ledger.MethodUpload {
+			gw = r.Options["gateway"]
+		}
 		r.URL, r.Options = "", nil
-		return r, all || r.Active(now)
+		if gw != "" {
+			r.Options = map[string]string{"gateway": gw}
+		}
+		return r, listed(&r)
 	})
 	if err != nil {
 		return fail(stderr, err)
 	}
-	slices.SortStableFunc(recs, func(a, b ledger.Record) int { return order.Compare(a, b, now) })
+	slices.SortStableFunc(recs, func(a, b ledger.Record) int { return o.order.Compare(a, b, now) })
+	var got map[uploadRef]*received
+	answered := true
+	if o.received {
+		got, answered = askGateways(ctx, stderr, uploadRefs(recs), o.tokenFile)
+	}
 	out := bufio.NewWriter(stdout)
 	switch {
-	case len(recs) == 0 && all:
+	case len(recs) == 0 && o.all:
 		fmt.Fprintln(out, "No links recorded.")
 	case len(recs) == 0:
 		fmt.Fprintln(out, "No active links. (s3share shares --all lists expired ones too.)")
@@ -153,7 +212,15 @@ func runShares(c *call, all bool, output string, order ledger.Order) int {
 		fmt.Fprintln(tw, "REMAINING\tMETHOD\tSTORE\tPATH")
 		for _, row := range ledger.Fold(len(recs), func(i int) *ledger.Record { return &recs[i] }) {
 			r := &recs[row.Index]
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", remaining(r.Ends().Sub(now)), sanitize.Text(r.Method), sanitize.Text(r.StoreLabel()), sanitize.Text(row.Path(r)))
+			var res *received
+			if ref, ok := refOf(r); ok {
+				res = got[ref]
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s%s\n", remaining(r.Ends().Sub(now)), sanitize.Text(r.Method), sanitize.Text(r.StoreLabel()), sanitize.Text(row.Path(r)), receivedSummary(res))
+			if res != nil && res.err == nil {
+				// In the last column: its width does not widen the table's.
+				writeReceived(tw, "\t\t\t", res.upload.Received)
+			}
 		}
 		err = tw.Flush()
 	}
@@ -163,7 +230,21 @@ func runShares(c *call, all bool, output string, order ledger.Order) int {
 	if err != nil {
 		return fail(stderr, err)
 	}
+	if !answered {
+		return exitGateway
+	}
 	return exitOK
+}
+
+// uploadRefs are the upload requests among recs.
+func uploadRefs(recs []ledger.Record) []uploadRef {
+	var refs []uploadRef
+	for i := range recs {
+		if ref, ok := refOf(&recs[i]); ok {
+			refs = append(refs, ref)
+		}
+	}
+	return refs
 }
 
 // collectRecords reads the ledger's records, those whose end keep
@@ -188,8 +269,9 @@ func warnLedger(stderr io.Writer, path string, warns []ledger.Warning) {
 	}
 }
 
-// sharesJSON streams the listed links as a JSON array, as they are read.
-func sharesJSON(c *call, l *ledger.Ledger, path string, keep func(time.Time) bool, all bool, now time.Time) int {
+// sharesJSON streams the listed links as a JSON array, as they are read;
+// an upload request carries what its gateway said (got).
+func sharesJSON(c *call, l *ledger.Ledger, path string, keep func(time.Time) bool, all bool, now time.Time, got map[uploadRef]*received) int {
 	out := bufio.NewWriter(c.stdout)
 	n := 0
 	warns, err := l.Scan(keep, func(r ledger.Record) error {
@@ -198,7 +280,11 @@ func sharesJSON(c *call, l *ledger.Ledger, path string, keep func(time.Time) boo
 			return nil
 		}
 		n++
-		return writeListed(out, n == 1, r, active)
+		var res *received
+		if ref, ok := refOf(&r); ok {
+			res = got[ref]
+		}
+		return writeListed(out, n == 1, r, active, res)
 	})
 	warnLedger(c.stderr, path, warns)
 	if err != nil {
@@ -215,16 +301,38 @@ func sharesJSON(c *call, l *ledger.Ledger, path string, keep func(time.Time) boo
 	return exitOK
 }
 
+// listedJSON is one record of `shares -o json`'s array: its fields,
+// "active", and for an upload request what its gateway said: "received"
+// (the files, [] for none) and "gateway_state", or "received_error".
+type listedJSON struct {
+	ledger.Record
+	Active        bool                       `json:"active"`
+	Received      *[]gatewayapi.ReceivedFile `json:"received,omitempty"`
+	GatewayState  string                     `json:"gateway_state,omitempty"`
+	ReceivedError string                     `json:"received_error,omitempty"`
+}
+
 // writeListed writes one record of `shares -o json`'s array, as it is
-// read: its fields and "active", indented, with no terminal control raw.
-func writeListed(w *bufio.Writer, first bool, r ledger.Record, active bool) error {
+// read, indented, with no terminal control raw.
+func writeListed(w *bufio.Writer, first bool, r ledger.Record, active bool, res *received) error {
+	v := listedJSON{Record: r, Active: active}
+	switch {
+	case res == nil:
+	case res.gone:
+		v.ReceivedError = "the gateway no longer knows this request"
+	case res.err != nil:
+		v.ReceivedError = res.err.Error()
+	default:
+		files := res.upload.Received
+		if files == nil {
+			files = []gatewayapi.ReceivedFile{}
+		}
+		v.Received, v.GatewayState = &files, res.upload.State
+	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false) // a URL's & stays &
-	if err := enc.Encode(struct {
-		ledger.Record
-		Active bool `json:"active"`
-	}{r, active}); err != nil {
+	if err := enc.Encode(v); err != nil {
 		return err
 	}
 	var ind bytes.Buffer

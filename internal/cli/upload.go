@@ -11,6 +11,7 @@ import (
 	"github.com/s3share/s3share/internal/sanitize"
 	"github.com/s3share/s3share/presign"
 	"github.com/s3share/s3share/presign/gatewayapi"
+	"github.com/s3share/s3share/presign/ledger"
 	"github.com/s3share/s3share/s3model"
 )
 
@@ -65,6 +66,11 @@ func runUploadRequest(c *call, o *presignFlags, pos []string, format, password s
 		fmt.Fprintf(stderr, "s3share: %s: %s\n", sanitize.Text(pos[0]), sanitize.Text(err.Error()))
 		return exitFailed
 	}
+	if !o.noLedger {
+		if err := recordUpload(cl.URL, u); err != nil {
+			fmt.Fprintln(stderr, "s3share: warning: upload request not recorded in the ledger: "+sanitize.Text(err.Error()))
+		}
+	}
 	if format == "json" {
 		enc := json.NewEncoder(c.stdout)
 		enc.SetIndent("", "  ")
@@ -75,4 +81,15 @@ func runUploadRequest(c *call, o *presignFlags, pos []string, format, password s
 	}
 	fmt.Fprintln(c.stdout, sanitize.Text(u.URL))
 	return exitOK
+}
+
+// recordUpload adds an upload request to the share ledger, with the
+// gateway that serves it (so s3share shares asks it for the files
+// received).
+func recordUpload(gatewayURL string, u gatewayapi.Upload) error {
+	l, _, err := openLedger()
+	if err != nil {
+		return err
+	}
+	return l.Append(ledger.FromUpload(gatewayURL, u))
 }

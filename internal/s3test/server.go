@@ -17,6 +17,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -423,6 +424,32 @@ func (s *Server) SetCORS(t testing.TB, bucket string, origins ...string) {
 	defer cancel()
 	cfg := cors.NewConfig([]cors.Rule{{AllowedOrigin: origins, AllowedMethod: []string{"GET", "PUT", "HEAD"}, AllowedHeader: []string{"*"}, ExposeHeader: []string{"ETag"}}})
 	if err := s.Client.SetBucketCors(ctx, bucket, cfg); err != nil {
+		t.Fatalf("s3test: SetBucketCors %q: %v", bucket, err)
+	}
+}
+
+// PutCORSJSON puts a bucket CORS configuration given as the JSON that
+// aws s3api put-bucket-cors --cors-configuration takes.
+func (s *Server) PutCORSJSON(t testing.TB, bucket string, js []byte) {
+	t.Helper()
+	var in struct {
+		CORSRules []struct {
+			ID                                                            string
+			AllowedOrigins, AllowedMethods, AllowedHeaders, ExposeHeaders []string
+			MaxAgeSeconds                                                 int
+		}
+	}
+	if err := json.Unmarshal(js, &in); err != nil {
+		t.Fatalf("s3test: CORS configuration: %v\n%s", err, js)
+	}
+	rules := make([]cors.Rule, len(in.CORSRules))
+	for i, r := range in.CORSRules {
+		rules[i] = cors.Rule{ID: r.ID, AllowedOrigin: r.AllowedOrigins, AllowedMethod: r.AllowedMethods, AllowedHeader: r.AllowedHeaders,
+			ExposeHeader: r.ExposeHeaders, MaxAgeSeconds: r.MaxAgeSeconds}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+	defer cancel()
+	if err := s.Client.SetBucketCors(ctx, bucket, cors.NewConfig(rules)); err != nil {
 		t.Fatalf("s3test: SetBucketCors %q: %v", bucket, err)
 	}
 }
