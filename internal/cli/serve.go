@@ -480,22 +480,23 @@ func recordGatewayShares(gatewayURL string, shares []gatewayapi.Share) error {
 }
 
 // ledgerGateway finds in the share ledger the gateway that serves the
-// share id; "" when it is not there.
-func ledgerGateway(id string) string {
+// share or upload request id, and whether it is an upload request; ""
+// when it is not there.
+func ledgerGateway(id string) (gateway string, upload bool) {
 	l, _, err := openLedger()
 	if err != nil {
-		return ""
+		return "", false
 	}
 	recs, _, err := l.Load()
 	if err != nil {
-		return ""
+		return "", false
 	}
 	for _, r := range recs {
-		if r.Share == id && r.Options["gateway"] != "" {
-			return r.Options["gateway"]
+		if (r.Share == id || r.Upload == id) && r.Options["gateway"] != "" {
+			return r.Options["gateway"], r.Upload == id
 		}
 	}
-	return ""
+	return "", false
 }
 
 // gatewayExpiry reads -e for the gateway: a lifetime (in) or an end
@@ -550,11 +551,13 @@ func sharesRevokeCommand() *command {
 	return &command{
 		name:    "revoke",
 		args:    "ID ...",
-		summary: "revoke gateway shares: their links stop at the next visit",
+		summary: "revoke gateway shares and upload requests: their links stop at the next visit",
 		about: `
 Revokes shares of a share gateway (see s3share serve): their next visit is
 refused, and a download streaming through the gateway stops. ID is the
-share's ID or its whole link. The gateway is --gateway, else the one the
+share's ID or its whole link. An upload request's drop link (or its ID, as
+the share ledger recorded it) is closed the same way: it takes no more
+files, and the uploads under way are aborted. The gateway is --gateway, else the one the
 link names, else $S3SHARE_GATEWAY, else the one the share ledger recorded
 for the share, else the config file's [gateway] public_url; the admin token
 is $S3SHARE_GATEWAY_TOKEN or --token-file.
@@ -578,27 +581,43 @@ func runSharesRevoke(c *call, gatewayURL, tokenFile string, ids []string) int {
 	defer cancel()
 	code := exitOK
 	for _, arg := range ids {
-		id, where := arg, gatewayURL
-		if i := strings.LastIndex(id, "/s/"); i >= 0 {
-			if where == "" {
-				where = id[:i] // the link names its gateway
+		id, where, upload := arg, gatewayURL, false
+		for _, sep := range []string{"/s/", "/u/"} {
+			if i := strings.LastIndex(id, sep); i >= 0 {
+				if where == "" {
+					where = id[:i] // the link names its gateway
+				}
+				id, upload = id[i+3:], sep == "/u/"
+				break
 			}
-			id = id[i+3:]
 		}
+		recorded, isUpload := ledgerGateway(id)
+		upload = upload || isUpload
 		if where == "" && os.Getenv(gatewayEnv) == "" {
-			where = ledgerGateway(id)
+			where = recorded
 		}
 		cl, err := c.gatewayClient(where, tokenFile)
 		if err != nil {
 			return fail(c.stderr, fmt.Errorf("shares revoke: %v", err))
 		}
-		sh, err := cl.Revoke(ctx, id)
+		var line string
+		if upload {
+			var u gatewayapi.Upload
+			if u, err = cl.RevokeUpload(ctx, id); err == nil {
+				line = fmt.Sprintf("revoked upload request %s (s3://%s/%s, %d %s received)", u.ID, sanitize.Text(u.Bucket), sanitize.Text(u.Prefix), u.Files, plural(int(u.Files), "file", "files"))
+			}
+		} else {
+			var sh gatewayapi.Share
+			if sh, err = cl.Revoke(ctx, id); err == nil {
+				line = fmt.Sprintf("revoked %s (s3://%s/%s, %d %s used)", sh.ID, sanitize.Text(sh.Bucket), sanitize.Text(sh.Key), sh.Downloads, plural(int(sh.Downloads), "download", "downloads"))
+			}
+		}
 		if err != nil {
 			fmt.Fprintf(c.stderr, "s3share: %s: %s\n", sanitize.Text(arg), sanitize.Text(err.Error()))
 			code = exitFailed
 			continue
 		}
-		fmt.Fprintf(c.stdout, "revoked %s (s3://%s/%s, %d %s used)\n", sh.ID, sanitize.Text(sh.Bucket), sanitize.Text(sh.Key), sh.Downloads, plural(int(sh.Downloads), "download", "downloads"))
+		fmt.Fprintln(c.stdout, line)
 	}
 	return code
 }

@@ -241,3 +241,35 @@ func BenchmarkSharesReceived(b *testing.B) {
 		}
 	}
 }
+
+// TestSharesRevokeUploadRequest: shares revoke closes an upload request,
+// named by its drop link or by the id the ledger recorded; the page then
+// takes no file.
+func TestSharesRevokeUploadRequest(t *testing.T) {
+	srv := s3test.Start(t)
+	bucket := srv.NewBucket(t)
+	gw := startTestGateway(t, srv)
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_STATE_HOME", filepath.Join(home, "state"))
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
+	t.Setenv(gatewayEnv, "")
+	t.Setenv(tokenEnv, gw.Token)
+	byLink := makeUploadRequest(t, "--gateway", gw.URL, "s3://"+bucket+"/a/")
+	byID := makeUploadRequest(t, "--gateway", gw.URL, "s3://"+bucket+"/b/")
+	uploadThrough(t, byID.URL, "one.txt", []byte("one"), 200)
+	for _, tc := range []struct{ arg, says string }{
+		{byLink.URL, "revoked upload request " + byLink.ID + " (s3://" + bucket + "/a/, 0 files received)"},
+		{byID.ID, "revoked upload request " + byID.ID + " (s3://" + bucket + "/b/, 1 file received)"},
+	} {
+		code, out, stderr := runCLI(t, "shares", "revoke", tc.arg)
+		if code != 0 || strings.TrimSpace(out) != tc.says {
+			t.Errorf("shares revoke %s: exit %d %q %s", tc.arg, code, out, stderr)
+		}
+	}
+	uploadThrough(t, byLink.URL, "late.txt", []byte("late"), 410)
+	code, out, _ := runCLI(t, "shares", "-o", "json")
+	if code != 0 || strings.Count(out, `"gateway_state": "revoked"`) != 2 {
+		t.Errorf("shares after the revokes: exit %d\n%s", code, out)
+	}
+}
