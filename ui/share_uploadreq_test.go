@@ -279,3 +279,37 @@ func TestGoldenShareResultUploadRequest(t *testing.T) {
 		requireGolden(t, m, w, h)
 	})
 }
+
+// TestUploadArrivalNotifies: each new arrival is announced as [ui]
+// notify says, once.
+func TestUploadArrivalNotifies(t *testing.T) {
+	gw := &config.StoreGateway{URL: "http://127.0.0.1:9", Token: "t"}
+	m, _ := offlineGatewayShare(t, 80, 24, gw, ShareTarget{Bucket: "media", Key: "inbox/", IsPrefix: true})
+	m = press(t, m, "right", "right", "right")
+	p := sharePanelOf(t, m)
+	p.stage = stageSigning
+	u := goldenUpload()
+	files := u.Received
+	u.Received = nil
+	m, _ = m.Update(uploadRequestMadeMsg{id: p.id, upload: u})
+	p.s.prefs.Notify = config.NotifyBell
+	count := func(cmd tea.Cmd) int {
+		n := 0
+		for _, c := range runCmd(cmd).(tea.BatchMsg) {
+			if c != nil {
+				n++
+			}
+		}
+		return n - 1 // the timer of the next look
+	}
+	u.Received = files
+	if n := count(p.uploadPolled(uploadPolledMsg{id: p.id, gen: p.up.gen, upload: u})); n != 2 {
+		t.Errorf("two arrivals announced %d times", n)
+	}
+	if fresh := p.arrived(u.Received); len(fresh) != 0 {
+		t.Errorf("a look with nothing new finds %d new files", len(fresh))
+	}
+	if v := m.View(); !strings.Contains(v, "received 2 files") {
+		t.Errorf("the arrivals are not shown:\n%s", v)
+	}
+}
