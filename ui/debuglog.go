@@ -181,6 +181,16 @@ func (l loggedModel) logMsg(msg tea.Msg) {
 				pr("share ledger: %s", errText(msg.ledgerErr))
 			}
 		}
+	case uploadRequestMadeMsg:
+		if msg.err != nil {
+			pr("upload request failed: %s", errText(msg.err))
+		} else {
+			pr("upload request %s made for %s", safe(msg.upload.ID), safe("s3://"+msg.upload.Bucket+"/"+msg.upload.Prefix))
+		}
+	case uploadPolledMsg:
+		if msg.err != nil {
+			pr("look at an upload request failed: %s", errText(msg.err))
+		}
 	case exportedMsg:
 		switch {
 		case msg.err != nil:

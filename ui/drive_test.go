@@ -63,7 +63,7 @@ func drainQuit(t *testing.T, m tea.Model, cmd tea.Cmd) (_ tea.Model, quit bool) 
 		switch msg := runCmd(c).(type) {
 		case tea.QuitMsg:
 			quit = true
-		case nil, spinner.TickMsg, clearStatusMsg, ledgerTickMsg:
+		case nil, spinner.TickMsg, clearStatusMsg, ledgerTickMsg, uploadPollTickMsg:
 		case tea.BatchMsg:
 			queue = append(queue, msg...)
 		default:

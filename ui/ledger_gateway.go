@@ -25,6 +25,9 @@ var revokeKey = key.NewBinding(key.WithKeys("r", "R"), key.WithHelp("r", "revoke
 type ledgerGateways struct {
 	shares map[string]gatewayapi.Share // by share id, as its gateway last said
 	state  map[string]string           // by gateway URL: "asking…", "" once answered, or why not
+	// The same for upload requests (ledger_uploads.go).
+	uploads map[string]gatewayapi.Upload
+	upState map[string]string
 }
 
 // gatewayOf is the gateway that serves record r; "" for a plain link.
@@ -101,6 +104,11 @@ func (p *ledgerPanel) gatewayUpdate(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 			p.gatewayRevoked(msg)
 		}
 		return nil, true
+	case gatewayUploadsMsg:
+		if msg.id == p.id {
+			p.uploadsAnswered(msg)
+		}
+		return nil, true
 	}
 	return nil, false
 }
@@ -111,33 +119,42 @@ func (p *ledgerPanel) gatewayDetail(r ledger.Record, w int) []string {
 	if url == "" {
 		return nil
 	}
-	s := "gateway share " + r.Share + " · "
-	sh, known := p.gw.shares[r.Share]
-	switch state := p.gw.state[url]; {
-	case known:
+	var known string
+	if sh, ok := p.gw.shares[r.Share]; ok {
 		if sh.MaxDownloads > 0 {
-			s += groupThousands(int(sh.Downloads)) + " of " + plural(int(sh.MaxDownloads), "download", "downloads") + " used"
+			known = groupThousands(int(sh.Downloads)) + " of " + plural(int(sh.MaxDownloads), "download", "downloads") + " used"
 		} else {
-			s += plural(int(sh.Downloads), "download", "downloads") + " used"
+			known = plural(int(sh.Downloads), "download", "downloads") + " used"
 		}
 		if sh.LastAccess != nil {
-			s += " · last access " + sh.LastAccess.UTC().Format("2006-01-02 15:04:05 UTC")
+			known += " · last access " + sh.LastAccess.UTC().Format("2006-01-02 15:04:05 UTC")
 		} else {
-			s += " · never visited"
+			known += " · never visited"
 		}
 		if sh.State != "" && sh.State != "active" {
-			s += " · " + sh.State
+			known += " · " + sh.State
 		}
+	}
+	return p.askedLine("gateway share "+r.Share+" · ", known, p.gw.state[url], w)
+}
+
+// askedLine is a detail line about what a gateway said: what of, then
+// known (what it said), else state (why it has not), else that it does
+// not know it.
+func (p *ledgerPanel) askedLine(what, known, state string, w int) []string {
+	switch {
+	case known != "":
+		what += known
 	case state != "":
-		s += state
+		what += state
 	default:
-		s += "unknown to its gateway (pruned, or another token's)"
+		what += "unknown to its gateway (pruned, or another token's)"
 	}
 	st := p.st.Dim
-	if strings.HasPrefix(p.gw.state[url], "gateway unreachable") {
+	if strings.HasPrefix(state, "gateway unreachable") {
 		st = p.st.Warn
 	}
-	return []string{st.Render(cut(safe(oneLine(s)), w))}
+	return []string{st.Render(cut(safe(oneLine(what)), w))}
 }
 
 // gatewayRemain is what the REMAINING column says of a gateway share

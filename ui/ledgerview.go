@@ -139,7 +139,7 @@ func (p *ledgerPanel) Update(msg tea.Msg) tea.Cmd {
 		p.sort()
 		p.refilter()
 		p.sel.cursor, p.sel.offset = 0, 0
-		return p.fetchGateways()
+		return tea.Batch(p.fetchGateways(), p.fetchUploads())
 	case ledgerTickMsg:
 		if msg.id != p.id {
 			return nil
@@ -609,6 +609,9 @@ func (p *ledgerPanel) detailLines(h int) []string {
 	}
 	out = append(out, cut(info, w))
 	out = append(out, p.gatewayDetail(r, w)...)
+	if r.Upload != "" {
+		return p.uploadDetail(out, r, w, h)
+	}
 	url := wrapPlain(safe(r.URL), w)
 	room := h - len(out)
 	if len(url) > room {

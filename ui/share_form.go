@@ -132,6 +132,7 @@ type sharePanel struct {
 	exportMsg string
 	exportErr bool
 	gw        gatewayForm // gateway links (share_gateway.go)
+	up        uploadReq   // upload requests (share_uploadreq.go)
 
 	width, height int
 }
@@ -263,12 +264,14 @@ func (p *sharePanel) fields() []field {
 		f = append(f, fieldKey, fieldMaxSize)
 	case methodGateway:
 		f = append(f, p.gatewayFields()...)
+	case methodUploadRequest:
+		f = append(f, uploadFields...)
 	}
 	return f
 }
 
 func isText(f field) bool {
-	return f == fieldCustom || (f >= fieldFilename && f <= fieldMaxSize) || f == fieldMaxDownloads || f == fieldPassword
+	return f == fieldCustom || (f >= fieldFilename && f <= fieldMaxSize) || f == fieldMaxDownloads || f == fieldPassword || isUploadText(f)
 }
 
 // value is field f's value: the store's own bytes for a prefilled field
@@ -327,6 +330,18 @@ func (p *sharePanel) Update(msg tea.Msg) tea.Cmd {
 	case gatewaySharedMsg:
 		if msg.id == p.id && p.stage == stageSigning {
 			return p.gatewayShared(msg)
+		}
+	case uploadRequestMadeMsg:
+		if msg.id == p.id && p.stage == stageSigning {
+			return p.uploadRequestMade(msg)
+		}
+	case uploadPolledMsg:
+		if msg.id == p.id {
+			return p.uploadPolled(msg)
+		}
+	case uploadPollTickMsg:
+		if msg.id == p.id {
+			return p.uploadPollTick(msg)
 		}
 	case headCheckedMsg:
 		if msg.id == p.id && p.stage == stageChecking {
@@ -445,6 +460,13 @@ func (p *sharePanel) formKey(msg tea.KeyMsg) tea.Cmd {
 		case key.Matches(msg, k.Form.Right):
 			p.disp = 1
 		}
+	case fieldUpVia:
+		switch {
+		case key.Matches(msg, k.Form.Left):
+			p.up.via = 0
+		case key.Matches(msg, k.Form.Right):
+			p.up.via = 1
+		}
 	case fieldCustom:
 		p.formErr = ""
 		return p.expiry.update(msg)
@@ -516,6 +538,13 @@ func (p *sharePanel) validate(now time.Time) {
 		p.validateGateway() // the gateway checks the rest
 		return
 	}
+	if p.methodNow() == methodUploadRequest {
+		p.validateUploadRequest()
+		if !containsField(p.fields(), p.focus) {
+			p.setFocus(fieldMethod)
+		}
+		return
+	}
 	// The share pipeline's own checks, in its words: the same input is
 	// refused the same way by s3share presign.
 	plan, err := p.form().Plan(now, presign.Defaults{})
@@ -584,6 +613,9 @@ func (p *sharePanel) submit() tea.Cmd {
 	}
 	if p.methodNow() == methodGateway {
 		return p.submitGateway()
+	}
+	if p.methodNow() == methodUploadRequest {
+		return p.submitUploadRequest()
 	}
 	plan, err := p.form().Plan(now, presign.Defaults{})
 	if err != nil {
@@ -681,6 +713,8 @@ func (p *sharePanel) note() string {
 		return "an upload link: whoever holds it can write this key until it expires"
 	case methodGateway:
 		return p.gatewayNote()
+	case methodUploadRequest:
+		return p.uploadRequestNote()
 	}
 	return "a form upload (POST policy) for one key, or any key under a prefix/; max size default 5GiB"
 }
@@ -742,13 +776,15 @@ func (p *sharePanel) formLines() []string {
 			for i, x := range p.methods {
 				names[i] = string(x)
 			}
-			v = choiceRow(p.st, names, p.method, focused)
+			v = choiceRowFit(p.st, names, p.method, focused, vw)
 		case fieldExpiry:
 			v = choiceRow(p.st, p.expiry.labels(), p.expiry.sel, focused)
 		case fieldCustom:
 			v = p.expiry.input.View()
 		case fieldDisposition:
 			v = choiceRow(p.st, dispositions, p.disp, focused)
+		case fieldUpVia:
+			v = choiceRow(p.st, uploadVias, p.up.via, focused)
 		default:
 			v = p.inputs[f].View()
 		}
@@ -772,6 +808,8 @@ func (p *sharePanel) formLines() []string {
 	}
 	if p.formErr != "" {
 		lines = append(lines, p.st.Error.Render(cut(safe(oneLine(p.formErr)), w)))
+	} else if p.methodNow() == methodUploadRequest {
+		lines = append(lines, p.st.Dim.Render(cut("enter makes the drop link and copies it · esc closes", w)))
 	} else {
 		lines = append(lines, p.st.Dim.Render(cut("enter signs and copies · esc closes without signing", w)))
 	}
@@ -786,7 +824,7 @@ func (p *sharePanel) ShortHelp() []key.Binding {
 		switch p.focus {
 		case fieldExpiry:
 			return []key.Binding{k.Form.Left, k.Form.Right, pickKeys, k.Form.Next, k.Form.Submit, k.App.Close}
-		case fieldMethod, fieldDisposition:
+		case fieldMethod, fieldDisposition, fieldUpVia:
 			return []key.Binding{k.Form.Left, k.Form.Right, k.Form.Next, k.Form.Submit, k.App.Close}
 		}
 		return []key.Binding{k.Form.Next, k.Form.Prev, k.Form.Submit, k.App.Close}
@@ -800,6 +838,9 @@ func (p *sharePanel) ShortHelp() []key.Binding {
 		return []key.Binding{withHelp(k.Form.Submit, "export"), k.App.Close}
 	case stageExportConfirm:
 		return []key.Binding{confirmYes, confirmNo}
+	}
+	if p.up.made != nil {
+		return []key.Binding{withHelp(k.Form.Submit, "copy again"), k.Share.QR, k.Share.Print, k.Nav.Down, k.App.Close}
 	}
 	if len(p.results) > 0 && p.results[0].Method == presign.POST {
 		return []key.Binding{withHelp(k.Form.Submit, "copy again"), k.Share.CopyCurl, k.Share.FormFile, k.Share.Print, k.Share.Export, k.App.Close}

@@ -55,9 +55,10 @@ type gatewayForm struct {
 }
 
 // gatewayInit offers the gateway kind when the store has a gateway and
-// the panel shares one object (or one version of it).
+// the panel shares one object (or one version of it), and the upload
+// request kind when it is opened on a prefix or a place to upload to.
 func (p *sharePanel) gatewayInit(s *session) {
-	if s.client == nil || p.kind != kindObject {
+	if s.client == nil || (p.kind != kindObject && p.kind != kindPrefix && p.kind != kindUpload) {
 		return
 	}
 	st := s.client.Store()
@@ -65,7 +66,11 @@ func (p *sharePanel) gatewayInit(s *session) {
 		return
 	}
 	p.gw.conf = st.Gateway
-	p.methods = append(p.methods, methodGateway)
+	if p.kind == kindObject {
+		p.methods = append(p.methods, methodGateway)
+	} else {
+		p.uploadRequestInit()
+	}
 	p.gw.other = newGatewayExpiry()
 	limit := newTextField(19)
 	limit.Placeholder = "no limit"
@@ -98,12 +103,15 @@ func (p *expiryPicker) validateLong(now time.Time) {
 }
 
 // gatewaySwitch swaps the expiry pickers when the method changes to or
-// from the gateway's.
+// from one of the gateway's (a gateway link, an upload request).
 func (p *sharePanel) gatewaySwitch(was presign.Method) {
-	if (was == methodGateway) != (p.methodNow() == methodGateway) {
+	if byGateway(was) != byGateway(p.methodNow()) {
 		p.expiry, p.gw.other = p.gw.other, p.expiry
 	}
 }
+
+// byGateway reports whether links of method m are made by the gateway.
+func byGateway(m presign.Method) bool { return m == methodGateway || m == methodUploadRequest }
 
 // gatewayFields are the rows of a gateway link.
 func (p *sharePanel) gatewayFields() []field {
@@ -118,7 +126,7 @@ func gatewayLabel(f field) string {
 	case fieldPassword:
 		return "Password"
 	}
-	return ""
+	return uploadLabel(f)
 }
 
 // gatewayNote explains the gateway kind.

@@ -214,8 +214,15 @@ func TestShareGatewayLink(t *testing.T) {
 	if n := len(ledgerRecords(t, e.ledger)); n != 0 {
 		t.Errorf("%d records left in the ledger after revoke and forget", n)
 	}
+	e.noSecret(t, password, screens)
+}
+
+// noSecret checks that secret shows in none of screens, the gateway's
+// log and what was copied.
+func (e *gatewayEnv) noSecret(t *testing.T, secret string, screens []string) {
+	t.Helper()
 	for i, s := range append(screens, e.log.String(), strings.Join(e.clip.all(), "\n")) {
-		if strings.Contains(s, password) {
+		if strings.Contains(s, secret) {
 			t.Errorf("the password shows in screen or log %d:\n%s", i, s)
 		}
 		credtest.Output(t, "the share panel, the ledger view and the gateway's log", s)

@@ -130,3 +130,34 @@ type gatewayRevokedMsg struct {
 	gone  []ledger.Record // records removed
 	rmErr error           // revoked, but not removed from the ledger
 }
+
+// uploadRequestMadeMsg answers the share panel's request for a drop link.
+type uploadRequestMadeMsg struct {
+	id      int
+	gateway string // the gateway's base URL
+	upload  gatewayapi.Upload
+	// ledgerErr is set when the request was made but not recorded.
+	ledgerErr error
+	err       error
+}
+
+// uploadPolledMsg is one look at an upload request's files: the request
+// as its gateway shows it, and how long the look took.
+type uploadPolledMsg struct {
+	id, gen int
+	upload  gatewayapi.Upload
+	took    time.Duration
+	err     error
+}
+
+// uploadPollTickMsg says it is time for the next look.
+type uploadPollTickMsg struct{ id, gen int }
+
+// gatewayUploadsMsg carries what a gateway says of the ledger's upload
+// requests: each one it knows, and the error that stopped the asking.
+type gatewayUploadsMsg struct {
+	id      int
+	gateway string
+	uploads []gatewayapi.Upload
+	err     error
+}

@@ -128,6 +128,9 @@ func (p *sharePanel) curlLines() []string {
 // resultKey handles a key while the links are shown.
 func (p *sharePanel) resultKey(msg tea.KeyMsg) tea.Cmd {
 	k := p.keys
+	if p.up.made != nil && !p.uploadKeyOK(msg) {
+		return status("a drop link is opened in a browser: enter copies it, Q shows its QR code, w prints it", true)
+	}
 	switch {
 	case key.Matches(msg, k.Form.Submit):
 		return p.copyLinks()
@@ -187,7 +190,9 @@ func (p *sharePanel) scroll(d int) {
 func (p *sharePanel) layoutResult() {
 	w := max(1, p.width)
 	p.lines, p.starts = nil, nil
-	if len(p.results) == 1 {
+	if p.up.made != nil {
+		p.lines = p.uploadLines(w)
+	} else if len(p.results) == 1 {
 		r := p.results[0]
 		lines := wrapPlain(r.URL, w)
 		for i, l := range lines {
@@ -289,6 +294,13 @@ func (p *sharePanel) header() []string {
 	w := p.width
 	r := p.results[0]
 	var out []string
+	if p.up.made != nil {
+		out = p.clipLines(p.uploadHeader(w), w)
+		if p.uploadCompact() {
+			return out
+		}
+		return append(out, "")
+	}
 	title := p.linkWord() + " made · " + resultKind(r) + " · "
 	if len(p.results) == 1 {
 		title += safe("s3://" + r.Bucket + "/" + r.Key)
@@ -316,20 +328,7 @@ func (p *sharePanel) header() []string {
 	if p.ledgerErr != nil {
 		out = append(out, p.st.Warn.Render(cut("! not recorded in the share ledger: "+safe(oneLine(p.ledgerErr.Error())), w)))
 	}
-	switch {
-	case p.clip == nil:
-		out = append(out, p.st.Dim.Render(cut("copying…", w)))
-	default:
-		line, failed := clipReport(p.clipWhat, *p.clip)
-		if failed {
-			out = append(out, wrapStyled(p.st.Error, safe(oneLine(line)), w, 3)...)
-		} else {
-			out = append(out, wrapStyled(p.st.Status, safe(oneLine(line)), w, 2)...)
-			if p.clip.Warning != "" {
-				out = append(out, wrapStyled(p.st.Warn, "! "+safe(oneLine(p.clip.Warning)), w, 3)...)
-			}
-		}
-	}
+	out = p.clipLines(out, w)
 	switch p.stage {
 	case stageExportPath:
 		out = append(out, cut(p.st.Title.Render("export to:")+" "+p.export.View(), w))
@@ -354,6 +353,22 @@ func (p *sharePanel) header() []string {
 		}
 	}
 	return append(out, "")
+}
+
+// clipLines add the copy's report to out.
+func (p *sharePanel) clipLines(out []string, w int) []string {
+	if p.clip == nil {
+		return append(out, p.st.Dim.Render(cut("copying…", w)))
+	}
+	line, failed := clipReport(p.clipWhat, *p.clip)
+	if failed {
+		return append(out, wrapStyled(p.st.Error, safe(oneLine(line)), w, 3)...)
+	}
+	out = append(out, wrapStyled(p.st.Status, safe(oneLine(line)), w, 2)...)
+	if p.clip.Warning != "" {
+		out = append(out, wrapStyled(p.st.Warn, "! "+safe(oneLine(p.clip.Warning)), w, 3)...)
+	}
+	return out
 }
 
 // where names the batch: its bucket and the common prefix of its keys.
