@@ -173,9 +173,25 @@ func (p *ledgerPanel) gatewayEnded(r ledger.Record) bool {
 	return ok && r.Share != "" && (sh.State == "revoked" || sh.State == "used up")
 }
 
-// revocable reports whether r is a gateway share d may revoke.
+// servedBy is the gateway of a gateway share or an upload request; ""
+// for a plain link.
+func servedBy(r ledger.Record) string {
+	if r.Upload != "" {
+		return uploadGatewayOf(r)
+	}
+	return gatewayOf(r)
+}
+
+// revocable reports whether r is a gateway share or upload request d may
+// revoke.
 func (p *ledgerPanel) revocable(r ledger.Record) bool {
-	return r.Active(p.now) && p.gatewayConf(gatewayOf(r)) != nil && p.gw.shares[r.Share].State != "revoked"
+	if !r.Active(p.now) || p.gatewayConf(servedBy(r)) == nil {
+		return false
+	}
+	if r.Upload != "" {
+		return p.gw.uploads[r.Upload].State != "revoked"
+	}
+	return p.gw.shares[r.Share].State != "revoked"
 }
 
 // forgetQuestion is what d asks about r.
@@ -194,7 +210,7 @@ func (p *ledgerPanel) gatewayConfirm(msg tea.KeyMsg) (tea.Cmd, bool) {
 		return nil, false
 	}
 	p.msg, p.msgErr = "revoking "+r.S3Path()+" at its gateway…", false
-	id, file, g, timeout := p.id, p.path, *p.gatewayConf(gatewayOf(r)), p.s.client.Store().Timeout
+	id, file, g, timeout := p.id, p.path, *p.gatewayConf(servedBy(r)), p.s.client.Store().Timeout
 	return func() tea.Msg {
 		out := gatewayRevokedMsg{id: id, rec: r}
 		c, err := gatewayClient(g, timeout)
@@ -204,7 +220,12 @@ func (p *ledgerPanel) gatewayConfirm(msg tea.KeyMsg) (tea.Cmd, bool) {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), gatewayTimeout)
 		defer cancel()
-		if out.share, out.err = c.Revoke(ctx, r.Share); out.err != nil {
+		if r.Upload != "" {
+			out.upload, out.err = c.RevokeUpload(ctx, r.Upload)
+		} else {
+			out.share, out.err = c.Revoke(ctx, r.Share)
+		}
+		if out.err != nil {
 			return out
 		}
 		l, err := ledger.Open(file)
@@ -229,10 +250,16 @@ func (p *ledgerPanel) gatewayRevoked(msg gatewayRevokedMsg) {
 		p.msg, p.msgErr = "not revoked (kept in the ledger; the link still works): "+msg.err.Error(), true
 		return
 	}
-	if p.gw.shares != nil {
+	used, after := plural(int(msg.share.Downloads), "download", "downloads")+" used", "its link is refused from now on"
+	switch {
+	case msg.rec.Upload != "":
+		if p.gw.uploads != nil {
+			p.gw.uploads[msg.upload.ID] = msg.upload
+		}
+		used, after = plural(int(msg.upload.Files), "file", "files")+" received", "its drop link takes no more files"
+	case p.gw.shares != nil:
 		p.gw.shares[msg.share.ID] = msg.share
 	}
-	used := plural(int(msg.share.Downloads), "download", "downloads") + " used"
 	if msg.rmErr != nil {
 		p.msg, p.msgErr = "revoked "+what+" at its gateway ("+used+"), but not removed from the ledger: "+msg.rmErr.Error(), true
 		return
@@ -240,7 +267,7 @@ func (p *ledgerPanel) gatewayRevoked(msg gatewayRevokedMsg) {
 	rec := msg.rec
 	p.removed(ledgerRemovedMsg{id: msg.id, rec: rec, gone: msg.gone,
 		match: func(x ledger.Record) bool { return sameRecord(x, rec) }})
-	p.msg, p.msgErr = "revoked "+what+" at its gateway ("+used+"): its link is refused from now on · removed from the ledger", false
+	p.msg, p.msgErr = "revoked "+what+" at its gateway ("+used+"): "+after+" · removed from the ledger", false
 }
 
 // gatewayConfirmHelp is the revoke key, while d asks about a gateway share.

@@ -123,12 +123,13 @@ type gatewayListedMsg struct {
 // gatewayRevokedMsg answers the revocation of a gateway share and its
 // removal from the ledger.
 type gatewayRevokedMsg struct {
-	id    int
-	rec   ledger.Record
-	share gatewayapi.Share
-	err   error           // the revocation failed: nothing was removed
-	gone  []ledger.Record // records removed
-	rmErr error           // revoked, but not removed from the ledger
+	id     int
+	rec    ledger.Record
+	share  gatewayapi.Share
+	upload gatewayapi.Upload // when rec is an upload request
+	err    error             // the revocation failed: nothing was removed
+	gone   []ledger.Record   // records removed
+	rmErr  error             // revoked, but not removed from the ledger
 }
 
 // uploadRequestMadeMsg answers the share panel's request for a drop link.

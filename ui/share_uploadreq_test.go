@@ -200,6 +200,27 @@ func TestLedgerUploadReceived(t *testing.T) {
 	if strings.Index(v, "second.txt") > strings.Index(v, "first.txt") {
 		t.Errorf("the newest file is not first:\n%s", m.View())
 	}
+	// d offers to revoke it at its gateway; r does: the link takes no
+	// more files.
+	m = press(t, m, "d")
+	if v := flat(m.View()); !strings.Contains(v, "r revokes it at its gateway and forgets it") {
+		t.Errorf("d does not offer to revoke:\n%s", v)
+	}
+	m = press(t, m, "r")
+	if v := flat(m.View()); !strings.Contains(v, "revoked s3://"+e.bucket+"/reports/ at its gateway (2 files received): its drop link takes no more f") {
+		t.Errorf("the revocation says:\n%s", v)
+	}
+	if n := len(ledgerRecords(t, e.ledger)); n != 0 {
+		t.Errorf("%d records left in the ledger after revoke and forget", n)
+	}
+	resp, err := http.Post(link+"/files", "application/json", strings.NewReader(`{"name":"late.txt","size":1}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusGone {
+		t.Errorf("a file after the revocation: HTTP %d, want 410", resp.StatusCode)
+	}
 }
 
 // TestUploadRequestOnlyWithGateway: the kind is offered on a prefix or a
