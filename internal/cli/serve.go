@@ -106,11 +106,12 @@ list and revoke shares only of objects under that prefix.`,
 			},
 			{
 				name:    "prune",
-				summary: "delete shares that expired or were revoked a while ago",
+				summary: "delete shares and upload requests that expired or were revoked a while ago",
 				about: `
-Deletes from the gateway's database the shares that expired or were revoked
-more than --after ago (7 days by default), with their audit trails. A
-running gateway does this every hour too.`,
+Deletes from the gateway's database the shares and upload requests that
+expired or were revoked more than --after ago (7 days by default), with their
+audit trails and the records of the files received (the files stay in the
+store). A running gateway does this every hour too.`,
 				flags: func(fs *flag.FlagSet) runFunc {
 					db := fs.String("db", "", "the gateway's database `DSN` (as for s3share serve)")
 					after := fs.String("after", "7d", "how long after their end shares are kept, a `DURATION`")
@@ -347,7 +348,7 @@ func runServePrune(c *call, db, after string) int {
 	if err != nil {
 		return fail(c.stderr, fmt.Errorf("serve prune: %v", err))
 	}
-	fmt.Fprintf(c.stdout, "pruned %d %s\n", n, plural(int(n), "share", "shares"))
+	fmt.Fprintf(c.stdout, "pruned %d %s\n", n, plural(int(n), "share or upload request", "shares and upload requests"))
 	return exitOK
 }
 

@@ -186,7 +186,7 @@ func TestServeSettingsFromTheConfigFile(t *testing.T) {
 	if _, err := os.Stat(dbFile); err != nil {
 		t.Errorf("the database named in [gateway] was not made: %v", err)
 	}
-	if code, out, stderr := runCLI(t, "serve", "prune", "--config", cfg); code != 0 || out != "pruned 0 shares\n" {
+	if code, out, stderr := runCLI(t, "serve", "prune", "--config", cfg); code != 0 || out != "pruned 0 shares and upload requests\n" {
 		t.Errorf("prune: %d %q %s", code, out, stderr)
 	}
 	os.WriteFile(cfg, []byte("[gateway]\ndb_file = \"x\"\n"), 0o600)

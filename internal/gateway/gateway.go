@@ -413,7 +413,7 @@ func (g *Gateway) Prune(ctx context.Context) (int64, error) {
 	n, err := g.store.Prune(ctx, g.now().Add(-g.cfg.PruneAfter))
 	if err == nil && n > 0 {
 		g.metrics.pruned.Add(n)
-		g.log.Info("pruned shares", "count", n)
+		g.log.Info("pruned shares and upload requests", "count", n)
 	}
 	return n, err
 }
