@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -46,6 +47,12 @@ func dropFiles(names []string, size int) chromedp.Action[chromedp.Void] {
 func waitRows(n int) chromedp.Action[chromedp.Void] {
 	return chromedp.Poll[chromedp.Void](fmt.Sprintf(`document.querySelectorAll("#list li.done, #list li.refused").length >= %d`, n),
 		chromedp.WithPollingTimeout(2*time.Minute))
+}
+
+// keyOf matches the key of a file named name sent today under prefix:
+// PREFIX/YYYY-MM-DD/UUID-NAME.
+func keyOf(prefix, name string) *regexp.Regexp {
+	return regexp.MustCompile("^" + regexp.QuoteMeta(prefix+time.Now().UTC().Format("2006-01-02")+"/") + "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-" + regexp.QuoteMeta(name) + "$")
 }
 
 // pageRows is the class and status of each row of the page's list.
@@ -97,6 +104,9 @@ func TestBigAndHostileUploadsInChromium(t *testing.T) {
 		apiCall(t, e.client, e.url, testAdmin, "GET", "/api/v1/uploads/"+u.ID, nil, &shown)
 		if len(shown.Received) != 1 || shown.Received[0].Size != int64(len(big)) {
 			t.Fatalf("%s: received %+v", via, shown.Received)
+		}
+		if !keyOf(prefix, "core dump.bin").MatchString(shown.Received[0].Key) {
+			t.Errorf("%s: the big file is at %q", via, shown.Received[0].Key)
 		}
 		storeHas(t, e, prefix, shown.Received[0].Key, big)
 		if keys := e.incomplete(prefix); len(keys) != 0 {
