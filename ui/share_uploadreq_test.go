@@ -2,8 +2,7 @@ package ui
 
 import (
 	"bytes"
-	"encoding/json"
-	"io"
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -24,37 +23,11 @@ import (
 // a ticket, send the bytes as told, say it is done.
 func dropFile(t *testing.T, link, name, ctype, password string, body []byte) gatewayapi.ReceivedFile {
 	t.Helper()
-	c := &http.Client{Timeout: 30 * time.Second}
-	post := func(u string, in, out any) {
-		t.Helper()
-		b, _ := json.Marshal(in)
-		resp, err := c.Post(u, "application/json", bytes.NewReader(b))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		data, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode/100 != 2 || json.Unmarshal(data, out) != nil {
-			t.Fatalf("POST %s: HTTP %d %s", u, resp.StatusCode, data)
-		}
-	}
-	var tk gatewayapi.FileTicket
-	post(link+"/files", gatewayapi.FileRequest{Name: name, Size: int64(len(body)), Type: ctype, Password: password}, &tk)
-	req, _ := http.NewRequest(tk.Method, tk.URL, bytes.NewReader(body))
-	for k, v := range tk.Headers {
-		req.Header.Set(k, v)
-	}
-	resp, err := c.Do(req)
+	got, err := gatewayapi.Drop(context.Background(), link, gatewayapi.FileRequest{Name: name, Size: int64(len(body)), Type: ctype, Password: password},
+		bytes.NewReader(body), gatewayapi.SendOptions{HTTP: &http.Client{Timeout: 30 * time.Second}})
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("drop %q: %v", name, err)
 	}
-	msg, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		t.Fatalf("%s %s: HTTP %d %s", tk.Method, tk.URL, resp.StatusCode, msg)
-	}
-	var got gatewayapi.ReceivedFile
-	post(link+"/files/"+tk.ID+"/done", struct{}{}, &got)
 	return got
 }
 

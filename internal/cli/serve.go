@@ -147,7 +147,7 @@ func (o *serveFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.redirectLifetime, "redirect-lifetime", "", "how long the presigned URL of a redirect works, a `DURATION` of at most 1m (config: redirect_lifetime; default 30s)")
 	fs.IntVar(&o.createPerMinute, "create-per-minute", 0, "how many shares one token may create a minute, `N` (config: create_per_minute; default 60)")
 	fs.StringVar(&o.uploadVia, "upload-via", "", "how files sent through upload requests that do not say reach the store: `gateway` (streamed through it, whatever the bucket's CORS) or direct (config: upload_via; default gateway)")
-	fs.StringVar(&o.uploadPartSize, "upload-part-size", "", "files sent through upload requests go in parts of this `SIZE` above it, at least 5MiB (config: upload_part_size; default 32MiB)")
+	fs.StringVar(&o.uploadPartSize, "upload-part-size", "", "files sent through upload requests go in parts of this `SIZE`, 5MiB to 5GiB (config: upload_part_size; default 32MiB)")
 }
 
 // first is the first of values that is not empty.
@@ -250,8 +250,8 @@ func runServe(c *call, o *serveFlags) int {
 		}
 	}
 	if v := first(o.uploadPartSize, gw.UploadPartSize); v != "" {
-		if gc.UploadPartSize, err = presign.ParseSize(v); err != nil || gc.UploadPartSize < s3model.MinPartSize {
-			return fail(stderr, fmt.Errorf("serve: upload part size %q: want a size of at least 5MiB, such as 32MiB", v))
+		if gc.UploadPartSize, err = presign.ParseSize(v); err != nil || gc.UploadPartSize < s3model.MinPartSize || gc.UploadPartSize > gateway.MaxPartSize {
+			return fail(stderr, fmt.Errorf("serve: upload part size %q: want a size from 5MiB to 5GiB, such as 32MiB", sanitize.Text(v)))
 		}
 	}
 	certFile, keyFile := first(o.tlsCert, gw.TLSCert), first(o.tlsKey, gw.TLSKey)

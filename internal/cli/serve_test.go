@@ -2,7 +2,9 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -199,34 +201,13 @@ func TestServeSettingsFromTheConfigFile(t *testing.T) {
 // its page does, and checks the first refusal, or the arrival (want 200).
 func uploadThrough(t testing.TB, link, name string, body []byte, want int) {
 	t.Helper()
-	post := func(url string, in, out any) int {
-		b, _ := json.Marshal(in)
-		resp, err := http.Post(url, "application/json", bytes.NewReader(b))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		json.NewDecoder(resp.Body).Decode(out)
-		return resp.StatusCode
-	}
-	var tk gatewayapi.FileTicket
-	if st := post(link+"/files", gatewayapi.FileRequest{Name: name, Size: int64(len(body)), Type: "text/plain"}, &tk); st != http.StatusCreated {
-		if st != want {
-			t.Errorf("%s: asked, HTTP %d, want %d", name, st, want)
-		}
-		return
-	}
-	req, _ := http.NewRequest(tk.Method, tk.URL, bytes.NewReader(body))
-	for k, v := range tk.Headers {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	var got gatewayapi.ReceivedFile
-	if st := post(link+"/files/"+tk.ID+"/done", struct{}{}, &got); resp.StatusCode != http.StatusOK || st != want || got.Key != tk.Key {
-		t.Errorf("%s: PUT %d, done %d %+v, want %d", name, resp.StatusCode, st, got, want)
+	got, err := gatewayapi.Drop(context.Background(), link, gatewayapi.FileRequest{Name: name, Size: int64(len(body)), Type: "text/plain"},
+		bytes.NewReader(body), gatewayapi.SendOptions{})
+	var se *gatewayapi.StatusError
+	switch {
+	case want == http.StatusOK && (err != nil || got.Size != int64(len(body))):
+		t.Errorf("%s: %+v, %v", name, got, err)
+	case want != http.StatusOK && (!errors.As(err, &se) || se.Status != want):
+		t.Errorf("%s: %v, want HTTP %d", name, err, want)
 	}
 }

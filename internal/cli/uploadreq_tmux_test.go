@@ -2,9 +2,8 @@ package cli
 
 import (
 	"bytes"
-	"encoding/json"
+	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -61,37 +60,10 @@ func (l *requestLog) matching(method, path string) []loggedRequest {
 // returns when the gateway's answer to "done" arrived.
 func dropThrough(t *testing.T, link, name string, body []byte) time.Time {
 	t.Helper()
-	c := &http.Client{Timeout: 30 * time.Second}
-	post := func(u string, in, out any) {
-		t.Helper()
-		b, _ := json.Marshal(in)
-		resp, err := c.Post(u, "application/json", bytes.NewReader(b))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		data, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode/100 != 2 || json.Unmarshal(data, out) != nil {
-			t.Fatalf("POST %s: HTTP %d %s", u, resp.StatusCode, data)
-		}
+	if _, err := gatewayapi.Drop(context.Background(), link, gatewayapi.FileRequest{Name: name, Size: int64(len(body)), Type: "text/plain"},
+		bytes.NewReader(body), gatewayapi.SendOptions{HTTP: &http.Client{Timeout: 30 * time.Second}}); err != nil {
+		t.Fatalf("drop %q: %v", name, err)
 	}
-	var tk gatewayapi.FileTicket
-	post(link+"/files", gatewayapi.FileRequest{Name: name, Size: int64(len(body)), Type: "text/plain"}, &tk)
-	req, _ := http.NewRequest(tk.Method, tk.URL, bytes.NewReader(body))
-	for k, v := range tk.Headers {
-		req.Header.Set(k, v)
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		t.Fatalf("%s %s: HTTP %d", tk.Method, tk.URL, resp.StatusCode)
-	}
-	var got gatewayapi.ReceivedFile
-	post(link+"/files/"+tk.ID+"/done", struct{}{}, &got)
 	return time.Now()
 }
 

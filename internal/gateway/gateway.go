@@ -159,8 +159,8 @@ func New(cfg Config) (*Gateway, error) {
 	if cfg.UploadPartSize == 0 {
 		cfg.UploadPartSize = DefaultUploadPartSize
 	}
-	if cfg.UploadPartSize < s3model.MinPartSize {
-		return nil, fmt.Errorf("gateway: the parts of uploads must be at least %d bytes", s3model.MinPartSize)
+	if cfg.UploadPartSize < s3model.MinPartSize || cfg.UploadPartSize > MaxPartSize {
+		return nil, fmt.Errorf("gateway: the parts of uploads must be of %d bytes to %d", s3model.MinPartSize, MaxPartSize)
 	}
 	if cfg.AbandonAfter <= 0 {
 		cfg.AbandonAfter = DefaultAbandonAfter

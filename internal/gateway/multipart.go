@@ -28,6 +28,13 @@ const (
 	DefaultSweepEvery = time.Minute
 )
 
+// MaxObjectSize is the biggest object S3 takes, and MaxPartSize its
+// biggest part.
+const (
+	MaxObjectSize = 5 << 40
+	MaxPartSize   = 5 << 30
+)
+
 // partSize is the size of the parts of a file of size bytes: the
 // configured one, grown so that no more than s3model.MaxParts are needed.
 func (g *Gateway) partSize(size int64) int64 {
@@ -35,15 +42,16 @@ func (g *Gateway) partSize(size int64) int64 {
 	if need := (size + s3model.MaxParts - 1) / s3model.MaxParts; ps < need {
 		ps = (need + s3model.MinPartSize - 1) / s3model.MinPartSize * s3model.MinPartSize
 	}
-	return ps
+	return min(ps, MaxPartSize)
 }
 
-// parts is how many parts f goes in; 0 for a single PUT.
+// parts is how many parts f goes in: at least one, empty for an empty
+// file.
 func (f *UploadFile) parts() int {
 	if f.PartSize <= 0 {
 		return 0
 	}
-	return int((f.Size + f.PartSize - 1) / f.PartSize)
+	return max(1, int((f.Size+f.PartSize-1)/f.PartSize))
 }
 
 // partLen is the size of part n (from 1) of f.
@@ -62,13 +70,13 @@ func (g *Gateway) startMultipart(ctx context.Context, u *Upload, f *UploadFile, 
 		f.UploadID, err = ops.StartMultipart(ctx, u.Bucket, f.Key, f.ContentType)
 		if err != nil {
 			g.log.Error("start a multipart upload", "id", u.ID, "file", f.ID, "err", err)
-			err = refuse(http.StatusBadGateway, "the store would not start an upload in parts for this file: it may take no files over %s", sizeText(partSize))
+			err = refuse(http.StatusBadGateway, "the store would not start the upload of this file")
 		}
 	}
 	if err == nil {
 		f.PartSize = partSize
-		if err = g.store.SetMultipart(ctx, u.ID, f.ID, f.UploadID, partSize); err != nil {
-			g.abort(u, f)
+		if err = g.store.SetMultipart(ctx, u.ID, f.ID, f.UploadID, partSize); err != nil && g.abort(u, f) != nil {
+			return err // the sweep aborts it later
 		}
 	}
 	if err != nil {
@@ -78,15 +86,23 @@ func (g *Gateway) startMultipart(ctx context.Context, u *Upload, f *UploadFile, 
 	return err
 }
 
-// abort aborts f's multipart upload, with a fresh bounded context.
-func (g *Gateway) abort(u *Upload, f *UploadFile) {
+// abort aborts f's multipart upload, with a fresh bounded context; an
+// upload the store no longer has counts as aborted.
+func (g *Gateway) abort(u *Upload, f *UploadFile) error {
+	if f.UploadID == "" {
+		return nil
+	}
 	ops, err := g.ops()
-	if err == nil && f.UploadID != "" {
+	if err == nil {
 		err = ops.AbortMultipart(context.Background(), u.Bucket, f.Key, f.UploadID)
+	}
+	if se, ok := s3model.AsStoreError(err); ok && se.Code == "NoSuchUpload" {
+		err = nil
 	}
 	if err != nil {
 		g.log.Error("abort a multipart upload", "id", u.ID, "file", f.ID, "upload", f.UploadID, "err", err)
 	}
+	return err
 }
 
 // release gives f's place back to its request, with a fresh bounded
@@ -94,15 +110,17 @@ func (g *Gateway) abort(u *Upload, f *UploadFile) {
 func (g *Gateway) release(u *Upload, f *UploadFile, why string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := g.store.ReleaseFile(ctx, u.ID, f.ID); err != nil && !errors.Is(err, ErrNotFound) {
+	switch err := g.store.ReleaseFile(ctx, u.ID, f.ID); {
+	case err == nil:
+		g.log.Info("upload released", "id", u.ID, "file", f.ID, "key", f.Key, "why", why)
+	case !errors.Is(err, ErrNotFound):
 		g.log.Error("give a file's place back", "id", u.ID, "file", f.ID, "err", err)
-		return
 	}
-	g.log.Info("upload released", "id", u.ID, "file", f.ID, "key", f.Key, "why", why)
 }
 
-// pendingPart finds file fileID of request id, still to be received and
-// sent in parts, and checks part n: the request must take files still.
+// pendingPart finds file fileID of request id, still taking parts, and
+// checks part n: the request must take files still. It notes the file as
+// asked for.
 func (g *Gateway) pendingPart(ctx context.Context, id, fileID string, n int) (Upload, UploadFile, error) {
 	u, err := g.store.Upload(ctx, id)
 	if err != nil {
@@ -116,17 +134,28 @@ func (g *Gateway) pendingPart(ctx context.Context, id, fileID string, n int) (Up
 	switch {
 	case !f.DoneAt.IsZero():
 		return Upload{}, UploadFile{}, refuse(http.StatusConflict, "this file was received already")
+	case f.State != FilePending:
+		return Upload{}, UploadFile{}, refuse(http.StatusConflict, "this file takes no more parts (%s)", f.State)
 	case u.open(now) != nil:
 		return Upload{}, UploadFile{}, u.open(now)
 	case f.UploadID == "":
-		return Upload{}, UploadFile{}, refuse(http.StatusBadRequest, "this file goes in one PUT, not in parts")
+		return Upload{}, UploadFile{}, refuse(http.StatusBadRequest, "this file takes no parts")
 	case n < 1 || n > f.parts():
 		return Upload{}, UploadFile{}, refuse(http.StatusBadRequest, "this file has parts 1 to %d", f.parts())
 	}
-	if err := g.store.TouchFile(ctx, id, fileID, now); err != nil && !errors.Is(err, ErrNotFound) {
+	if err := g.touch(ctx, &f); err != nil {
 		return Upload{}, UploadFile{}, err
 	}
 	return u, f, nil
+}
+
+// touch notes that f, still taking parts, was asked for now.
+func (g *Gateway) touch(ctx context.Context, f *UploadFile) error {
+	err := g.store.MoveFile(ctx, f.RequestID, f.ID, FilePending, FilePending, g.now())
+	if errors.Is(err, ErrNotFound) {
+		return refuse(http.StatusConflict, "this file takes no more parts")
+	}
+	return err
 }
 
 // FilePart says where to send part n of a file.
@@ -137,7 +166,7 @@ func (g *Gateway) FilePart(ctx context.Context, id, fileID string, n int) (gatew
 	}
 	t := gatewayapi.PartTicket{Part: n, Size: f.partLen(n), Method: http.MethodPut, Headers: map[string]string{}}
 	if u.Via == ViaDirect {
-		res, err := g.signPut(ctx, &u, &f, n, g.now())
+		res, err := g.signPart(ctx, &u, &f, n, g.now())
 		if err != nil {
 			return gatewayapi.PartTicket{}, err
 		}
@@ -148,18 +177,13 @@ func (g *Gateway) FilePart(ctx context.Context, id, fileID string, n int) (gatew
 	return t, nil
 }
 
-// complete completes f's multipart upload from the parts the store
-// holds, when every part is there with its size.
-func (g *Gateway) complete(ctx context.Context, ops objectOps, u *Upload, f *UploadFile) error {
-	if err := u.open(g.now()); err != nil {
-		return err
-	}
+// partsReady returns the parts to complete f from, when the store holds
+// every one with its size; else a refusal that names the first missing.
+func (g *Gateway) partsReady(ctx context.Context, ops objectOps, u *Upload, f *UploadFile) ([]s3model.Part, error) {
 	parts, err := ops.Parts(ctx, u.Bucket, f.Key, f.UploadID)
 	if err != nil {
-		// Completed a moment ago by another call (the upload is gone),
-		// or the store is away: whether the object is there decides.
 		g.log.Warn("list the parts of an upload", "id", u.ID, "file", f.ID, "err", err)
-		return nil
+		return nil, refuse(http.StatusBadGateway, "the store did not say which parts it holds")
 	}
 	have := make(map[int]s3model.Part, len(parts))
 	for _, p := range parts {
@@ -170,13 +194,22 @@ func (g *Gateway) complete(ctx context.Context, ops objectOps, u *Upload, f *Upl
 		p, ok := have[n]
 		switch {
 		case !ok:
-			return refuse(http.StatusConflict, "part %d of %d has not arrived", n, f.parts())
+			return nil, refuse(http.StatusConflict, "part %d of %d has not arrived", n, f.parts())
 		case p.Size != f.partLen(n):
-			return refuse(http.StatusConflict, "part %d has %d bytes, not %d", n, p.Size, f.partLen(n))
+			return nil, refuse(http.StatusConflict, "part %d has %d bytes, not %d", n, p.Size, f.partLen(n))
 		}
 		use = append(use, p)
 	}
-	if _, err := ops.CompleteMultipart(ctx, u.Bucket, f.Key, f.UploadID, use); err != nil {
+	return use, nil
+}
+
+// complete completes f's multipart upload when every part is there.
+func (g *Gateway) complete(ctx context.Context, ops objectOps, u *Upload, f *UploadFile) error {
+	parts, err := g.partsReady(ctx, ops, u, f)
+	if err != nil {
+		return err
+	}
+	if _, err := ops.CompleteMultipart(ctx, u.Bucket, f.Key, f.UploadID, parts); err != nil {
 		g.log.Error("complete an upload", "id", u.ID, "file", f.ID, "err", err)
 		return refuse(http.StatusBadGateway, "the store did not put the parts together")
 	}
@@ -184,9 +217,9 @@ func (g *Gateway) complete(ctx context.Context, ops objectOps, u *Upload, f *Upl
 }
 
 // CancelFile gives up a file not received: its multipart upload is
-// aborted and its place given back. A file that arrived meanwhile is
-// recorded as received instead, and the answer says so.
-func (g *Gateway) CancelFile(ctx context.Context, id, fileID, client string) error {
+// aborted (every URL of its parts stops working) and its place given
+// back. A file received, or being put together, is not cancelled.
+func (g *Gateway) CancelFile(ctx context.Context, id, fileID string) error {
 	u, err := g.store.Upload(ctx, id)
 	if err != nil {
 		return err
@@ -198,39 +231,79 @@ func (g *Gateway) CancelFile(ctx context.Context, id, fileID, client string) err
 	if !f.DoneAt.IsZero() {
 		return refuse(http.StatusConflict, "this file was received already")
 	}
-	if g.settle(ctx, &u, &f, client, "cancelled") {
-		return refuse(http.StatusConflict, "this file was received already")
+	// A file being put together is waited for: received, or back to
+	// pending and cancelled then.
+	for try := 0; ; try++ {
+		err := g.store.MoveFile(ctx, id, fileID, FilePending, FileCancelled, g.now())
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		if _, err := g.awaitFile(ctx, id, fileID); err == nil {
+			return refuse(http.StatusConflict, "this file was received already")
+		}
+		cur, err := g.store.UploadFile(ctx, id, fileID)
+		if err != nil {
+			return err
+		}
+		if cur.State == FileCancelled {
+			break
+		}
+		if try > 0 {
+			return refuse(http.StatusConflict, "the file could not be cancelled: try again")
+		}
 	}
+	f.State = FileCancelled
+	g.settle(ctx, &u, &f, "cancelled")
 	return nil
 }
 
-// settle ends a file not received: recorded as received when it is in
-// the store whole (true), else aborted and released.
-func (g *Gateway) settle(ctx context.Context, u *Upload, f *UploadFile, client, why string) bool {
+// settle ends a file not received that nobody is putting together:
+// completed and recorded when its parts are all there, the request
+// stands and it was not cancelled; else aborted and its place given back
+// (a file whose abort fails stays cancelled, for the next sweep).
+func (g *Gateway) settle(ctx context.Context, u *Upload, f *UploadFile, why string) {
 	ops, err := g.ops()
 	if err != nil {
-		g.release(u, f, why)
-		return false
+		return
 	}
-	if f.UploadID != "" {
-		g.abort(u, f)
+	now := g.now()
+	if f.State == FileCompleting && g.arrived(ctx, ops, u, f) == nil {
+		g.received(ctx, f, "")
+		return
 	}
-	if g.arrived(ctx, ops, u, f) == nil {
-		if _, err := g.received(ctx, f, client); err == nil {
-			return true
+	if f.State == FilePending && u.open(now) == nil && f.UploadID != "" {
+		if _, err := g.partsReady(ctx, ops, u, f); err == nil && g.store.MoveFile(ctx, u.ID, f.ID, FilePending, FileCompleting, now) == nil {
+			f.State = FileCompleting
+			if g.complete(ctx, ops, u, f) == nil && g.arrived(ctx, ops, u, f) == nil {
+				g.received(ctx, f, "")
+				return
+			}
 		}
 	}
+	if f.State != FileCancelled {
+		if err := g.store.MoveFile(ctx, u.ID, f.ID, f.State, FileCancelled, now); err != nil {
+			return // moved on meanwhile: received, or another sweep has it
+		}
+		f.State = FileCancelled
+	}
+	if g.abort(u, f) != nil {
+		return
+	}
 	g.release(u, f, why)
-	return false
 }
 
-// Sweep ends the files not received that were abandoned (not asked for
-// in AbandonAfter) or whose request expired or was revoked: each is
-// recorded as received if it is in the store whole, else its multipart
-// upload is aborted and its place given back. It says how many it ended.
-func (g *Gateway) Sweep(ctx context.Context) (int, error) {
+// Sweep ends the files not received of the request id (of every request
+// when id is ""), that were cancelled, abandoned (not asked for in
+// AbandonAfter) or whose request expired or was revoked: each is
+// completed and recorded when its parts are all there and its request
+// stands, else its multipart upload is aborted and its place given back.
+// It says how many it looked at.
+func (g *Gateway) Sweep(ctx context.Context, id string) (int, error) {
 	now := g.now()
-	files, err := g.store.PendingFiles(ctx, now.Add(-g.cfg.AbandonAfter), now, 100)
+	files, err := g.store.PendingFiles(ctx, id, now.Add(-g.cfg.AbandonAfter), now, 100)
 	if err != nil {
 		return 0, err
 	}
@@ -244,29 +317,35 @@ func (g *Gateway) Sweep(ctx context.Context) (int, error) {
 			}
 			uploads[f.RequestID] = u
 		}
-		g.settle(ctx, &u, f, "", "abandoned, or the link ended")
+		g.settle(ctx, &u, f, "abandoned, cancelled, or the link ended")
 	}
 	return len(files), nil
 }
 
 // RevokeUpload closes an upload request the scope covers: it takes no
 // more files, and the uploads under way are aborted.
-func (g *Gateway) RevokeUpload(ctx context.Context, scope Scope, id string) (Upload, error) {
+func (g *Gateway) RevokeUpload(ctx context.Context, scope Scope, id string) (Upload, []UploadFile, error) {
 	u, err := g.store.Upload(ctx, id)
 	if err != nil {
-		return Upload{}, err
+		return Upload{}, nil, err
 	}
 	if !scope.Allows(u.Store, u.Bucket, u.Prefix) {
-		return Upload{}, ErrNotFound
+		return Upload{}, nil, ErrNotFound
 	}
 	if err := g.store.RevokeUpload(ctx, id, g.now()); err != nil {
-		return Upload{}, err
+		return Upload{}, nil, err
 	}
 	g.log.Info("upload request revoked", "id", id)
-	if _, err := g.Sweep(ctx); err != nil {
-		g.log.Error("sweep", "err", err)
+	for range 10 { // 100 files a round; what is left, the next sweeps end
+		n, err := g.Sweep(ctx, id)
+		if err != nil {
+			g.log.Error("sweep", "err", err)
+		}
+		if err != nil || n < 100 {
+			break
+		}
 	}
-	return g.store.Upload(ctx, id)
+	return g.ShowUpload(ctx, scope, id)
 }
 
 // RequestFiles is an app asking, with a token the scope of which covers

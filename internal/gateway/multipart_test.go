@@ -3,9 +3,13 @@ package gateway
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -87,7 +91,7 @@ func TestMultipartUploadRequest(t *testing.T) {
 			e.s3.SetCORS(t, e.bucket, e.url)
 			u := e.createUpload(UploadRequest{Prefix: prefix, Via: via})
 			tk := ticket(t, u.URL, "dump.bin", int64(len(body)))
-			if tk.Parts != 3 || tk.PartSize != s3model.MinPartSize || tk.URL != "" || !strings.HasPrefix(tk.PartsURL, u.URL) {
+			if tk.Parts != 3 || tk.PartSize != s3model.MinPartSize || !strings.HasPrefix(tk.PartsURL, u.URL) {
 				t.Fatalf("ticket %+v", tk)
 			}
 			if keys := e.incomplete(prefix); len(keys) != 1 {
@@ -98,7 +102,7 @@ func TestMultipartUploadRequest(t *testing.T) {
 			if st := postJSON(t, tk.DoneURL, struct{}{}, &eb); st != http.StatusConflict || !strings.Contains(eb.Error, "part 2 of 3") {
 				t.Errorf("done with one part: HTTP %d %q", st, eb.Error)
 			}
-			got, err := gatewayapi.Send(context.Background(), tk, bytes.NewReader(body), int64(len(body)), gatewayapi.SendOptions{})
+			got, err := gatewayapi.Send(context.Background(), tk, bytes.NewReader(body), gatewayapi.SendOptions{})
 			if err != nil {
 				t.Fatalf("send: %v\n%s", err, e.log.String())
 			}
@@ -123,14 +127,16 @@ func TestMultipartUploadRequest(t *testing.T) {
 
 // TestCancelAndSweep: a file given up by the page, one abandoned, and one
 // whose link expired mid-upload leave no incomplete upload behind and give
-// their places back; a file sent but never confirmed is recorded when
-// swept.
+// their places back; a part URL handed out before a cancel no longer
+// works, so a file cancelled cannot land; an abandoned file whose parts
+// are all there is put together and recorded; a request ended a week ago
+// is pruned.
 func TestCancelAndSweep(t *testing.T) {
 	eachBackend(t, func(t *testing.T, dsn string) {
 		e := partEnv(t, dsn)
 		ctx := context.Background()
 		body := pattern(s3model.MinPartSize + 10)
-		u := e.createUpload(UploadRequest{Prefix: "c/", MaxFiles: 2, ExpiresIn: "3h"})
+		u := e.createUpload(UploadRequest{Prefix: "c/", MaxFiles: 2, ExpiresIn: "3h", Via: "direct"})
 		counts := func() (int64, int64) {
 			got, err := e.store.Upload(ctx, u.ID)
 			if err != nil {
@@ -141,6 +147,8 @@ func TestCancelAndSweep(t *testing.T) {
 
 		tk := ticket(t, u.URL, "a.bin", int64(len(body)))
 		sendPart(t, tk, body, 1)
+		var late gatewayapi.PartTicket
+		postJSON(t, tk.PartsURL+"/2", struct{}{}, &late)
 		resp, err := http.Post(tk.CancelURL, "application/json", nil)
 		if err != nil || resp.StatusCode != http.StatusNoContent {
 			t.Fatalf("cancel: %v %v", resp.Status, err)
@@ -156,26 +164,27 @@ func TestCancelAndSweep(t *testing.T) {
 		if st := postJSON(t, tk.DoneURL, struct{}{}, &eb); st != http.StatusNotFound {
 			t.Errorf("done after the cancel: HTTP %d", st)
 		}
+		// The part URL handed out before the cancel is dead.
+		req, _ := http.NewRequest(late.Method, late.URL, bytes.NewReader(body[s3model.MinPartSize:]))
+		if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode == http.StatusOK {
+			t.Errorf("a part URL after the cancel: %v %v", resp.Status, err)
+		} else {
+			resp.Body.Close()
+		}
 
-		// Abandoned: nothing asked for an hour.
+		// Abandoned half-way: nothing asked for an hour.
 		tk = ticket(t, u.URL, "b.bin", int64(len(body)))
 		sendPart(t, tk, body, 1)
-		// Sent whole in one PUT, never confirmed.
+		// Abandoned whole: every part sent, never confirmed.
 		small := []byte("small and sent")
-		one := ticket(t, u.URL, "c.bin", int64(len(small)))
-		req, _ := http.NewRequest(one.Method, one.URL, bytes.NewReader(small))
-		for k, v := range one.Headers {
-			req.Header.Set(k, v)
-		}
-		if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusOK {
-			t.Fatalf("PUT: %v", err)
-		}
-		if n, err := e.gw.Sweep(ctx); err != nil || n != 0 {
-			t.Errorf("a sweep with nothing idle ended %d, %v", n, err)
+		whole := ticket(t, u.URL, "c.bin", int64(len(small)))
+		sendPart(t, whole, small, 1)
+		if n, err := e.gw.Sweep(ctx, ""); err != nil || n != 0 {
+			t.Errorf("a sweep with nothing idle looked at %d, %v", n, err)
 		}
 		e.clock.advance(DefaultAbandonAfter + time.Minute)
-		if n, err := e.gw.Sweep(ctx); err != nil || n != 2 {
-			t.Errorf("the sweep ended %d files, %v", n, err)
+		if n, err := e.gw.Sweep(ctx, ""); err != nil || n != 2 {
+			t.Errorf("the sweep looked at %d files, %v", n, err)
 		}
 		if keys := e.incomplete("c/"); len(keys) != 0 {
 			t.Errorf("after the sweep, incomplete uploads: %q", keys)
@@ -194,8 +203,8 @@ func TestCancelAndSweep(t *testing.T) {
 		if st := postJSON(t, tk.PartsURL+"/2", struct{}{}, &eb); st != http.StatusGone {
 			t.Errorf("a part after the expiry: HTTP %d", st)
 		}
-		if n, err := e.gw.Sweep(ctx); err != nil || n != 1 {
-			t.Errorf("the sweep after the expiry ended %d, %v", n, err)
+		if n, err := e.gw.Sweep(ctx, ""); err != nil || n != 1 {
+			t.Errorf("the sweep after the expiry looked at %d, %v", n, err)
 		}
 		if keys := e.incomplete("c/"); len(keys) != 0 {
 			t.Errorf("after the expiry, incomplete uploads: %q", keys)
@@ -213,6 +222,100 @@ func TestCancelAndSweep(t *testing.T) {
 			t.Errorf("the store holds %q", keys)
 		}
 	})
+}
+
+// TestDoneAndCancelAtOnce: done and cancel of a whole file at the same
+// time, and two dones at once: one outcome wins, and the counts, the
+// record and the store agree with it.
+func TestDoneAndCancelAtOnce(t *testing.T) {
+	e := partEnv(t, backends[0].dsn(t))
+	ctx := context.Background()
+	body := []byte("a small file, every part sent")
+	for round := range 6 {
+		prefix := fmt.Sprintf("race%d/", round)
+		u := e.createUpload(UploadRequest{Prefix: prefix})
+		tk := ticket(t, u.URL, "f.bin", int64(len(body)))
+		sendPart(t, tk, body, 1)
+		second := tk.CancelURL
+		if round%2 == 1 {
+			second = tk.DoneURL
+		}
+		codes := make([]int, 2)
+		var wg sync.WaitGroup
+		for i, link := range []string{tk.DoneURL, second} {
+			wg.Go(func() {
+				resp, err := http.Post(link, "application/json", strings.NewReader("{}"))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				resp.Body.Close()
+				codes[i] = resp.StatusCode
+			})
+		}
+		wg.Wait()
+		got, _ := e.store.Upload(ctx, u.ID)
+		keys := storeHas(t, e, prefix, "", nil)
+		received, _ := e.store.UploadFiles(ctx, u.ID, 0)
+		switch {
+		case round%2 == 1 && (codes[0] != 200 || codes[1] != 200):
+			t.Errorf("two dones: HTTP %v", codes)
+		case codes[0] == 200 && codes[1] != 200 && codes[1] != http.StatusConflict:
+			t.Errorf("done won, cancel says HTTP %d", codes[1])
+		case codes[0] == 200 && (got.Files != 1 || len(keys) != 1 || len(received) != 1):
+			t.Errorf("done won: %d counted, store %q, received %d", got.Files, keys, len(received))
+		case codes[0] != 200 && (codes[1] != http.StatusNoContent || got.Files != 0 || len(keys) != 0 || len(received) != 0):
+			t.Errorf("cancel won (HTTP %v): %d counted, store %q, received %d", codes, got.Files, keys, len(received))
+		}
+		if inc := e.incomplete(prefix); len(inc) != 0 {
+			t.Errorf("round %d: incomplete uploads %q", round, inc)
+		}
+	}
+}
+
+// failingAbort is the store with aborts that fail while fail is set.
+type failingAbort struct {
+	*s3model.Client
+	fail atomic.Bool
+}
+
+func (f *failingAbort) AbortMultipart(ctx context.Context, bucket, key, id string) error {
+	if f.fail.Load() {
+		return errors.New("the store is away")
+	}
+	return f.Client.AbortMultipart(ctx, bucket, key, id)
+}
+
+// TestAbortThatFailsIsTriedAgain: a cancel whose abort fails keeps the
+// file cancelled, its place taken, until a sweep aborts it: no
+// incomplete upload is forgotten.
+func TestAbortThatFailsIsTriedAgain(t *testing.T) {
+	var store *failingAbort
+	e := newEnv(t, nil, backends[0].dsn(t), func(c *Config) {
+		store = &failingAbort{Client: c.Signing.(*s3model.Client)}
+		c.Signing = store
+	})
+	ctx := context.Background()
+	u := e.createUpload(UploadRequest{Prefix: "away/"})
+	tk := ticket(t, u.URL, "a.bin", 3)
+	sendPart(t, tk, []byte("abc"), 1)
+	store.fail.Store(true)
+	if resp, err := http.Post(tk.CancelURL, "application/json", nil); err != nil || resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("cancel: %v", err)
+	}
+	if got, _ := e.store.Upload(ctx, u.ID); got.Files != 1 || len(e.incomplete("away/")) != 1 {
+		t.Fatalf("after a failed abort: %d files reserved, incomplete %q", got.Files, e.incomplete("away/"))
+	}
+	if f, err := e.store.UploadFile(ctx, u.ID, tk.ID); err != nil || f.State != FileCancelled {
+		t.Fatalf("the file: %+v, %v", f, err)
+	}
+	store.fail.Store(false)
+	if n, err := e.gw.Sweep(ctx, ""); err != nil || n != 1 {
+		t.Errorf("the sweep looked at %d, %v", n, err)
+	}
+	if got, _ := e.store.Upload(ctx, u.ID); got.Files != 0 || len(e.incomplete("away/")) != 0 {
+		t.Errorf("after the sweep: %d files reserved, incomplete %q", got.Files, e.incomplete("away/"))
+	}
 }
 
 // TestAppUploadAPI: an app with a token scoped to a prefix asks for the
@@ -250,7 +353,7 @@ func TestAppUploadAPI(t *testing.T) {
 	if answers[0].Ticket == nil || answers[1].Status != http.StatusUnsupportedMediaType || answers[2].Status != http.StatusRequestEntityTooLarge || answers[3].Ticket == nil {
 		t.Fatalf("answers %+v", answers)
 	}
-	got, err := gatewayapi.Send(ctx, *answers[0].Ticket, bytes.NewReader(photo), int64(len(photo)), gatewayapi.SendOptions{})
+	got, err := gatewayapi.Send(ctx, *answers[0].Ticket, bytes.NewReader(photo), gatewayapi.SendOptions{})
 	if err != nil || got.Name != "IMG_1.jpg" || !strings.HasPrefix(got.Key, "apps/phone-7/") {
 		t.Fatalf("sent %+v, %v", got, err)
 	}
@@ -272,6 +375,9 @@ func TestAppUploadAPI(t *testing.T) {
 	if keys := e.incomplete("apps/"); len(keys) != 0 {
 		t.Errorf("after the revoke, incomplete uploads: %q", keys)
 	}
+	if len(r.Received) != 1 || r.Received[0].Name != "IMG_1.jpg" {
+		t.Errorf("the revoked request shows %+v", r.Received)
+	}
 	if _, err := app.RequestFiles(ctx, u.ID, []gatewayapi.FileRequest{{Name: "IMG_4.jpg", Size: 1, Type: "image/jpeg"}}); err != nil {
 		t.Fatal(err)
 	} else if a, _ := app.RequestFiles(ctx, u.ID, []gatewayapi.FileRequest{{Name: "IMG_4.jpg", Size: 1, Type: "image/jpeg"}}); a[0].Status != http.StatusGone {
@@ -288,13 +394,24 @@ func TestUploadDefaults(t *testing.T) {
 	if u.Via != "direct" || g.Via != "gateway" {
 		t.Errorf("ways: %s and %s", u.Via, g.Via)
 	}
-	if tk := ticket(t, u.URL, "a.bin", 6<<20); tk.Parts != 0 || !strings.HasPrefix(tk.URL, e.s3.Endpoint) {
+	if tk := ticket(t, u.URL, "a.bin", 6<<20); tk.Parts != 1 {
 		t.Errorf("a file of one part: %+v", tk)
+	}
+	if tk := ticket(t, u.URL, "empty.bin", 0); tk.Parts != 1 {
+		t.Errorf("an empty file: %+v", tk)
+	} else if got, err := gatewayapi.Send(context.Background(), tk, bytes.NewReader(nil), gatewayapi.SendOptions{}); err != nil || got.Size != 0 {
+		t.Errorf("an empty file sent: %+v, %v", got, err)
+	}
+	var eb gatewayapi.ErrorBody
+	if st := postJSON(t, u.URL+"/files", gatewayapi.FileRequest{Name: "huge.bin", Size: math.MaxInt64 / 2}, &eb); st != http.StatusRequestEntityTooLarge {
+		t.Errorf("a file bigger than S3 takes: HTTP %d %q", st, eb.Error)
 	}
 	if tk := ticket(t, u.URL, "b.bin", 6<<20+1); tk.Parts != 2 || tk.PartSize != 6<<20 {
 		t.Errorf("a file of two parts: %+v", tk)
 	}
-	if _, err := New(Config{Store: e.store, Signing: e.gw.cfg.Signing, PublicURL: e.url, UploadPartSize: 1 << 20}); err == nil {
-		t.Error("parts of 1 MiB were taken")
+	for _, ps := range []int64{1 << 20, 6 << 30} {
+		if _, err := New(Config{Store: e.store, Signing: e.gw.cfg.Signing, PublicURL: e.url, UploadPartSize: ps}); err == nil {
+			t.Errorf("parts of %d bytes were taken", ps)
+		}
 	}
 }

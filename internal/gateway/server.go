@@ -35,7 +35,6 @@ func (g *Gateway) Handler() http.Handler {
 	mux.HandleFunc("GET /u/upload.js", g.handleUploadJS)
 	mux.HandleFunc("GET /u/{id}", g.handleUploadPage)
 	mux.HandleFunc("POST /u/{id}/files", g.handleFileRequest)
-	mux.HandleFunc("PUT /u/{id}/files/{file}", g.handleFilePut)
 	mux.HandleFunc("POST /u/{id}/files/{file}/done", g.handleFileDone)
 	mux.HandleFunc("POST /u/{id}/files/{file}/cancel", g.handleFileCancel)
 	mux.HandleFunc("POST /u/{id}/files/{file}/parts/{n}", g.handlePartRequest)
@@ -544,7 +543,7 @@ func (g *Gateway) pruneLoop(ctx context.Context) {
 			cancel()
 		case <-sweep.C:
 			sctx, cancel := context.WithTimeout(ctx, time.Minute)
-			if _, err := g.Sweep(sctx); err != nil {
+			if _, err := g.Sweep(sctx, ""); err != nil {
 				g.log.Error("sweep", "err", err)
 			}
 			cancel()

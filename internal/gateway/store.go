@@ -175,16 +175,19 @@ type Store interface {
 	UploadFiles(ctx context.Context, requestID string, limit int) ([]UploadFile, error)
 	// SetMultipart records the multipart upload a file is sent in.
 	SetMultipart(ctx context.Context, requestID, id, uploadID string, partSize int64) error
-	// TouchFile records that a file not yet received was asked for at.
-	TouchFile(ctx context.Context, requestID, id string, at time.Time) error
+	// MoveFile moves a file not received from state from to state to,
+	// noting at as when it was last asked for; ErrNotFound when there is
+	// no such file in state from. (from and to the same only notes at.)
+	MoveFile(ctx context.Context, requestID, id string, from, to FileState, at time.Time) error
 	// ReleaseFile forgets a file not received and gives its place and
 	// bytes back to its request; ErrNotFound when there is no such file
 	// or it was received.
 	ReleaseFile(ctx context.Context, requestID, id string) error
-	// PendingFiles lists files not received that were last asked for
+	// PendingFiles lists files not received of the request (of every
+	// request when requestID is "") that are cancelled, were last asked for
 	// before idleBefore, or whose request is revoked or expired at now,
 	// longest idle first, at most limit.
-	PendingFiles(ctx context.Context, idleBefore, now time.Time, limit int) ([]UploadFile, error)
+	PendingFiles(ctx context.Context, requestID string, idleBefore, now time.Time, limit int) ([]UploadFile, error)
 	// RevokeUpload closes an upload request at the time given (one closed
 	// before keeps its first time); ErrNotFound when it does not exist.
 	RevokeUpload(ctx context.Context, id string, at time.Time) error

@@ -67,12 +67,22 @@ type UploadFile struct {
 	ContentType              string
 	CreatedAt, DoneAt        time.Time // DoneAt is zero until the object was seen in the store
 	Client                   string
-	// A file sent in parts: its multipart upload's id, and the size of
-	// every part but the last.
+	// Its multipart upload's id, and the size of every part but the last.
 	UploadID string
 	PartSize int64
 	ActiveAt time.Time // when it was last asked for
+	State    FileState
 }
+
+// FileState is where a file of an upload request stands.
+type FileState string
+
+const (
+	FilePending    FileState = "pending"    // its parts may come
+	FileCompleting FileState = "completing" // one call is putting it together
+	FileCancelled  FileState = "cancelled"  // given up; its abort is still to be done
+	FileReceived   FileState = "done"       // received
+)
 
 // MaxKeyBytes is S3's longest object key.
 const MaxKeyBytes = 1024
@@ -215,6 +225,8 @@ func (u *Upload) check(name string, size int64, mt string, now time.Time) error 
 		return refuse(http.StatusBadRequest, "the file has no name")
 	case size < 0:
 		return refuse(http.StatusBadRequest, "the file's size is not known")
+	case size > MaxObjectSize:
+		return refuse(http.StatusRequestEntityTooLarge, "too big: %s; the store takes files up to %s", sizeText(size), sizeText(MaxObjectSize))
 	case u.MaxFileSize > 0 && size > u.MaxFileSize:
 		return refuse(http.StatusRequestEntityTooLarge, "too big: %s; this link takes files up to %s", sizeText(size), sizeText(u.MaxFileSize))
 	case !allowedType(u.Types, name, mt):
@@ -278,6 +290,9 @@ func (g *Gateway) CreateUpload(ctx context.Context, tokenID string, scope Scope,
 	}
 	if req.MaxFileSize < 0 || req.MaxFiles < 0 || req.MaxTotal < 0 {
 		return Upload{}, badRequest("the limits must be 0 (none) or more")
+	}
+	if req.MaxFileSize > MaxObjectSize {
+		return Upload{}, badRequest("the largest file a store takes is %s", sizeText(MaxObjectSize))
 	}
 	via, err := ParseVia(req.Via)
 	if err != nil {
@@ -385,54 +400,35 @@ func (g *Gateway) requestFile(ctx context.Context, u *Upload, req gatewayapi.Fil
 		}
 		return gatewayapi.FileTicket{}, u.roomRefusal(req.Size, now)
 	}
-	base := g.UploadURL(u.ID) + "/files/" + f.ID
-	t := gatewayapi.FileTicket{ID: f.ID, Key: f.Key, DoneURL: base + "/done", CancelURL: base + "/cancel"}
-	if ps := g.partSize(f.Size); f.Size > ps {
-		if err := g.startMultipart(ctx, u, &f, ps); err != nil {
-			return gatewayapi.FileTicket{}, err
-		}
-		t.PartSize, t.Parts, t.PartsURL = f.PartSize, f.parts(), base+"/parts"
-	} else {
-		t.Method, t.Headers = http.MethodPut, map[string]string{"Content-Type": mt}
-		t.URL = base
-		if u.Via == ViaDirect {
-			res, err := g.signPut(ctx, u, &f, 0, now)
-			if err != nil {
-				g.release(u, &f, "signing failed")
-				return gatewayapi.FileTicket{}, err
-			}
-			t.URL = res.URL
-			for k, v := range res.Headers {
-				if k != "Content-Length" {
-					t.Headers[k] = v
-				}
-			}
-		}
+	// Every file, however small, goes as a multipart upload: no object
+	// appears in the store unless the gateway completes it, and aborting
+	// it kills every URL handed out for it.
+	if err := g.startMultipart(ctx, u, &f, g.partSize(f.Size)); err != nil {
+		return gatewayapi.FileTicket{}, err
 	}
+	base := g.UploadURL(u.ID) + "/files/" + f.ID
+	t := gatewayapi.FileTicket{ID: f.ID, Key: f.Key, PartSize: f.PartSize, Parts: f.parts(), PartsURL: base + "/parts",
+		DoneURL: base + "/done", CancelURL: base + "/cancel"}
 	g.log.Info("upload asked", "id", u.ID, "file", f.ID, "key", f.Key, "size", f.Size, "type", mt, "parts", t.Parts, "client", client)
 	return t, nil
 }
 
-// uploadURLLifetime is how long a presigned PUT of an upload lives.
-const uploadURLLifetime = time.Hour
+// uploadURLLifetime is how long a presigned PUT of a part lives: the page
+// asks for it when it sends the part.
+const uploadURLLifetime = 15 * time.Minute
 
-// signPut signs the PUT of file f, or of its part n when n > 0.
-func (g *Gateway) signPut(ctx context.Context, u *Upload, f *UploadFile, n int, now time.Time) (presign.Result, error) {
+// signPart signs the PUT of part n of file f. Its Content-Length is
+// signed too: the store takes no other size. (A browser sends it by
+// itself; a page may not set it.) A part carries no Content-Type: the
+// upload was made with it.
+func (g *Gateway) signPart(ctx context.Context, u *Upload, f *UploadFile, n int, now time.Time) (presign.Result, error) {
 	s, err := g.signer(ctx, u.Bucket, now)
 	if err != nil {
 		return presign.Result{}, &signError{err}
 	}
 	life := min(uploadURLLifetime, u.ExpiresAt.Sub(now).Truncate(time.Second)+time.Second)
-	// Content-Length is signed too: the store takes no other size. (A
-	// browser sends it by itself; a page may not set it.)
-	req := presign.Request{Method: presign.PUT, Bucket: u.Bucket, Key: f.Key, ContentType: f.ContentType,
-		Headers: map[string]string{"Content-Length": strconv.FormatInt(f.Size, 10)}, Expires: presign.In(life)}
-	if n > 0 {
-		// A part carries no Content-Type: the upload was made with it.
-		req.ContentType, req.PartNumber, req.UploadID = "", n, f.UploadID
-		req.Headers["Content-Length"] = strconv.FormatInt(f.partLen(n), 10)
-	}
-	return s.SignAt(req, now)
+	return s.SignAt(presign.Request{Method: presign.PUT, Bucket: u.Bucket, Key: f.Key, PartNumber: n, UploadID: f.UploadID,
+		Headers: map[string]string{"Content-Length": strconv.FormatInt(f.partLen(n), 10)}, Expires: presign.In(life)}, now)
 }
 
 // objectOps is what the gateway does in the store for upload requests
@@ -455,9 +451,10 @@ func (g *Gateway) ops() (objectOps, error) {
 	return o, nil
 }
 
-// FileDone confirms that a file arrived: a multipart upload is completed
-// from its parts, then the object must be in the store with the size
-// announced. It is recorded once; asking again answers the same.
+// FileDone confirms that a file was sent: the gateway completes its
+// multipart upload from the parts the store holds, and the object must
+// then be in the store with the size announced. It is recorded once;
+// asking again, or at the same time, answers the same.
 func (g *Gateway) FileDone(ctx context.Context, id, fileID, client string) (UploadFile, error) {
 	u, err := g.store.Upload(ctx, id)
 	if err != nil {
@@ -467,22 +464,72 @@ func (g *Gateway) FileDone(ctx context.Context, id, fileID, client string) (Uplo
 	if err != nil {
 		return UploadFile{}, err
 	}
-	if !f.DoneAt.IsZero() {
-		return f, nil
-	}
 	ops, err := g.ops()
 	if err != nil {
 		return UploadFile{}, err
 	}
-	if f.UploadID != "" {
-		if err := g.complete(ctx, ops, &u, &f); err != nil {
-			return UploadFile{}, err
-		}
+	switch {
+	case !f.DoneAt.IsZero():
+		return f, nil
+	case f.State == FileCancelled:
+		return UploadFile{}, refuse(http.StatusConflict, "this file was cancelled")
 	}
-	if err := g.arrived(ctx, ops, &u, &f); err != nil {
+	if err := u.open(g.now()); err != nil {
 		return UploadFile{}, err
 	}
-	return g.received(ctx, &f, client)
+	// One call puts the file together; another waits for its outcome.
+	if err := g.store.MoveFile(ctx, id, fileID, FilePending, FileCompleting, g.now()); err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return g.awaitFile(ctx, id, fileID)
+		}
+		return UploadFile{}, err
+	}
+	// Completing a big file takes the store a while: the uploader going
+	// away does not stop it half-way.
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), completeTimeout)
+	defer cancel()
+	if err := g.complete(cctx, ops, &u, &f); err != nil {
+		if g.arrived(cctx, ops, &u, &f) != nil {
+			// Not there: the file takes parts again.
+			if merr := g.store.MoveFile(cctx, id, fileID, FileCompleting, FilePending, g.now()); merr != nil && !errors.Is(merr, ErrNotFound) {
+				g.log.Error("upload back to pending", "id", id, "file", fileID, "err", merr)
+			}
+			return UploadFile{}, err
+		}
+	} else if err := g.arrived(cctx, ops, &u, &f); err != nil {
+		return UploadFile{}, err
+	}
+	return g.received(cctx, &f, client)
+}
+
+// completeTimeout bounds putting a file together and checking it.
+const completeTimeout = 5 * time.Minute
+
+// awaitFile waits for another call's outcome on a file being put
+// together: received, or back to pending.
+func (g *Gateway) awaitFile(ctx context.Context, id, fileID string) (UploadFile, error) {
+	ctx, cancel := context.WithTimeout(ctx, completeTimeout)
+	defer cancel()
+	tick := time.NewTicker(250 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		f, err := g.store.UploadFile(ctx, id, fileID)
+		switch {
+		case err != nil:
+			return UploadFile{}, err
+		case !f.DoneAt.IsZero():
+			return f, nil
+		case f.State == FileCancelled:
+			return UploadFile{}, refuse(http.StatusConflict, "this file was cancelled")
+		case f.State != FileCompleting:
+			return UploadFile{}, refuse(http.StatusConflict, "the file is not whole yet: send its parts, then say it is done")
+		}
+		select {
+		case <-ctx.Done():
+			return UploadFile{}, refuse(http.StatusServiceUnavailable, "the file is still being put together: ask again")
+		case <-tick.C:
+		}
+	}
 }
 
 // arrived says whether f is in the store with the size announced.
@@ -505,12 +552,12 @@ func (g *Gateway) received(ctx context.Context, f *UploadFile, client string) (U
 	now := g.now()
 	if err := g.store.FileDone(ctx, f.RequestID, f.ID, now, client); err != nil {
 		if errors.Is(err, ErrNotFound) {
-			// Received a moment ago by another call, or released.
+			// Received a moment ago by another call.
 			return g.store.UploadFile(ctx, f.RequestID, f.ID)
 		}
 		return UploadFile{}, err
 	}
-	f.DoneAt, f.Client = now.UTC(), client
+	f.DoneAt, f.Client, f.State = now.UTC(), client, FileReceived
 	g.log.Info("upload received", "id", f.RequestID, "file", f.ID, "key", f.Key, "size", f.Size, "client", client)
 	return *f, nil
 }

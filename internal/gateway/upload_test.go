@@ -188,29 +188,16 @@ func postJSON(t testing.TB, url string, in, out any) int {
 	return resp.StatusCode
 }
 
-// sendFile goes through the page's three steps with Go's HTTP client.
+// sendFile goes through the page's steps with Go's HTTP client.
 func sendFile(t *testing.T, link, name, ctype string, body []byte) (gatewayapi.FileTicket, gatewayapi.ReceivedFile) {
 	t.Helper()
 	var tk gatewayapi.FileTicket
 	if st := postJSON(t, link+"/files", gatewayapi.FileRequest{Name: name, Size: int64(len(body)), Type: ctype}, &tk); st != http.StatusCreated {
 		t.Fatalf("ask for %s: HTTP %d", name, st)
 	}
-	req, _ := http.NewRequest(tk.Method, tk.URL, bytes.NewReader(body))
-	for k, v := range tk.Headers {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
+	got, err := gatewayapi.Send(context.Background(), tk, bytes.NewReader(body), gatewayapi.SendOptions{})
 	if err != nil {
-		t.Fatal(err)
-	}
-	msg, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("PUT %s: HTTP %d %s", name, resp.StatusCode, msg)
-	}
-	var got gatewayapi.ReceivedFile
-	if st := postJSON(t, link+"/files/"+tk.ID+"/done", struct{}{}, &got); st != http.StatusOK {
-		t.Fatalf("done %s: HTTP %d", name, st)
+		t.Fatalf("send %s: %v", name, err)
 	}
 	return tk, got
 }
@@ -256,8 +243,8 @@ func TestUploadRequestFlow(t *testing.T) {
 			if !keyPattern.MatchString(strings.Replace(tk.Key, prefix, "drop/", 1)) || got.Key != tk.Key || got.Size != 1024 {
 				t.Errorf("key %q, received %+v", tk.Key, got)
 			}
-			if via == "direct" && !strings.HasPrefix(tk.URL, e.s3.Endpoint) {
-				t.Errorf("a direct upload goes to %s", tk.URL)
+			if tk.Parts != 1 || tk.PartSize != DefaultUploadPartSize {
+				t.Errorf("a small file's ticket: %+v", tk)
 			}
 			for _, tc := range []struct {
 				name, ctype string
@@ -285,19 +272,26 @@ func TestUploadRequestFlow(t *testing.T) {
 		})
 	}
 
-	// Direct, the size is signed: the store takes no other.
+	// Direct, a part goes to the store with its size signed: the store
+	// takes no other, and the page is not told to set Content-Length.
 	d := e.createUpload(UploadRequest{Prefix: "lie/", Via: "direct"})
-	var dt gatewayapi.FileTicket
-	postJSON(t, d.URL+"/files", gatewayapi.FileRequest{Name: "a.bin", Size: 10, Type: "application/octet-stream"}, &dt)
-	if _, ok := dt.Headers["Content-Length"]; ok {
-		t.Errorf("the page is told to set Content-Length: %v", dt.Headers)
+	dt := ticket(t, d.URL, "a.bin", 10)
+	var pt gatewayapi.PartTicket
+	postJSON(t, dt.PartsURL+"/1", struct{}{}, &pt)
+	if _, ok := pt.Headers["Content-Length"]; ok || !strings.HasPrefix(pt.URL, e.s3.Endpoint) || pt.Size != 10 {
+		t.Errorf("a direct part's ticket: %+v", pt)
 	}
-	lie, _ := http.NewRequest("PUT", dt.URL, bytes.NewReader(make([]byte, 20)))
-	lie.Header.Set("Content-Type", "application/octet-stream")
-	if resp, err := http.DefaultClient.Do(lie); err != nil || resp.StatusCode == http.StatusOK {
-		t.Errorf("20 bytes sent straight to the store for 10 announced: %v %v", resp.Status, err)
-	} else {
-		resp.Body.Close()
+	for _, n := range []int{20, 9} {
+		lie, _ := http.NewRequest("PUT", pt.URL, bytes.NewReader(make([]byte, n)))
+		if resp, err := http.DefaultClient.Do(lie); err != nil || resp.StatusCode == http.StatusOK {
+			t.Errorf("%d bytes sent straight to the store for 10 announced: %v %v", n, resp.Status, err)
+		} else {
+			resp.Body.Close()
+		}
+	}
+	var eb gatewayapi.ErrorBody
+	if st := postJSON(t, dt.DoneURL, struct{}{}, &eb); st != http.StatusConflict || !strings.Contains(eb.Error, "part 1 of 1 has not arrived") {
+		t.Errorf("done with the part refused: HTTP %d %q", st, eb.Error)
 	}
 	if keys := storeHas(t, e, "lie/", "", nil); len(keys) != 0 {
 		t.Errorf("the store holds %q", keys)
@@ -305,12 +299,11 @@ func TestUploadRequestFlow(t *testing.T) {
 
 	// A password: asked for each file, wrong ones refused.
 	p := e.createUpload(UploadRequest{Prefix: "pw/", Password: "drop it here"})
-	var eb gatewayapi.ErrorBody
 	if st := postJSON(t, p.URL+"/files", gatewayapi.FileRequest{Name: "a.txt", Size: 1, Password: "nope"}, &eb); st != http.StatusUnauthorized {
 		t.Errorf("a wrong password: HTTP %d %q", st, eb.Error)
 	}
-	var pt gatewayapi.FileTicket
-	if st := postJSON(t, p.URL+"/files", gatewayapi.FileRequest{Name: "a.txt", Size: 1, Password: "drop it here"}, &pt); st != http.StatusCreated {
+	var pwt gatewayapi.FileTicket
+	if st := postJSON(t, p.URL+"/files", gatewayapi.FileRequest{Name: "a.txt", Size: 1, Password: "drop it here"}, &pwt); st != http.StatusCreated {
 		t.Errorf("the right password: HTTP %d", st)
 	}
 	if !p.Password || strings.Contains(e.log.String(), "drop it here") {
@@ -333,16 +326,14 @@ func TestUploadRequestFlow(t *testing.T) {
 	}
 	e.clock.advance(-2 * time.Hour)
 
-	// A streamed upload is cut at the size announced, and a file not sent
+	// A streamed part is cut at the size announced, and a file not sent
 	// is not confirmed.
 	u := e.createUpload(UploadRequest{Prefix: "cut/"})
-	var tk gatewayapi.FileTicket
-	postJSON(t, u.URL+"/files", gatewayapi.FileRequest{Name: "a.bin", Size: 10, Type: "application/octet-stream"}, &tk)
-	if st := postJSON(t, u.URL+"/files/"+tk.ID+"/done", struct{}{}, &eb); st != http.StatusConflict {
+	tk := ticket(t, u.URL, "a.bin", 10)
+	if st := postJSON(t, tk.DoneURL, struct{}{}, &eb); st != http.StatusConflict {
 		t.Errorf("done before sending: HTTP %d %q", st, eb.Error)
 	}
-	req, _ := http.NewRequest("PUT", tk.URL, bytes.NewReader(make([]byte, 20)))
-	req.Header.Set("Content-Type", "application/octet-stream")
+	req, _ := http.NewRequest("PUT", tk.PartsURL+"/1", bytes.NewReader(make([]byte, 20)))
 	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("20 bytes for 10 announced: %v %v", resp.Status, err)
 	} else {

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/s3share/s3share/internal/touch"
@@ -57,7 +58,7 @@ func (g *Gateway) handleUploadPage(w http.ResponseWriter, r *http.Request) {
 	connect := "'self'"
 	if u.Via == ViaDirect {
 		// The page PUTs to the store: allow its origin, and only it.
-		if res, err := g.signPut(r.Context(), &u, &UploadFile{Key: u.Prefix + "x"}, 0, g.now()); err == nil {
+		if res, err := g.signPart(r.Context(), &u, &UploadFile{Key: u.Prefix + "x", UploadID: "x", PartSize: 1, Size: 1}, 1, g.now()); err == nil {
 			if o, err := url.Parse(res.URL); err == nil {
 				connect += " " + o.Scheme + "://" + o.Host
 			}
@@ -121,39 +122,6 @@ func (g *Gateway) handleFileDone(w http.ResponseWriter, r *http.Request) {
 // uploadIdle is how long a streamed upload may go without a byte.
 const uploadIdle = time.Minute
 
-// handleFilePut streams one file through the gateway to the store: the
-// body is cut at the size announced, and must carry the type signed.
-func (g *Gateway) handleFilePut(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Cache-Control", "no-store")
-	id, fid := r.PathValue("id"), r.PathValue("file")
-	u, err := g.store.Upload(r.Context(), id)
-	if err != nil {
-		g.uploadErr(w, err)
-		return
-	}
-	f, err := g.store.UploadFile(r.Context(), id, fid)
-	if err != nil {
-		g.uploadErr(w, err)
-		return
-	}
-	now := g.now()
-	switch {
-	case !f.DoneAt.IsZero():
-		g.uploadErr(w, refuse(http.StatusConflict, "this file was received already"))
-		return
-	case u.open(now) != nil:
-		g.uploadErr(w, u.open(now))
-		return
-	case f.UploadID != "":
-		g.uploadErr(w, refuse(http.StatusBadRequest, "this file goes in parts"))
-		return
-	case r.Header.Get("Content-Type") != f.ContentType:
-		g.uploadErr(w, refuse(http.StatusBadRequest, "the upload must have the type announced, %s", f.ContentType))
-		return
-	}
-	g.streamUp(w, r, &u, &f, 0)
-}
-
 // handlePartPut streams one part of a file through the gateway.
 func (g *Gateway) handlePartPut(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
@@ -170,32 +138,39 @@ func (g *Gateway) handlePartPut(w http.ResponseWriter, r *http.Request) {
 	g.streamUp(w, r, &u, &f, n)
 }
 
-// streamUp sends the body of r to the store as file f, or its part n when
-// n > 0: exactly the bytes announced, bounded by progress rather than by
-// the length of the whole.
+// streamUp sends the body of r to the store as part n of file f:
+// exactly the bytes announced, bounded by progress rather than by the
+// length of the whole. The file is noted as asked for as the bytes come
+// (at most once a minute), so that the sweep leaves a slow part alone.
 func (g *Gateway) streamUp(w http.ResponseWriter, r *http.Request, u *Upload, f *UploadFile, n int) {
-	size := f.Size
-	if n > 0 {
-		size = f.partLen(n)
-	}
+	size := f.partLen(n)
 	if r.ContentLength != size {
-		g.uploadErr(w, refuse(http.StatusBadRequest, "the upload must be the %d bytes announced", size))
+		g.uploadErr(w, refuse(http.StatusBadRequest, "the part must be the %d bytes announced", size))
 		return
 	}
-	res, err := g.signPut(r.Context(), u, f, n, g.now())
+	res, err := g.signPart(r.Context(), u, f, n, g.now())
 	if err != nil {
 		g.uploadErr(w, err)
 		return
 	}
 	// The server's read timeout is for requests of a few kilobytes: a
-	// streamed file is bounded by progress instead.
+	// streamed part is bounded by progress instead.
 	rc := http.NewResponseController(w)
 	rc.SetReadDeadline(time.Time{})
 	ctx, cancel := context.WithCancelCause(r.Context())
 	defer cancel(nil)
 	idle := time.AfterFunc(uploadIdle, func() { cancel(errors.New("the upload stalled")) })
 	defer idle.Stop()
-	body := &touch.Reader{R: http.MaxBytesReader(w, r.Body, size), Touch: func() { idle.Reset(uploadIdle) }}
+	var touched atomic.Int64
+	touched.Store(time.Now().UnixNano())
+	progress := func() {
+		idle.Reset(uploadIdle)
+		if now := time.Now(); now.UnixNano()-touched.Load() > int64(time.Minute) {
+			touched.Store(now.UnixNano())
+			go g.touch(context.WithoutCancel(ctx), f)
+		}
+	}
+	body := &touch.Reader{R: http.MaxBytesReader(w, r.Body, size), Touch: progress}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, res.URL, body)
 	if err != nil {
 		g.uploadErr(w, err)
@@ -204,11 +179,6 @@ func (g *Gateway) streamUp(w http.ResponseWriter, r *http.Request, u *Upload, f 
 	req.ContentLength = size
 	if size == 0 {
 		req.Body = http.NoBody
-	}
-	for k, v := range res.Headers {
-		if k != "Content-Length" {
-			req.Header.Set(k, v)
-		}
 	}
 	resp, err := g.client.Do(req)
 	if err != nil {
@@ -220,7 +190,7 @@ func (g *Gateway) streamUp(w http.ResponseWriter, r *http.Request, u *Upload, f 
 	resp.Body.Close()
 	if resp.StatusCode/100 != 2 {
 		g.log.Error("the store refused a streamed upload", "id", u.ID, "file", f.ID, "part", n, "status", resp.StatusCode, "body", string(msg))
-		g.uploadErr(w, refuse(http.StatusBadGateway, "the store refused the file (HTTP %d)", resp.StatusCode))
+		g.uploadErr(w, refuse(http.StatusBadGateway, "the store refused the part (HTTP %d)", resp.StatusCode))
 		return
 	}
 	w.WriteHeader(http.StatusOK)
@@ -249,7 +219,7 @@ func (g *Gateway) handlePartRequest(w http.ResponseWriter, r *http.Request) {
 // handleFileCancel is the page giving a file up.
 func (g *Gateway) handleFileCancel(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
-	err := g.CancelFile(r.Context(), r.PathValue("id"), r.PathValue("file"), clientAddr(r, g.cfg.TrustedProxies))
+	err := g.CancelFile(r.Context(), r.PathValue("id"), r.PathValue("file"))
 	g.reply(w, http.StatusNoContent, nil, err)
 }
 
@@ -289,11 +259,11 @@ func (g *Gateway) apiShowUpload(r *http.Request, tok Token) (int, any, error) {
 }
 
 func (g *Gateway) apiRevokeUpload(r *http.Request, tok Token) (int, any, error) {
-	u, err := g.RevokeUpload(r.Context(), tok.Scope, r.PathValue("id"))
+	u, files, err := g.RevokeUpload(r.Context(), tok.Scope, r.PathValue("id"))
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, g.uploadJSON(u, nil), nil
+	return http.StatusOK, g.uploadJSON(u, files), nil
 }
 
 func (g *Gateway) apiRequestFiles(r *http.Request, tok Token) (int, any, error) {

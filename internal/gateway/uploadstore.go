@@ -3,6 +3,7 @@ package gateway
 import (
 	"context"
 	"database/sql"
+	"math"
 	"strings"
 	"time"
 )
@@ -11,7 +12,7 @@ import (
 
 const uploadCols = "id, store, bucket, prefix, max_file_size, max_files, max_total, types, via, password_hash, files, bytes, created_at, expires_at, revoked_at, token_id"
 
-const fileCols = "id, request_id, object_key, name, size, content_type, created_at, done_at, client, upload_id, part_size, active_at"
+const fileCols = "id, request_id, object_key, name, size, content_type, created_at, done_at, client, upload_id, part_size, active_at, state"
 
 func (s *sqlStore) CreateUpload(ctx context.Context, u *Upload) error {
 	_, err := s.w.ExecContext(ctx, s.d.bind("INSERT INTO upload_requests ("+uploadCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
@@ -60,17 +61,18 @@ func (s *sqlStore) ReserveFile(ctx context.Context, f *UploadFile, now time.Time
 	// One conditional UPDATE takes the count and the bytes: two pages
 	// asking at once cannot both pass the last free place.
 	res, err := tx.ExecContext(ctx, s.d.bind(`UPDATE upload_requests SET files = files + 1, bytes = bytes + ?
-WHERE id = ? AND revoked_at = 0 AND expires_at > ? AND (max_files = 0 OR files < max_files) AND (max_total = 0 OR bytes + ? <= max_total)`),
-		f.Size, f.RequestID, millis(now), f.Size)
+WHERE id = ? AND revoked_at = 0 AND expires_at > ? AND (max_files = 0 OR files < max_files) AND (max_total = 0 OR bytes + ? <= max_total)
+AND bytes <= ?`),
+		f.Size, f.RequestID, millis(now), f.Size, math.MaxInt64-f.Size)
 	if err != nil {
 		return false, err
 	}
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
 		return false, err
 	}
-	if _, err := tx.ExecContext(ctx, s.d.bind("INSERT INTO upload_files ("+fileCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+	if _, err := tx.ExecContext(ctx, s.d.bind("INSERT INTO upload_files ("+fileCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
 		f.ID, f.RequestID, f.Key, f.Name, f.Size, f.ContentType, millis(f.CreatedAt), millis(f.DoneAt), f.Client,
-		f.UploadID, f.PartSize, millis(f.CreatedAt)); err != nil {
+		f.UploadID, f.PartSize, millis(f.CreatedAt), string(FilePending)); err != nil {
 		return false, err
 	}
 	return true, tx.Commit()
@@ -84,12 +86,13 @@ func scanFiles(rows *sql.Rows, err error) ([]UploadFile, error) {
 	for rows.Next() {
 		var f UploadFile
 		var created, done, active int64
+		var state string
 		if err := rows.Scan(&f.ID, &f.RequestID, &f.Key, &f.Name, &f.Size, &f.ContentType, &created, &done, &f.Client,
-			&f.UploadID, &f.PartSize, &active); err != nil {
+			&f.UploadID, &f.PartSize, &active, &state); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		f.CreatedAt, f.DoneAt, f.ActiveAt = fromMillis(created), fromMillis(done), fromMillis(active)
+		f.CreatedAt, f.DoneAt, f.ActiveAt, f.State = fromMillis(created), fromMillis(done), fromMillis(active), FileState(state)
 		out = append(out, f)
 	}
 	return out, closeRows(rows)
@@ -107,8 +110,8 @@ func (s *sqlStore) UploadFile(ctx context.Context, requestID, id string) (Upload
 }
 
 func (s *sqlStore) FileDone(ctx context.Context, requestID, id string, at time.Time, client string) error {
-	return changed(s.w.ExecContext(ctx, s.d.bind("UPDATE upload_files SET done_at = ?, client = ? WHERE id = ? AND request_id = ? AND done_at = 0"),
-		millis(at), client, id, requestID))
+	return changed(s.w.ExecContext(ctx, s.d.bind("UPDATE upload_files SET done_at = ?, client = ?, state = ? WHERE id = ? AND request_id = ? AND done_at = 0"),
+		millis(at), client, string(FileReceived), id, requestID))
 }
 
 func (s *sqlStore) UploadFiles(ctx context.Context, requestID string, limit int) ([]UploadFile, error) {
@@ -123,9 +126,9 @@ func (s *sqlStore) SetMultipart(ctx context.Context, requestID, id, uploadID str
 		uploadID, partSize, id, requestID))
 }
 
-func (s *sqlStore) TouchFile(ctx context.Context, requestID, id string, at time.Time) error {
-	return changed(s.w.ExecContext(ctx, s.d.bind("UPDATE upload_files SET active_at = ? WHERE id = ? AND request_id = ? AND done_at = 0"),
-		millis(at), id, requestID))
+func (s *sqlStore) MoveFile(ctx context.Context, requestID, id string, from, to FileState, at time.Time) error {
+	return changed(s.w.ExecContext(ctx, s.d.bind("UPDATE upload_files SET state = ?, active_at = ? WHERE id = ? AND request_id = ? AND done_at = 0 AND state = ?"),
+		string(to), millis(at), id, requestID, string(from)))
 }
 
 func (s *sqlStore) ReleaseFile(ctx context.Context, requestID, id string) error {
@@ -161,11 +164,12 @@ func (s *sqlStore) ReleaseFile(ctx context.Context, requestID, id string) error 
 	return tx.Commit()
 }
 
-func (s *sqlStore) PendingFiles(ctx context.Context, idleBefore, now time.Time, limit int) ([]UploadFile, error) {
+func (s *sqlStore) PendingFiles(ctx context.Context, requestID string, idleBefore, now time.Time, limit int) ([]UploadFile, error) {
 	cols := "f." + strings.ReplaceAll(fileCols, ", ", ", f.")
 	return scanFiles(s.r.QueryContext(ctx, s.d.bind("SELECT "+cols+` FROM upload_files f JOIN upload_requests r ON r.id = f.request_id
-WHERE f.done_at = 0 AND (f.active_at < ? OR r.expires_at <= ? OR r.revoked_at <> 0) ORDER BY f.active_at, f.id LIMIT ?`),
-		millis(idleBefore), millis(now), limit))
+WHERE f.done_at = 0 AND (? = '' OR f.request_id = ?)
+AND (f.state = ? OR f.active_at < ? OR r.expires_at <= ? OR r.revoked_at <> 0) ORDER BY f.active_at, f.id LIMIT ?`),
+		requestID, requestID, string(FileCancelled), millis(idleBefore), millis(now), limit))
 }
 
 func (s *sqlStore) RevokeUpload(ctx context.Context, id string, at time.Time) error {

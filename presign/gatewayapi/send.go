@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -32,10 +33,11 @@ type SendOptions struct {
 	Idle time.Duration
 }
 
-// Send sends size bytes of src with ticket t and tells the gateway they
+// Send sends the bytes of src with ticket t and tells the gateway they
 // were sent; it returns the file as received. When it fails, the file is
-// given up (POST CancelURL), so that no incomplete upload stays behind.
-func Send(ctx context.Context, t FileTicket, src io.ReaderAt, size int64, o SendOptions) (ReceivedFile, error) {
+// given up (POST CancelURL), so that no incomplete upload stays behind —
+// unless the gateway says it was received after all, which is no failure.
+func Send(ctx context.Context, t FileTicket, src io.ReaderAt, o SendOptions) (ReceivedFile, error) {
 	if o.HTTP == nil {
 		o.HTTP = &http.Client{}
 	}
@@ -45,23 +47,44 @@ func Send(ctx context.Context, t FileTicket, src io.ReaderAt, size int64, o Send
 	if o.Idle <= 0 {
 		o.Idle = time.Minute
 	}
-	var err error
-	if t.Parts == 0 {
-		err = o.put(ctx, t.Method, t.URL, t.Headers, io.NewSectionReader(src, 0, size), size)
-	} else {
-		err = o.sendParts(ctx, t, src)
-	}
 	var out ReceivedFile
+	err := o.sendParts(ctx, t, src)
 	if err == nil {
-		err = o.call(ctx, t.DoneURL, &out)
+		err = o.done(ctx, t, &out)
 	}
 	if err != nil {
-		if cerr := o.call(context.WithoutCancel(ctx), t.CancelURL, nil); cerr != nil && !isStatus(cerr, http.StatusConflict) {
+		cerr := o.call(context.WithoutCancel(ctx), t.CancelURL, nil)
+		if isStatus(cerr, http.StatusConflict) && o.done(context.WithoutCancel(ctx), t, &out) == nil {
+			return out, nil // received after all
+		}
+		if cerr != nil {
 			err = fmt.Errorf("%w; giving the file up failed too: %v", err, cerr)
 		}
 		return ReceivedFile{}, err
 	}
 	return out, nil
+}
+
+// done tells the gateway the parts were sent, asking again while it does
+// not answer or answers with a server error: putting a big file together
+// can outlast a proxy's patience.
+func (o *SendOptions) done(ctx context.Context, t FileTicket, out *ReceivedFile) error {
+	var err error
+	for try := range 5 {
+		if try > 0 {
+			select {
+			case <-time.After(time.Duration(1<<try) * time.Second):
+			case <-ctx.Done():
+				return err
+			}
+		}
+		err = o.call(ctx, t.DoneURL, out)
+		var se *StatusError
+		if err == nil || (errors.As(err, &se) && se.Status < 500) {
+			return err
+		}
+	}
+	return err
 }
 
 func (o *SendOptions) sendParts(ctx context.Context, t FileTicket, src io.ReaderAt) error {
@@ -176,9 +199,16 @@ func (o *SendOptions) put(ctx context.Context, method, url string, hdr map[strin
 // call POSTs to one of the ticket's URLs and decodes the answer into out
 // (when not nil).
 func (o *SendOptions) call(ctx context.Context, url string, out any) error {
-	ctx, cancel := context.WithTimeout(ctx, o.Idle)
+	return o.post(ctx, url, []byte("{}"), out)
+}
+
+// post POSTs body (JSON) to url and decodes the answer into out (when
+// not nil).
+func (o *SendOptions) post(ctx context.Context, url string, body []byte, out any) error {
+	// Putting a big file together takes the store a while.
+	ctx, cancel := context.WithTimeout(ctx, max(o.Idle, 5*time.Minute))
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader([]byte("{}")))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
@@ -203,4 +233,23 @@ func (o *SendOptions) call(ctx context.Context, url string, out any) error {
 		return nil
 	}
 	return json.Unmarshal(data, out)
+}
+
+// Drop sends a file through a drop link (BASE/u/ID) as its page does: it
+// asks for the file's ticket (the request's rules apply, and its
+// password, if it has one, must be in req), then sends it. A refusal is
+// a *StatusError with the gateway's reason.
+func Drop(ctx context.Context, link string, req FileRequest, src io.ReaderAt, o SendOptions) (ReceivedFile, error) {
+	if o.HTTP == nil {
+		o.HTTP = &http.Client{}
+	}
+	b, err := json.Marshal(req)
+	if err != nil {
+		return ReceivedFile{}, err
+	}
+	var t FileTicket
+	if err := o.post(ctx, strings.TrimRight(link, "/")+"/files", b, &t); err != nil {
+		return ReceivedFile{}, err
+	}
+	return Send(ctx, t, src, o)
 }

@@ -75,26 +75,21 @@ type FileRequest struct {
 	Password string `json:"password,omitempty"`
 }
 
-// FileTicket is the answer: where and how to send the file, then POST
-// DoneURL (the gateway checks the store and records it), or POST
-// CancelURL to give up (a multipart upload is aborted, the file's place
-// given back).
-//
-// A file of more than one part has no URL: it goes in Parts parts of
-// PartSize bytes (the last one smaller). POST PartsURL + "/N" for part
-// N's PartTicket, send it, and when every part is sent, POST DoneURL: the
-// gateway completes the upload.
+// FileTicket is the answer: the file goes as a multipart upload of Parts
+// parts of PartSize bytes (the last one smaller; an empty file is one
+// empty part). POST PartsURL + "/N" for part N's PartTicket and send the
+// part there; when every part is sent, POST DoneURL: the gateway puts
+// the file together, checks the store and records it. POST CancelURL to
+// give up: the upload is aborted (every part URL stops working) and the
+// file's place given back.
 type FileTicket struct {
-	ID        string            `json:"id"`
-	Key       string            `json:"key"`
-	Method    string            `json:"method,omitempty"`
-	URL       string            `json:"url,omitempty"`
-	Headers   map[string]string `json:"headers,omitempty"`
-	PartSize  int64             `json:"part_size,omitempty"`
-	Parts     int               `json:"parts,omitempty"`
-	PartsURL  string            `json:"parts_url,omitempty"`
-	DoneURL   string            `json:"done_url"`
-	CancelURL string            `json:"cancel_url"`
+	ID        string `json:"id"`
+	Key       string `json:"key"`
+	PartSize  int64  `json:"part_size"`
+	Parts     int    `json:"parts"`
+	PartsURL  string `json:"parts_url"`
+	DoneURL   string `json:"done_url"`
+	CancelURL string `json:"cancel_url"`
 }
 
 // PartTicket is where and how to send one part of a file.
