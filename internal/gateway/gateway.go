@@ -78,6 +78,7 @@ type Config struct {
 	// the store; "" for ViaGateway.
 	DefaultVia   Via
 	AbandonAfter time.Duration // a file not received and not asked for this long is swept; 0 for the default
+	StreamIdle   time.Duration // a part streaming through that moves no byte this long is cut; 0 for a minute
 	SweepEvery   time.Duration // how often the sweep runs; 0 for the default
 
 	Logger *slog.Logger
@@ -103,6 +104,7 @@ type Gateway struct {
 	mu       sync.Mutex
 	signers  map[string]signerEntry // by bucket
 	pageTmpl pages
+	streams  streams // parts streaming through, by file
 }
 
 type signerEntry struct {
@@ -164,6 +166,9 @@ func New(cfg Config) (*Gateway, error) {
 	}
 	if cfg.AbandonAfter <= 0 {
 		cfg.AbandonAfter = DefaultAbandonAfter
+	}
+	if cfg.StreamIdle <= 0 {
+		cfg.StreamIdle = time.Minute
 	}
 	if cfg.SweepEvery <= 0 {
 		cfg.SweepEvery = DefaultSweepEvery

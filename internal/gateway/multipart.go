@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/s3share/s3share/presign/gatewayapi"
@@ -110,8 +111,9 @@ func (g *Gateway) abort(u *Upload, f *UploadFile) error {
 func (g *Gateway) release(u *Upload, f *UploadFile, why string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	switch err := g.store.ReleaseFile(ctx, u.ID, f.ID); {
+	switch err := g.store.ReleaseFile(ctx, u.ID, f.ID, g.now()); {
 	case err == nil:
+		f.State = FileReleased
 		g.log.Info("upload released", "id", u.ID, "file", f.ID, "key", f.Key, "why", why)
 	case !errors.Is(err, ErrNotFound):
 		g.log.Error("give a file's place back", "id", u.ID, "file", f.ID, "err", err)
@@ -260,16 +262,84 @@ func (g *Gateway) CancelFile(ctx context.Context, id, fileID string) error {
 	return nil
 }
 
+// streams are the parts streaming through this gateway, by file, so that
+// a cancel or a revocation cuts them before the upload is aborted.
+type streams struct {
+	mu sync.Mutex
+	m  map[string]map[*stream]struct{}
+}
+
+// stream is one part streaming: stop ends it, done closes when it has.
+type stream struct {
+	stop func(error)
+	done chan struct{}
+}
+
+// add notes a part of file streaming; call the func returned when it
+// ends.
+func (s *streams) add(file string, stop func(error)) func() {
+	st := &stream{stop: stop, done: make(chan struct{})}
+	s.mu.Lock()
+	if s.m == nil {
+		s.m = map[string]map[*stream]struct{}{}
+	}
+	if s.m[file] == nil {
+		s.m[file] = map[*stream]struct{}{}
+	}
+	s.m[file][st] = struct{}{}
+	s.mu.Unlock()
+	return func() {
+		s.mu.Lock()
+		delete(s.m[file], st)
+		if len(s.m[file]) == 0 {
+			delete(s.m, file)
+		}
+		s.mu.Unlock()
+		close(st.done)
+	}
+}
+
+// cut stops the parts of file streaming, and waits (a little) for them
+// to end.
+func (s *streams) cut(file string, why error) {
+	s.mu.Lock()
+	var all []*stream
+	for st := range s.m[file] {
+		all = append(all, st)
+	}
+	s.mu.Unlock()
+	wait := time.After(10 * time.Second)
+	for _, st := range all {
+		st.stop(why)
+		select {
+		case <-st.done:
+		case <-wait:
+			return
+		}
+	}
+}
+
 // settle ends a file not received that nobody is putting together:
 // completed and recorded when its parts are all there, the request
-// stands and it was not cancelled; else aborted and its place given back
-// (a file whose abort fails stays cancelled, for the next sweep).
+// stands and it was not cancelled; else its parts streaming through this
+// gateway are cut, it is aborted and its place given back (a file whose
+// abort fails stays cancelled, for the next sweep). A file released a
+// while ago is aborted once more, for a part that landed as it was
+// aborted, and forgotten.
 func (g *Gateway) settle(ctx context.Context, u *Upload, f *UploadFile, why string) {
 	ops, err := g.ops()
 	if err != nil {
 		return
 	}
 	now := g.now()
+	if f.State == FileReleased {
+		if g.abort(u, f) == nil {
+			if err := g.store.ForgetFile(ctx, u.ID, f.ID); err != nil && !errors.Is(err, ErrNotFound) {
+				g.log.Error("forget a released file", "id", u.ID, "file", f.ID, "err", err)
+			}
+		}
+		return
+	}
 	if f.State == FileCompleting && g.arrived(ctx, ops, u, f) == nil {
 		g.received(ctx, f, "")
 		return
@@ -289,6 +359,7 @@ func (g *Gateway) settle(ctx context.Context, u *Upload, f *UploadFile, why stri
 		}
 		f.State = FileCancelled
 	}
+	g.streams.cut(f.ID, errors.New("the file was "+why))
 	if g.abort(u, f) != nil {
 		return
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"net/http"
 	"strings"
@@ -161,9 +162,10 @@ func TestCancelAndSweep(t *testing.T) {
 			t.Errorf("after a cancel, %d files and %d bytes reserved", f, b)
 		}
 		var eb gatewayapi.ErrorBody
-		if st := postJSON(t, tk.DoneURL, struct{}{}, &eb); st != http.StatusNotFound {
-			t.Errorf("done after the cancel: HTTP %d", st)
+		if st := postJSON(t, tk.DoneURL, struct{}{}, &eb); st != http.StatusConflict || !strings.Contains(eb.Error, "cancelled") {
+			t.Errorf("done after the cancel: HTTP %d %q", st, eb.Error)
 		}
+		cancelled := tk
 		// The part URL handed out before the cancel is dead.
 		req, _ := http.NewRequest(late.Method, late.URL, bytes.NewReader(body[s3model.MinPartSize:]))
 		if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode == http.StatusOK {
@@ -183,8 +185,12 @@ func TestCancelAndSweep(t *testing.T) {
 			t.Errorf("a sweep with nothing idle looked at %d, %v", n, err)
 		}
 		e.clock.advance(DefaultAbandonAfter + time.Minute)
-		if n, err := e.gw.Sweep(ctx, ""); err != nil || n != 2 {
+		// (It also aborts the cancelled file once more, and forgets it.)
+		if n, err := e.gw.Sweep(ctx, ""); err != nil || n != 3 {
 			t.Errorf("the sweep looked at %d files, %v", n, err)
+		}
+		if _, err := e.store.UploadFile(ctx, u.ID, cancelled.ID); err != ErrNotFound {
+			t.Errorf("the cancelled file is not forgotten: %v", err)
 		}
 		if keys := e.incomplete("c/"); len(keys) != 0 {
 			t.Errorf("after the sweep, incomplete uploads: %q", keys)
@@ -203,7 +209,7 @@ func TestCancelAndSweep(t *testing.T) {
 		if st := postJSON(t, tk.PartsURL+"/2", struct{}{}, &eb); st != http.StatusGone {
 			t.Errorf("a part after the expiry: HTTP %d", st)
 		}
-		if n, err := e.gw.Sweep(ctx, ""); err != nil || n != 1 {
+		if n, err := e.gw.Sweep(ctx, ""); err != nil || n != 2 {
 			t.Errorf("the sweep after the expiry looked at %d, %v", n, err)
 		}
 		if keys := e.incomplete("c/"); len(keys) != 0 {
@@ -413,5 +419,84 @@ func TestUploadDefaults(t *testing.T) {
 		if _, err := New(Config{Store: e.store, Signing: e.gw.cfg.Signing, PublicURL: e.url, UploadPartSize: ps}); err == nil {
 			t.Errorf("parts of %d bytes were taken", ps)
 		}
+	}
+}
+
+// slowPart starts a PUT of part 1 of a ticket's file through the gateway
+// with the first half of body, and returns the writer of the rest and
+// where the status comes (-1 when the request failed).
+func slowPart(t *testing.T, tk gatewayapi.FileTicket, body []byte) (*io.PipeWriter, chan int) {
+	pr, pw := io.Pipe()
+	req, _ := http.NewRequest("PUT", tk.PartsURL+"/1", pr)
+	req.ContentLength = int64(len(body))
+	status := make(chan int, 1)
+	go func() {
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			status <- -1
+			return
+		}
+		resp.Body.Close()
+		status <- resp.StatusCode
+	}()
+	if _, err := pw.Write(body[:len(body)/2]); err != nil {
+		t.Fatal(err)
+	}
+	return pw, status
+}
+
+// TestCancelCutsAStreamedPart: a part streaming through the gateway when
+// its file is cancelled is cut, so nothing of it lands; a part whose
+// uploader stops sending is cut after the idle time, and the connection
+// is not held.
+func TestCancelCutsAStreamedPart(t *testing.T) {
+	e := newEnv(t, nil, backends[0].dsn(t), func(c *Config) { c.StreamIdle = 300 * time.Millisecond })
+	ctx := context.Background()
+	body := pattern(64 << 10)
+	u := e.createUpload(UploadRequest{Prefix: "cut/", MaxFiles: 1})
+	tk := ticket(t, u.URL, "a.bin", int64(len(body)))
+	pw, status := slowPart(t, tk, body)
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		e.gw.streams.mu.Lock()
+		n := len(e.gw.streams.m[tk.ID])
+		e.gw.streams.mu.Unlock()
+		if n == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the part never started streaming")
+		}
+	}
+	resp, err := http.Post(tk.CancelURL, "application/json", nil)
+	if err != nil || resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("cancel: %v %v", resp.Status, err)
+	}
+	resp.Body.Close()
+	pw.Write(body[len(body)/2:])
+	pw.Close()
+	if code := <-status; code == http.StatusOK {
+		t.Error("the part cut by the cancel was taken")
+	}
+	if keys := e.incomplete("cut/"); len(keys) != 0 {
+		t.Errorf("incomplete uploads: %q", keys)
+	}
+	if got, _ := e.store.Upload(ctx, u.ID); got.Files != 0 {
+		t.Errorf("%d files reserved after the cancel", got.Files)
+	}
+
+	// Stalled: half the part, then nothing.
+	tk = ticket(t, u.URL, "b.bin", int64(len(body)))
+	pw, status = slowPart(t, tk, body)
+	defer pw.Close()
+	select {
+	case code := <-status:
+		if code == http.StatusOK {
+			t.Error("a stalled part was taken")
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("a stalled part still holds its connection after 30 s (the idle time is 300 ms)")
+	}
+	if !strings.Contains(e.log.String(), "the upload stalled") {
+		t.Errorf("the log does not say the part stalled:\n%s", e.log.String())
 	}
 }

@@ -179,14 +179,18 @@ type Store interface {
 	// noting at as when it was last asked for; ErrNotFound when there is
 	// no such file in state from. (from and to the same only notes at.)
 	MoveFile(ctx context.Context, requestID, id string, from, to FileState, at time.Time) error
-	// ReleaseFile forgets a file not received and gives its place and
-	// bytes back to its request; ErrNotFound when there is no such file
-	// or it was received.
-	ReleaseFile(ctx context.Context, requestID, id string) error
+	// ReleaseFile gives the place and bytes of a file not received back
+	// to its request, and marks it released at at; ErrNotFound when there
+	// is no such file, or it was received or released.
+	ReleaseFile(ctx context.Context, requestID, id string, at time.Time) error
+	// ForgetFile deletes a released file; ErrNotFound when there is no
+	// such released file.
+	ForgetFile(ctx context.Context, requestID, id string) error
 	// PendingFiles lists files not received of the request (of every
 	// request when requestID is "") that are cancelled, were last asked for
-	// before idleBefore, or whose request is revoked or expired at now,
-	// longest idle first, at most limit.
+	// (or released) before idleBefore, or, but for released ones, whose
+	// request is revoked or expired at now; longest idle first, at most
+	// limit.
 	PendingFiles(ctx context.Context, requestID string, idleBefore, now time.Time, limit int) ([]UploadFile, error)
 	// RevokeUpload closes an upload request at the time given (one closed
 	// before keeps its first time); ErrNotFound when it does not exist.

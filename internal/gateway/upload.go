@@ -82,6 +82,10 @@ const (
 	FileCompleting FileState = "completing" // one call is putting it together
 	FileCancelled  FileState = "cancelled"  // given up; its abort is still to be done
 	FileReceived   FileState = "done"       // received
+	// FileReleased is aborted, its place given back; it is aborted once
+	// more after a while (a part sent as it was aborted may land), then
+	// forgotten.
+	FileReleased FileState = "released"
 )
 
 // MaxKeyBytes is S3's longest object key.
@@ -163,17 +167,19 @@ func unsafeRune(r rune) bool {
 	return false
 }
 
-// mediaType is the Content-Type a file is signed with: the one the page
-// gave when it is a valid media type, else the extension's, else
+// mediaType is the Content-Type a file is stored with: its extension's
+// when the extension has a known one (so that a type rule on extensions
+// and one on media types agree, and no .pdf is served as text/html),
+// else the one the page gave when it is a valid media type, else
 // application/octet-stream.
 func mediaType(name, given string) string {
-	if mt, _, err := mime.ParseMediaType(given); err == nil && strings.Contains(mt, "/") {
-		return mt
-	}
 	if t := mime.TypeByExtension(strings.ToLower(path.Ext(name))); t != "" {
 		if mt, _, err := mime.ParseMediaType(t); err == nil {
 			return mt
 		}
+	}
+	if mt, _, err := mime.ParseMediaType(given); err == nil && strings.Contains(mt, "/") {
+		return mt
 	}
 	return "application/octet-stream"
 }
@@ -471,7 +477,7 @@ func (g *Gateway) FileDone(ctx context.Context, id, fileID, client string) (Uplo
 	switch {
 	case !f.DoneAt.IsZero():
 		return f, nil
-	case f.State == FileCancelled:
+	case f.State == FileCancelled || f.State == FileReleased:
 		return UploadFile{}, refuse(http.StatusConflict, "this file was cancelled")
 	}
 	if err := u.open(g.now()); err != nil {
@@ -519,7 +525,7 @@ func (g *Gateway) awaitFile(ctx context.Context, id, fileID string) (UploadFile,
 			return UploadFile{}, err
 		case !f.DoneAt.IsZero():
 			return f, nil
-		case f.State == FileCancelled:
+		case f.State == FileCancelled || f.State == FileReleased:
 			return UploadFile{}, refuse(http.StatusConflict, "this file was cancelled")
 		case f.State != FileCompleting:
 			return UploadFile{}, refuse(http.StatusConflict, "the file is not whole yet: send its parts, then say it is done")

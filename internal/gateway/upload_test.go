@@ -84,12 +84,19 @@ func TestUploadRules(t *testing.T) {
 			t.Errorf("check(%q, %d, %q) passed, want %d", tc.name, tc.size, tc.mt, tc.refus)
 		}
 	}
+	// The type stored follows the extension: a page cannot pass an HTML
+	// file as a PNG, or store a .pdf as HTML.
+	png := Upload{Types: []string{"image/png"}, ExpiresAt: now.Add(time.Hour)}
+	if err := png.check("evil.html", 1, mediaType("evil.html", "image/png"), now); err == nil {
+		t.Error("evil.html sent as image/png passed a rule of image/png")
+	}
 	if err := u.check("a.pdf", 1, "application/pdf", now.Add(2*time.Hour)); err == nil || !strings.Contains(err.Error(), "expired") {
 		t.Errorf("an expired link: %v", err)
 	}
 	for _, tc := range [][3]string{
 		{"a.png", "", "image/png"}, {"a.png", "image/png; charset=x", "image/png"}, {"x", "nonsense", "application/octet-stream"},
-		{"a.txt", "", "text/plain"},
+		{"a.txt", "", "text/plain"}, {"x.pdf", "text/html", "application/pdf"}, {"evil.html", "image/png", "text/html"},
+		{"notes", "text/plain", "text/plain"},
 	} {
 		if got := mediaType(tc[0], tc[1]); got != tc[2] {
 			t.Errorf("mediaType(%q, %q) = %q, want %q", tc[0], tc[1], got, tc[2])

@@ -119,9 +119,6 @@ func (g *Gateway) handleFileDone(w http.ResponseWriter, r *http.Request) {
 	g.reply(w, http.StatusOK, receivedJSON(f), err)
 }
 
-// uploadIdle is how long a streamed upload may go without a byte.
-const uploadIdle = time.Minute
-
 // handlePartPut streams one part of a file through the gateway.
 func (g *Gateway) handlePartPut(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
@@ -154,17 +151,29 @@ func (g *Gateway) streamUp(w http.ResponseWriter, r *http.Request, u *Upload, f 
 		return
 	}
 	// The server's read timeout is for requests of a few kilobytes: a
-	// streamed part is bounded by progress instead.
+	// streamed part is bounded by progress instead. Stopping it ends the
+	// read of the body too: a request to the store waits on that.
 	rc := http.NewResponseController(w)
 	rc.SetReadDeadline(time.Time{})
 	ctx, cancel := context.WithCancelCause(r.Context())
 	defer cancel(nil)
-	idle := time.AfterFunc(uploadIdle, func() { cancel(errors.New("the upload stalled")) })
+	stop := func(why error) {
+		cancel(why)
+		rc.SetReadDeadline(time.Now())
+	}
+	idle := time.AfterFunc(g.cfg.StreamIdle, func() { stop(errors.New("the upload stalled")) })
 	defer idle.Stop()
+	// A cancel cuts the part; one that came just before this part was
+	// noted is seen here.
+	defer g.streams.add(f.ID, stop)()
+	if cur, err := g.store.UploadFile(ctx, u.ID, f.ID); err != nil || cur.State != FilePending {
+		g.uploadErr(w, refuse(http.StatusConflict, "this file takes no more parts"))
+		return
+	}
 	var touched atomic.Int64
 	touched.Store(time.Now().UnixNano())
 	progress := func() {
-		idle.Reset(uploadIdle)
+		idle.Reset(g.cfg.StreamIdle)
 		if now := time.Now(); now.UnixNano()-touched.Load() > int64(time.Minute) {
 			touched.Store(now.UnixNano())
 			go g.touch(context.WithoutCancel(ctx), f)

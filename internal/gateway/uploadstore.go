@@ -131,17 +131,19 @@ func (s *sqlStore) MoveFile(ctx context.Context, requestID, id string, from, to 
 		string(to), millis(at), id, requestID, string(from)))
 }
 
-func (s *sqlStore) ReleaseFile(ctx context.Context, requestID, id string) error {
+func (s *sqlStore) ReleaseFile(ctx context.Context, requestID, id string, at time.Time) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	// The row goes only while it is not received, and its count and bytes
-	// with it: a release that races a confirmation gives nothing back.
+	// The file is released once, while it is not received, and its count
+	// and bytes with it: a release that races a confirmation gives
+	// nothing back.
 	var size int64
 	found := false
-	rows, err := tx.QueryContext(ctx, s.d.bind("DELETE FROM upload_files WHERE id = ? AND request_id = ? AND done_at = 0 RETURNING size"), id, requestID)
+	rows, err := tx.QueryContext(ctx, s.d.bind("UPDATE upload_files SET state = ?, active_at = ? WHERE id = ? AND request_id = ? AND done_at = 0 AND state <> ? RETURNING size"),
+		string(FileReleased), millis(at), id, requestID, string(FileReleased))
 	if err != nil {
 		return err
 	}
@@ -164,12 +166,16 @@ func (s *sqlStore) ReleaseFile(ctx context.Context, requestID, id string) error 
 	return tx.Commit()
 }
 
+func (s *sqlStore) ForgetFile(ctx context.Context, requestID, id string) error {
+	return changed(s.w.ExecContext(ctx, s.d.bind("DELETE FROM upload_files WHERE id = ? AND request_id = ? AND state = ?"), id, requestID, string(FileReleased)))
+}
+
 func (s *sqlStore) PendingFiles(ctx context.Context, requestID string, idleBefore, now time.Time, limit int) ([]UploadFile, error) {
 	cols := "f." + strings.ReplaceAll(fileCols, ", ", ", f.")
 	return scanFiles(s.r.QueryContext(ctx, s.d.bind("SELECT "+cols+` FROM upload_files f JOIN upload_requests r ON r.id = f.request_id
 WHERE f.done_at = 0 AND (? = '' OR f.request_id = ?)
-AND (f.state = ? OR f.active_at < ? OR r.expires_at <= ? OR r.revoked_at <> 0) ORDER BY f.active_at, f.id LIMIT ?`),
-		requestID, requestID, string(FileCancelled), millis(idleBefore), millis(now), limit))
+AND (f.state = ? OR f.active_at < ? OR (f.state <> ? AND (r.expires_at <= ? OR r.revoked_at <> 0))) ORDER BY f.active_at, f.id LIMIT ?`),
+		requestID, requestID, string(FileCancelled), millis(idleBefore), string(FileReleased), millis(now), limit))
 }
 
 func (s *sqlStore) RevokeUpload(ctx context.Context, id string, at time.Time) error {
