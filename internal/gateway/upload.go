@@ -97,8 +97,9 @@ const maxNameBytes = 200
 // Refusal is a file an upload request does not take, with the reason the
 // page shows.
 type Refusal struct {
-	Status int
-	Msg    string
+	Status     int
+	Msg        string
+	RetryAfter time.Duration // with 429
 }
 
 func (e *Refusal) Error() string { return e.Msg }
@@ -385,9 +386,13 @@ func (g *Gateway) requestFile(ctx context.Context, u *Upload, req gatewayapi.Fil
 		return gatewayapi.FileTicket{}, err
 	}
 	if u.PasswordHash != "" && withPassword {
+		if req.Password == "" {
+			return gatewayapi.FileTicket{}, refuse(http.StatusUnauthorized, "this link needs a password: type the one you were given")
+		}
 		keys := []string{"upload:" + u.ID, "client:" + client}
 		if wait := g.fails.blocked(now, keys...); wait > 0 {
-			return gatewayapi.FileTicket{}, refuse(http.StatusTooManyRequests, "too many wrong passwords: wait %s", waitText(wait))
+			return gatewayapi.FileTicket{}, &Refusal{Status: http.StatusTooManyRequests, RetryAfter: wait,
+				Msg: "too many wrong passwords: wait " + waitText(wait)}
 		}
 		if !CheckPassword(u.PasswordHash, req.Password) {
 			g.fails.fail(now, keys...)

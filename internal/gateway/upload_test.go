@@ -316,6 +316,23 @@ func TestUploadRequestFlow(t *testing.T) {
 	if !p.Password || strings.Contains(e.log.String(), "drop it here") {
 		t.Errorf("the password: %+v, or it shows in the log", p)
 	}
+	if st := postJSON(t, p.URL+"/files", gatewayapi.FileRequest{Name: "a.txt", Size: 1}, &eb); st != http.StatusUnauthorized || !strings.Contains(eb.Error, "needs a password") {
+		t.Errorf("no password: HTTP %d %q", st, eb.Error)
+	}
+	// Too many wrong ones: 429, with Retry-After.
+	var resp *http.Response
+	for range DefaultPasswordAttempts + 1 {
+		b, _ := json.Marshal(gatewayapi.FileRequest{Name: "a.txt", Size: 1, Password: "guess"})
+		r, err := http.Post(p.URL+"/files", "application/json", bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Body.Close()
+		resp = r
+	}
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
+		t.Errorf("after %d wrong passwords: HTTP %d, Retry-After %q", DefaultPasswordAttempts+1, resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
 
 	var nb gatewayapi.ErrorBody
 	if st := apiCall(t, e.client, e.url, testAdmin, "GET", "/api/v1/uploads/nope", nil, &nb); st != http.StatusNotFound {

@@ -27,6 +27,8 @@ type uploadPageData struct {
 	Password bool
 	MaxSize  string
 	MaxFiles int64
+	MaxTotal string
+	Until    string // when the link closes, in UTC
 	Types    string // for the file input's accept attribute and the rules line
 }
 
@@ -47,7 +49,8 @@ func (g *Gateway) handleUploadPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := uploadPageData{pageData: pageData{Title: "Send files"}, ID: u.ID, Password: u.PasswordHash != "",
-		MaxSize: limitText(u.MaxFileSize), MaxFiles: u.MaxFiles, Types: strings.Join(u.Types, ",")}
+		MaxSize: limitText(u.MaxFileSize), MaxFiles: u.MaxFiles, MaxTotal: limitText(u.MaxTotal),
+		Until: u.ExpiresAt.UTC().Format("2 January 2006, 15:04 UTC"), Types: strings.Join(u.Types, ",")}
 	var b bytes.Buffer
 	if err := g.pageTmpl.upload.ExecuteTemplate(&b, "layout", d); err != nil {
 		g.log.Error("page", "err", err)
@@ -88,6 +91,9 @@ func (g *Gateway) uploadErr(w http.ResponseWriter, err error) {
 	switch {
 	case errors.As(err, &rf):
 		status = rf.Status
+		if rf.RetryAfter > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(int(rf.RetryAfter.Round(time.Second)/time.Second)+1))
+		}
 	case errors.Is(err, ErrNotFound):
 		status, err = http.StatusNotFound, errors.New("no such upload link or file")
 	case errors.As(err, &sig):
