@@ -263,7 +263,7 @@ func (g *Gateway) expiry(at, in string, now time.Time, def time.Duration) (time.
 		return time.Time{}, badRequest("the expiry is not in the future")
 	}
 	if end.Sub(now) > g.cfg.MaxLifetime+time.Second {
-		return time.Time{}, badRequest("the share would live %s; this gateway allows at most %s (max_share_lifetime)", lifetime.Format(end.Sub(now).Round(time.Second)), lifetime.Format(g.cfg.MaxLifetime))
+		return time.Time{}, badRequest("it would live %s; this gateway allows at most %s (max_share_lifetime)", lifetime.Format(end.Sub(now).Round(time.Second)), lifetime.Format(g.cfg.MaxLifetime))
 	}
 	return end.UTC(), nil
 }

@@ -71,7 +71,11 @@ func (g *Gateway) startMultipart(ctx context.Context, u *Upload, f *UploadFile, 
 		f.UploadID, err = ops.StartMultipart(ctx, u.Bucket, f.Key, f.ContentType)
 		if err != nil {
 			g.log.Error("start a multipart upload", "id", u.ID, "file", f.ID, "err", err)
-			err = refuse(http.StatusBadGateway, "the store would not start the upload of this file")
+			why := "it did not answer"
+			if se, ok := s3model.AsStoreError(err); ok {
+				why = "it said " + se.Code
+			}
+			err = refuse(http.StatusBadGateway, "the store would not start the upload of this file (%s)", why)
 		}
 	}
 	if err == nil {

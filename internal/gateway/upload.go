@@ -328,6 +328,18 @@ func (g *Gateway) CreateUpload(ctx context.Context, tokenID string, scope Scope,
 	if _, err := g.signer(ctx, req.Bucket, now); err != nil {
 		return Upload{}, &signError{err}
 	}
+	// A request for a bucket the gateway cannot reach would refuse every
+	// file: say so now.
+	if hb, ok := g.cfg.Signing.(interface {
+		HeadBucket(ctx context.Context, bucket string) error
+	}); ok {
+		if err := hb.HeadBucket(ctx, req.Bucket); err != nil {
+			if se, ok := s3model.AsStoreError(err); ok && se.Status/100 == 4 {
+				return Upload{}, badRequest("the gateway cannot use the bucket %q: %s", req.Bucket, se.Code)
+			}
+			return Upload{}, &signError{err}
+		}
+	}
 	if ok, wait := g.creates.take(tokenID, now); !ok {
 		return Upload{}, &RateError{wait}
 	}

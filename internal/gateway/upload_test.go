@@ -338,6 +338,10 @@ func TestUploadRequestFlow(t *testing.T) {
 	if st := apiCall(t, e.client, e.url, testAdmin, "GET", "/api/v1/uploads/nope", nil, &nb); st != http.StatusNotFound {
 		t.Errorf("an unknown upload request: HTTP %d", st)
 	}
+	admin, _ := gatewayapi.NewClient(e.url, testAdmin, 30*time.Second)
+	if _, err := admin.CreateUpload(context.Background(), UploadRequest{Bucket: "no-such-bucket-here", Prefix: "in/"}); err == nil || !strings.Contains(err.Error(), "NoSuchBucket (HTTP 400)") {
+		t.Errorf("a request for a bucket that is not there: %v", err)
+	}
 
 	// Once expired, the page and the API say so.
 	x := e.createUpload(UploadRequest{Prefix: "late/", ExpiresIn: "1h"})
