@@ -65,7 +65,9 @@ store's own credentials win over the environment's.
 
 Exit status: 0 when the command worked, 1 when it failed, 2 when the command
 line is wrong (unknown command or flag, missing argument), 3 when presign
---check or shares --check found a link that does not work.`,
+--check or shares --check found a link that does not work, 4 when shares
+listed the ledger but a gateway did not say what its upload requests
+received.`,
 		flags: func(fs *flag.FlagSet) runFunc {
 			version := fs.Bool("version", false, "print the version, the commit and the Go version, and exit")
 			return func(c *call, pos []string) int {

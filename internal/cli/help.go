@@ -143,7 +143,8 @@ func flagEntries(fs *flag.FlagSet) []flagEntry {
 		if placeholder == "string" {
 			placeholder = "VALUE"
 		}
-		if d := e.f.DefValue; d != "" && d != "false" {
+		// A usage that names its default already needs no "(default 0)".
+		if d := e.f.DefValue; d != "" && d != "false" && !strings.Contains(usage, "(default") {
 			usage += " (default " + d + ")"
 		}
 		out[i] = flagEntry{names: names, placeholder: placeholder, usage: usage}

@@ -87,14 +87,14 @@ func (o *presignFlags) register(fs *flag.FlagSet) {
 		fs.StringVar(&o.expires, name, "", "how long the link works, a `DURATION` such as 90s, 15m, 1h30m, 2d or 1w, or an end time such as 2026-12-24T18:00:00Z, 2026-12-24T18:00 (local) or 2026-12-24; at most 7 days (default: the config file's default_expiry, else 1h)")
 	}
 	for _, name := range []string{"o", "output"} {
-		fs.StringVar(&o.output, name, "url", "output `FORM`: url (one URL per line), curl (a curl command per line), json (a JSON array with every detail), csv, or qr (a QR code per link)")
+		fs.StringVar(&o.output, name, "url", "output `FORM`: url (one URL per line), curl (a curl command per line), json (a JSON array with every detail), csv, or qr (a QR code per link); with --gateway, url or json")
 	}
 	fs.StringVar(&o.disposition, "disposition", "", "GET: the Content-Disposition `KIND` of the download, attachment (browsers save the file) or inline (default: the config file's default_disposition)")
 	fs.StringVar(&o.filename, "filename", "", "GET: the file `NAME` to save as (implies attachment; default: the key's base name)")
 	fs.StringVar(&o.contentType, "content-type", "", "a Content-Type `TYPE`; GET: the response's; PUT: the one the uploader must send; POST: the one the form must carry (ending in / or *: any type starting so, e.g. image/)")
 	fs.StringVar(&o.cacheControl, "cache-control", "", "GET: the response Cache-Control `VALUE`")
 	fs.StringVar(&o.versionID, "version-id", "", "GET: the object version `ID` to download")
-	fs.StringVar(&o.maxSize, "max-size", "", "POST: the largest upload, a `SIZE` such as 1024, 10MB or 10MiB (default 5GiB)")
+	fs.StringVar(&o.maxSize, "max-size", "", "POST: the largest upload, a `SIZE` such as 1024, 10MB or 10MiB (default 5GiB); --upload-request: the largest file (default no limit)")
 	fs.StringVar(&o.minSize, "min-size", "", "POST: the smallest upload, a `SIZE` (default 0)")
 	fs.StringVar(&o.baseURL, "base-url", "", "emit links on this public (CDN) base `URL`, signed for its host (config: public_base_url)")
 	fs.BoolVar(&o.recursive, "recursive", false, "GET: sign every object under each PREFIX/")

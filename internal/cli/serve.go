@@ -52,6 +52,17 @@ Shares are made with s3share presign --gateway, or the JSON admin API
 token: the one in S3SHARE_GATEWAY_TOKEN (or --token-file) may do anything;
 s3share serve token create makes tokens limited to a bucket and prefix.
 
+It also serves upload requests: drop links, PUBLIC-URL/u/ID, a page where
+anyone with the link sends files under a prefix, within the request's rules
+(size, count, total, types, password, lifetime). Each file goes as a
+multipart upload the gateway creates, completes and checks, or aborts when
+the uploader cancels, the request ends, or the file is abandoned; the bytes
+go straight to the store (--upload-via direct: the bucket's CORS must allow
+PUBLIC-URL's origin) or through the gateway. Make them with s3share presign
+--gateway URL --upload-request, or the admin API (POST /api/v1/uploads,
+GET /api/v1/uploads/ID, POST /api/v1/uploads/ID/files for apps, POST
+/api/v1/uploads/ID/revoke).
+
 The database is SQLite by default (sqlite:PATH, one file), or PostgreSQL
 (postgres://…) for several gateways behind a load balancer. /healthz says
 whether it runs; /metrics has Prometheus counters. Settings may also come
@@ -146,7 +157,7 @@ func (o *serveFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.maxLifetime, "max-share-lifetime", "", "the longest a share may live, a `DURATION` (config: max_share_lifetime; default 30d)")
 	fs.StringVar(&o.redirectLifetime, "redirect-lifetime", "", "how long the presigned URL of a redirect works, a `DURATION` of at most 1m (config: redirect_lifetime; default 30s)")
 	fs.IntVar(&o.createPerMinute, "create-per-minute", 0, "how many shares one token may create a minute, `N` (config: create_per_minute; default 60)")
-	fs.StringVar(&o.uploadVia, "upload-via", "", "how files sent through upload requests that do not say reach the store: `gateway` (streamed through it, whatever the bucket's CORS) or direct (config: upload_via; default gateway)")
+	fs.StringVar(&o.uploadVia, "upload-via", "", "`HOW` files sent through upload requests that do not say reach the store: gateway (streamed through it, whatever the bucket's CORS) or direct (config: upload_via; default gateway)")
 	fs.StringVar(&o.uploadPartSize, "upload-part-size", "", "files sent through upload requests go in parts of this `SIZE`, 5MiB to 5GiB (config: upload_part_size; default 32MiB)")
 }
 
@@ -246,12 +257,12 @@ func runServe(c *call, o *serveFlags) int {
 	}
 	if v := first(o.uploadVia, gw.UploadVia); v != "" {
 		if gc.DefaultVia, err = gateway.ParseVia(v); err != nil {
-			return fail(stderr, fmt.Errorf("serve: upload via: %v", err))
+			return c.usageError(fmt.Sprintf("serve: upload via %q: %v", sanitize.Text(v), err))
 		}
 	}
 	if v := first(o.uploadPartSize, gw.UploadPartSize); v != "" {
 		if gc.UploadPartSize, err = presign.ParseSize(v); err != nil || gc.UploadPartSize < s3model.MinPartSize || gc.UploadPartSize > gateway.MaxPartSize {
-			return fail(stderr, fmt.Errorf("serve: upload part size %q: want a size from 5MiB to 5GiB, such as 32MiB", sanitize.Text(v)))
+			return c.usageError(fmt.Sprintf("serve: upload part size %q: want a size from 5MiB to 5GiB, such as 32MiB", sanitize.Text(v)))
 		}
 	}
 	certFile, keyFile := first(o.tlsCert, gw.TLSCert), first(o.tlsKey, gw.TLSKey)
@@ -552,16 +563,18 @@ func sharesRevokeCommand() *command {
 	return &command{
 		name:    "revoke",
 		args:    "ID ...",
-		summary: "revoke gateway shares and upload requests: their links stop at the next visit",
+		summary: "revoke gateway shares and upload requests",
 		about: `
 Revokes shares of a share gateway (see s3share serve): their next visit is
 refused, and a download streaming through the gateway stops. ID is the
 share's ID or its whole link. An upload request's drop link (or its ID, as
 the share ledger recorded it) is closed the same way: it takes no more
-files, and the uploads under way are aborted. The gateway is --gateway, else the one the
-link names, else $S3SHARE_GATEWAY, else the one the share ledger recorded
-for the share, else the config file's [gateway] public_url; the admin token
-is $S3SHARE_GATEWAY_TOKEN or --token-file.
+files, and the uploads under way are aborted.
+
+The gateway is --gateway, else the one the link names, else
+$S3SHARE_GATEWAY, else the one the share ledger recorded for the share,
+else the config file's [gateway] public_url; the admin token is
+$S3SHARE_GATEWAY_TOKEN or --token-file.
 
 A plain presigned link cannot be revoked: it works until it expires.`,
 		flags: func(fs *flag.FlagSet) runFunc {

@@ -23,7 +23,7 @@ func runUploadRequest(c *call, o *presignFlags, pos []string, format, password s
 		return c.usageError("presign --upload-request: name one s3://BUCKET/PREFIX/")
 	}
 	switch {
-	case o.method != "" && !strings.EqualFold(o.method, "GET"), o.recursive, o.minSize != "", o.baseURL != "",
+	case o.method != "" && !strings.EqualFold(o.method, "GET"), o.recursive, o.minSize != "", o.baseURL != "", o.wait, o.check,
 		o.maxDownloads != 0, o.mode != "", o.disposition != "", o.filename != "", o.contentType != "", o.cacheControl != "", o.versionID != "":
 		return c.usageError("presign --upload-request: takes --max-size, --max-files, --max-total, --types, --via, -e, --password-file and -o")
 	}
@@ -34,6 +34,14 @@ func runUploadRequest(c *call, o *presignFlags, pos []string, format, password s
 	if err != nil {
 		fmt.Fprintf(stderr, "s3share: %s: %s\n", sanitize.Text(pos[0]), sanitize.Text(err.Error()))
 		return exitFailed
+	}
+	if o.maxFiles < 0 {
+		return c.usageError("presign --upload-request: --max-files takes 0 (no limit) or more")
+	}
+	switch strings.ToLower(o.uploadVia) {
+	case "", "gateway", "direct":
+	default:
+		return c.usageError("presign --upload-request: --via is gateway or direct")
 	}
 	req := gatewayapi.UploadRequest{Bucket: bucket, Prefix: prefix, MaxFiles: o.maxFiles, Password: password, Via: o.uploadVia}
 	for _, sz := range []struct {
@@ -51,6 +59,12 @@ func runUploadRequest(c *call, o *presignFlags, pos []string, format, password s
 	}
 	if o.types != "" {
 		req.Types = strings.Split(o.types, ",")
+		for _, t := range req.Types {
+			t = strings.TrimSpace(t)
+			if !strings.HasPrefix(t, ".") && strings.Count(t, "/") != 1 {
+				return c.usageError(fmt.Sprintf("presign --upload-request: --types %q: want extensions such as .pdf or media types such as image/png or image/*", sanitize.Text(t)))
+			}
+		}
 	}
 	if req.ExpiresIn, req.ExpiresAt, err = gatewayExpiry(o.expires); err != nil {
 		return fail(stderr, fmt.Errorf("presign: %v", err))
