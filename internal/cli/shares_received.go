@@ -72,6 +72,9 @@ func askGateways(ctx context.Context, stderr io.Writer, refs []uploadRef, tokenF
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "s3share: shares: the files upload requests received are not shown: %s (--no-received lists the ledger only)\n", sanitize.Text(err.Error()))
+		for _, ref := range refs {
+			out[ref] = &received{err: err}
+		}
 		return out, false
 	}
 	refs = uniq(refs)
@@ -138,7 +141,7 @@ func askGateways(ctx context.Context, stderr io.Writer, refs []uploadRef, tokenF
 	slices.Sort(gws)
 	for _, gw := range gws {
 		n := len(failed[gw])
-		fmt.Fprintf(stderr, "s3share: shares: gateway %s did not answer: %s; the files of %d upload %s are not shown\n",
+		fmt.Fprintf(stderr, "s3share: shares: gateway %s did not say what arrived: %s; the files of %d upload %s are not shown\n",
 			sanitize.Text(gw), sanitize.Text(failed[gw][0].Error()), n, plural(n, "request", "requests"))
 	}
 	return out, len(failed) == 0
@@ -166,7 +169,7 @@ func receivedSummary(res *received) string {
 	case res.gone:
 		return "  (the gateway no longer knows this request)"
 	case res.err != nil:
-		return "  (files received: unknown, the gateway did not answer)"
+		return "  (files received: unknown, the gateway did not say)"
 	}
 	n := len(res.upload.Received)
 	s := fmt.Sprintf("%d %s received", n, plural(n, "file", "files"))

@@ -169,10 +169,10 @@ func TestSharesListsReceivedFiles(t *testing.T) {
 	dead.Close()
 	t.Setenv(tokenEnv, gw.Token)
 	code, out, stderr = runCLI(t, "shares")
-	if code != exitGateway || !strings.Contains(out, "notes.txt") || !strings.Contains(out, "/gone1/*  (files received: unknown, the gateway did not answer)") {
+	if code != exitGateway || !strings.Contains(out, "notes.txt") || !strings.Contains(out, "/gone1/*  (files received: unknown, the gateway did not say)") {
 		t.Errorf("shares with a gateway gone: exit %d\n%s\nstderr: %s", code, out, stderr)
 	}
-	if n := strings.Count(stderr, "\n"); n != 1 || !strings.Contains(stderr, "gateway "+dead.URL+" did not answer") || !strings.Contains(stderr, "the files of 2 upload requests are not shown") {
+	if n := strings.Count(stderr, "\n"); n != 1 || !strings.Contains(stderr, "gateway "+dead.URL+" did not say what arrived") || !strings.Contains(stderr, "the files of 2 upload requests are not shown") {
 		t.Errorf("stderr (want one line for the gateway): %q", stderr)
 	}
 	code, out, stderr = runCLI(t, "shares", "-o", "json")
@@ -188,7 +188,7 @@ func TestSharesListsReceivedFiles(t *testing.T) {
 	// No token: said once, listed anyway.
 	t.Setenv(tokenEnv, "")
 	code, out, stderr = runCLI(t, "shares")
-	if code != exitGateway || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "no gateway admin token") || !strings.Contains(out, "/in/") {
+	if code != exitGateway || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "no gateway admin token") || !strings.Contains(out, "/in/*  (files received: unknown") {
 		t.Errorf("shares without a token: exit %d\n%s\nstderr: %s", code, out, stderr)
 	}
 }
