@@ -26,6 +26,9 @@ type qrPanel struct {
 	// gateway: the store has a share gateway, whose short links make
 	// small codes, and this link is not one of them.
 	gateway bool
+	// own: the link is the gateway's own (a short link or a drop link),
+	// which s3share presign -o qr does not make.
+	own bool
 }
 
 // openQR opens the QR code of link (what names it: "GET s3://b/k").
@@ -34,7 +37,8 @@ func openQR(s *session, link, what string) tea.Cmd {
 	p.code, p.err = presign.MakeQR(link)
 	if s.client != nil {
 		g := s.client.Store().Gateway
-		p.gateway = g != nil && g.Problem == "" && !strings.HasPrefix(link, g.URL+"/")
+		p.own = g != nil && strings.HasPrefix(link, strings.TrimRight(g.URL, "/")+"/")
+		p.gateway = g != nil && g.Problem == "" && !p.own
 	}
 	return pushPanel(p, nil)
 }
@@ -69,7 +73,11 @@ func (p *qrPanel) View() string {
 	q := p.code
 	if q.Width > w || q.Height+1 > h {
 		lines := []string{title, "", p.st.Warn.Render(cut(fmt.Sprintf("need %d×%d for the QR code; there is %d×%d", q.Width, q.Height+1, w, h), w))}
-		lines = append(lines, wrapStyled(p.st.Dim, "enlarge the terminal (or shrink its font), or use s3share presign -o qr; w in the share panel prints the link whole", w, 3)...)
+		hint := "enlarge the terminal (or shrink its font), or use s3share presign -o qr; w in the share panel prints the link whole"
+		if p.own {
+			hint = "enlarge the terminal (or shrink its font); w in the share panel prints the link whole"
+		}
+		lines = append(lines, wrapStyled(p.st.Dim, hint, w, 3)...)
 		if p.gateway {
 			lines = append(lines, wrapStyled(p.st.Dim, "or make a gateway link of it (s, method gateway): its short link's code fits 80×24", w, 2)...)
 		}
