@@ -285,6 +285,9 @@ func (p *sharePanel) uploadPolled(msg uploadPolledMsg) tea.Cmd {
 			p.layoutResult()
 		}
 	}
+	if msg.err == nil && msg.upload.State != "active" {
+		return tea.Batch(cmds...) // ended: nothing more arrives
+	}
 	id, gen := p.id, p.up.gen
 	cmds = append(cmds, tea.Tick(p.up.wait, func(time.Time) tea.Msg { return uploadPollTickMsg{id: id, gen: gen} }))
 	return tea.Batch(cmds...)
@@ -394,8 +397,11 @@ func (p *sharePanel) uploadLines(w int) []string {
 	if p.uploadCompact() {
 		lines = p.uploadAbout(w)
 	}
-	for _, l := range wrapPlain(u.URL, w) {
-		lines = append(lines, p.s.hyperlink(u.URL, l))
+	// The link is the gateway's text: shown escaped, and linked only
+	// as shown.
+	link := safe(u.URL)
+	for _, l := range wrapPlain(link, w) {
+		lines = append(lines, p.s.hyperlink(link, l))
 	}
 	lines = append(lines, "")
 	if len(p.up.files) == 0 {

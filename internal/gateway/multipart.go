@@ -423,6 +423,10 @@ func (g *Gateway) RevokeUpload(ctx context.Context, scope Scope, id string) (Upl
 	return g.ShowUpload(ctx, scope, id)
 }
 
+// maxFilesAsked is the most files an app asks for in one call: each
+// starts a multipart upload.
+const maxFilesAsked = 100
+
 // RequestFiles is an app asking, with a token the scope of which covers
 // the request, for the tickets of several files: the request's rules
 // apply to each, but no password is asked.
@@ -434,8 +438,8 @@ func (g *Gateway) RequestFiles(ctx context.Context, scope Scope, id string, file
 	if !scope.Allows(u.Store, u.Bucket, u.Prefix) {
 		return nil, ErrNotFound
 	}
-	if len(files) == 0 || len(files) > 1000 {
-		return nil, badRequest("ask for 1 to 1000 files at once")
+	if len(files) == 0 || len(files) > maxFilesAsked {
+		return nil, badRequest("ask for 1 to %d files at once", maxFilesAsked)
 	}
 	out := make([]gatewayapi.FileAnswer, len(files))
 	for i, req := range files {
