@@ -32,8 +32,8 @@ const (
 	maxClockSkew             = 15 * time.Minute
 )
 
-// MaxObjectSize is the biggest object the demo endpoint takes: it keeps
-// objects in memory, and takes no multipart uploads.
+// MaxObjectSize is the biggest object the demo endpoint takes, in one PUT
+// or from the parts of a multipart upload: it keeps objects in memory.
 const MaxObjectSize = 64 << 20
 
 // authInfo is what a verified request was signed with; the payload of a

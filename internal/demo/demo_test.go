@@ -714,7 +714,7 @@ func TestErrorsForUnknownThings(t *testing.T) {
 	wantError(t, status, e, http.StatusBadRequest, "InvalidArgument")
 	status, _, e, _ = do(t, signedRequest(t, s, http.MethodGet, "/"+DocsBucket, url.Values{"list-type": {"2"}, "continuation-token": {"!!"}}, nil))
 	wantError(t, status, e, http.StatusBadRequest, "InvalidArgument")
-	status, _, e, _ = do(t, signedRequest(t, s, http.MethodPut, "/"+DocsBucket+"/k", url.Values{"uploads": {""}}, nil))
+	status, _, e, _ = do(t, signedRequest(t, s, http.MethodPut, "/"+DocsBucket+"/k", url.Values{"acl": {""}}, nil))
 	wantError(t, status, e, http.StatusNotImplemented, "NotImplemented")
 	if err := c.MakeBucket(ctx, "Bad_Name", minio.MakeBucketOptions{}); err == nil {
 		t.Fatal("MakeBucket accepted an invalid name")

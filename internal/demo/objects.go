@@ -84,6 +84,7 @@ func (s *Server) deleteBucket(w http.ResponseWriter, name string) *s3Error {
 		return newError(http.StatusConflict, "BucketNotEmpty", "The bucket you tried to delete is not empty", xmlField{"BucketName", name})
 	}
 	delete(s.buckets, name)
+	s.dropUploadsLocked(name)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
@@ -238,8 +239,11 @@ func parseRange(h string, size int64) (start, end int64, ok bool, e *s3Error) {
 	return a, b, true, nil
 }
 
-func (s *Server) putObject(w http.ResponseWriter, r *http.Request, bucketName, key string, body []byte) *s3Error {
-	meta := make(map[string]string)
+// objectAttrs gathers what PutObject and CreateMultipartUpload keep with
+// an object: user metadata (lower-case names without "x-amz-meta-") and
+// the stored system headers.
+func objectAttrs(r *http.Request) (meta, headers map[string]string, e *s3Error) {
+	meta = make(map[string]string)
 	metaSize := 0
 	for k, vs := range r.Header {
 		name, ok := strings.CutPrefix(strings.ToLower(k), "x-amz-meta-")
@@ -251,10 +255,10 @@ func (s *Server) putObject(w http.ResponseWriter, r *http.Request, bucketName, k
 		metaSize += len(name) + len(v)
 	}
 	if metaSize > maxUserMetadata {
-		return newError(http.StatusBadRequest, "MetadataTooLarge", "Your metadata headers exceed the maximum allowed metadata size.",
+		return nil, nil, newError(http.StatusBadRequest, "MetadataTooLarge", "Your metadata headers exceed the maximum allowed metadata size.",
 			xmlField{"Size", strconv.Itoa(metaSize)}, xmlField{"MaxSizeAllowed", strconv.Itoa(maxUserMetadata)})
 	}
-	headers := make(map[string]string)
+	headers = make(map[string]string)
 	for _, k := range storedHeaders {
 		if v := r.Header.Get(k); v != "" {
 			headers[k] = v
@@ -274,18 +278,32 @@ func (s *Server) putObject(w http.ResponseWriter, r *http.Request, bucketName, k
 			headers["Content-Encoding"] = strings.Join(kept, ",")
 		}
 	}
-	o := newObject(key, body, r.Header.Get("Content-Type"), meta, headers, s.now())
-	s.mu.Lock()
-	b, ok := s.buckets[bucketName]
-	if ok {
-		b.put(o)
+	return meta, headers, nil
+}
+
+func (s *Server) putObject(w http.ResponseWriter, r *http.Request, bucketName, key string, body []byte) *s3Error {
+	meta, headers, e := objectAttrs(r)
+	if e != nil {
+		return e
 	}
-	s.mu.Unlock()
-	if !ok {
-		return errNoSuchBucket(bucketName)
+	o := newObject(key, body, r.Header.Get("Content-Type"), meta, headers, s.now())
+	if e := s.store(bucketName, o); e != nil {
+		return e
 	}
 	w.Header().Set("ETag", o.etag)
 	w.WriteHeader(http.StatusOK)
+	return nil
+}
+
+// store puts o in a bucket that exists.
+func (s *Server) store(bucketName string, o *object) *s3Error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, ok := s.buckets[bucketName]
+	if !ok {
+		return errNoSuchBucket(bucketName)
+	}
+	b.put(o)
 	return nil
 }
 

@@ -161,14 +161,8 @@ func (s *Server) postObject(w http.ResponseWriter, r *http.Request, bucketName s
 		}
 	}
 	o := newObject(key, form.file, f["content-type"], meta, headers, s.now())
-	s.mu.Lock()
-	b, ok := s.buckets[bucketName]
-	if ok {
-		b.put(o)
-	}
-	s.mu.Unlock()
-	if !ok {
-		return errNoSuchBucket(bucketName)
+	if e := s.store(bucketName, o); e != nil {
+		return e
 	}
 
 	location := s.URL + "/" + uriEncode(bucketName+"/"+key, false)

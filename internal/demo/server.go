@@ -7,6 +7,7 @@
 package demo
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -40,9 +41,17 @@ type Options struct {
 	// ExtraKeys are more access keys (id → secret) the endpoint accepts,
 	// long-lived ones: requests signed with them carry no session token.
 	ExtraKeys map[string]string
-	NoSeed    bool             // start with no buckets
-	PageDelay time.Duration    // artificial delay before each list page (shows streaming in the UI)
-	Now       func() time.Time // server clock; default time.Now (tests shift it)
+	// MaxUploads is how many incomplete multipart uploads the endpoint
+	// holds at once (DefaultMaxUploads when 0), and MaxUploadBytes how many
+	// bytes of their parts (DefaultMaxUploadBytes when 0): uploads are
+	// kept in memory, and abandoned ones must not grow without bound.
+	MaxUploads     int
+	MaxUploadBytes int64
+	NoSeed         bool             // start with no buckets
+	PageDelay      time.Duration    // artificial delay before each list page (shows streaming in the UI)
+	Now            func() time.Time // server clock; default time.Now (tests shift it)
+
+	maxObject int64 // the biggest object a multipart upload makes; MaxObjectSize when 0 (tests lower it)
 }
 
 // Server is a running demo endpoint. Its exported fields describe it and
@@ -63,6 +72,17 @@ type Server struct {
 	// logsReady is closed once the logs bucket is filled (Start fills it
 	// in the background); nil when it was filled before serving.
 	logsReady chan struct{}
+
+	// uploads are the incomplete multipart uploads by ID (multipart.go),
+	// and uploadBytes the bytes of their parts. Take s.mu before upMu
+	// when both are needed.
+	upMu           sync.Mutex
+	uploads        map[string]*mpUpload
+	uploadBytes    int64
+	uploadSeq      uint64
+	maxUploads     int
+	maxUploadBytes int64
+	maxObject      int64
 
 	// issued are the temporary credentials the STS handed out (sts.go).
 	issuedMu sync.Mutex
@@ -107,14 +127,18 @@ func Start(opts Options) (*Server, error) {
 
 func newServer(opts Options) (*Server, error) {
 	s := &Server{
-		Region:       opts.Region,
-		AccessKey:    opts.AccessKey,
-		SecretKey:    opts.SecretKey,
-		SessionToken: opts.SessionToken,
-		extraKeys:    opts.ExtraKeys,
-		pageDelay:    opts.PageDelay,
-		clock:        opts.Now,
-		buckets:      make(map[string]*bucket),
+		Region:         opts.Region,
+		AccessKey:      opts.AccessKey,
+		SecretKey:      opts.SecretKey,
+		SessionToken:   opts.SessionToken,
+		extraKeys:      opts.ExtraKeys,
+		pageDelay:      opts.PageDelay,
+		clock:          opts.Now,
+		buckets:        make(map[string]*bucket),
+		uploads:        make(map[string]*mpUpload),
+		maxUploads:     cmp.Or(opts.MaxUploads, DefaultMaxUploads),
+		maxUploadBytes: cmp.Or(opts.MaxUploadBytes, DefaultMaxUploadBytes),
+		maxObject:      cmp.Or(opts.maxObject, MaxObjectSize),
 	}
 	if s.Region == "" {
 		s.Region = DefaultRegion
@@ -135,6 +159,8 @@ func newServer(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("demo endpoint: access key %q must not contain '/', ',', '=' or spaces", s.AccessKey)
 	case opts.PageDelay < 0:
 		return nil, errors.New("demo endpoint: PageDelay must not be negative")
+	case opts.MaxUploads < 0 || opts.MaxUploadBytes < 0:
+		return nil, errors.New("demo endpoint: MaxUploads and MaxUploadBytes must not be negative")
 	}
 	return s, nil
 }
@@ -279,7 +305,7 @@ var bucketSubresources = map[string]string{
 
 var unsupportedSubresources = []string{
 	"acl", "notification", "logging", "accelerate", "requestPayment", "analytics",
-	"metrics", "inventory", "intelligent-tiering", "uploads", "uploadId", "retention",
+	"metrics", "inventory", "intelligent-tiering", "retention",
 	"legal-hold", "attributes", "restore", "select", "torrent", "replication-metrics",
 }
 
@@ -328,6 +354,8 @@ func (s *Server) serveBucket(w http.ResponseWriter, r *http.Request, q url.Value
 	switch {
 	case q.Has("location"):
 		return s.getBucketLocation(w)
+	case q.Has("uploads"):
+		return s.listUploads(w, q, b)
 	case q.Has("versioning"):
 		return writeXML(w, http.StatusOK, versioningConfiguration{})
 	case q.Has("versions"):
@@ -342,6 +370,9 @@ func (s *Server) serveBucket(w http.ResponseWriter, r *http.Request, q url.Value
 }
 
 func (s *Server) serveObject(w http.ResponseWriter, r *http.Request, q url.Values, bucketName, key string, body []byte) *s3Error {
+	if q.Has("uploads") || q.Has("uploadId") {
+		return s.serveMultipart(w, r, q, bucketName, key, body)
+	}
 	for _, sub := range append([]string{"tagging", "partNumber"}, unsupportedSubresources...) {
 		if q.Has(sub) {
 			return errNotImplemented("?" + sub + " on objects")
