@@ -180,7 +180,7 @@ func TestLedgerUploadReceived(t *testing.T) {
 		t.Errorf("d does not offer to revoke:\n%s", v)
 	}
 	m = press(t, m, "r")
-	if v := flat(m.View()); !strings.Contains(v, "revoked s3://"+e.bucket+"/reports/ at its gateway (2 files received): its drop link takes no more f") {
+	if v := flat(m.View()); !strings.Contains(v, "revoked s3://"+e.bucket+"/reports/ at its gateway (2 files received)") {
 		t.Errorf("the revocation says:\n%s", v)
 	}
 	if n := len(ledgerRecords(t, e.ledger)); n != 0 {

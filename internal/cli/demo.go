@@ -93,14 +93,15 @@ func runDemo(addr string, u uiFlags, stdout, stderr io.Writer) int {
 		return fail(stderr, fmt.Errorf("demo: %v", err))
 	}
 	defer logf.Close()
-	// The demo endpoint takes no multipart uploads: drop-link files up to
-	// its object limit go in one PUT.
-	gw, err := gateway.StartLocal(signing, store.Name, dir, logf, func(c *gateway.Config) { c.UploadPartSize = demo.MaxObjectSize })
+	gw, err := gateway.StartLocal(signing, store.Name, dir, logf)
 	if err != nil {
 		return fail(stderr, fmt.Errorf("demo: %v", err))
 	}
 	defer gw.Close()
 	store.Gateway = &config.StoreGateway{URL: gw.URL, Token: gw.Token}
+	// Drop links that send parts straight to the store work in the demo
+	// too: it lets the gateway's pages in, as a bucket's CORS rule would.
+	srv.AllowOrigin(gw.URL)
 	banner := fmt.Sprintf("demo store %s · AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s · share gateway %s", srv.URL, srv.AccessKey, srv.SecretKey, gw.URL)
 	code := browse(store, prefs, u, ui.Location{}, banner, stdout, stderr)
 	fmt.Fprintf(stderr, "demo store at %s stopped (credentials %s / %s)\n", srv.URL, srv.AccessKey, srv.SecretKey)

@@ -797,3 +797,39 @@ func TestStreamingTrailers(t *testing.T) {
 		t.Fatal("unsigned-trailer upload stored something else")
 	}
 }
+
+// TestAllowOrigin: the origin allowed gets its CORS preflight answered
+// and its answers marked; another origin gets neither, and a preflight
+// signs nothing: the request itself still needs its signature.
+func TestAllowOrigin(t *testing.T) {
+	s := startDemo(t, Options{})
+	const gw = "http://127.0.0.1:9"
+	s.AllowOrigin(gw)
+	preflight := func(origin string) *http.Response {
+		req, _ := http.NewRequest(http.MethodOptions, s.URL+"/"+UploadsBucket+"/in/a.bin?partNumber=1&uploadId=x", nil)
+		req.Header.Set("Origin", origin)
+		req.Header.Set("Access-Control-Request-Method", "PUT")
+		req.Header.Set("Access-Control-Request-Headers", "content-type")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	r := preflight(gw)
+	if r.StatusCode != http.StatusOK || r.Header.Get("Access-Control-Allow-Origin") != gw ||
+		!strings.Contains(r.Header.Get("Access-Control-Allow-Methods"), "PUT") || r.Header.Get("Access-Control-Allow-Headers") != "content-type" {
+		t.Errorf("the allowed origin's preflight: %d %v", r.StatusCode, r.Header)
+	}
+	if r := preflight("http://evil.example"); r.StatusCode == http.StatusOK || r.Header.Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("another origin's preflight: %d %v", r.StatusCode, r.Header)
+	}
+	req, _ := http.NewRequest(http.MethodPut, s.URL+"/"+UploadsBucket+"/in/a.bin", strings.NewReader("x"))
+	req.Header.Set("Origin", gw)
+	status, _, e, hdr := do(t, req)
+	if hdr.Get("Access-Control-Allow-Origin") != gw {
+		t.Errorf("the allowed origin's request is not marked: %v", hdr)
+	}
+	wantError(t, status, e, http.StatusForbidden, "AccessDenied")
+}

@@ -54,6 +54,36 @@ type Options struct {
 	maxObject int64 // the biggest object a multipart upload makes; MaxObjectSize when 0 (tests lower it)
 }
 
+// AllowOrigin lets browser pages of origin (scheme://host:port) send
+// requests to the endpoint, as a bucket's CORS rule would: the demo's
+// share gateway, whose drop links may send parts straight to the store.
+func (s *Server) AllowOrigin(origin string) {
+	s.origin.Store(&origin)
+}
+
+// cors answers a CORS preflight from the allowed origin, and marks the
+// answers to its requests; true when it answered.
+func (s *Server) cors(w http.ResponseWriter, r *http.Request) bool {
+	o := s.origin.Load()
+	if o == nil || r.Header.Get("Origin") != *o {
+		return false
+	}
+	h := w.Header()
+	h.Set("Access-Control-Allow-Origin", *o)
+	h.Set("Vary", "Origin")
+	h.Set("Access-Control-Expose-Headers", "ETag")
+	if r.Method != http.MethodOptions || r.Header.Get("Access-Control-Request-Method") == "" {
+		return false
+	}
+	h.Set("Access-Control-Allow-Methods", "GET, HEAD, PUT, POST")
+	if hs := r.Header.Get("Access-Control-Request-Headers"); hs != "" {
+		h.Set("Access-Control-Allow-Headers", hs)
+	}
+	h.Set("Access-Control-Max-Age", "3000")
+	w.WriteHeader(http.StatusOK)
+	return true
+}
+
 // Server is a running demo endpoint. Its exported fields describe it and
 // must not be changed after Start.
 type Server struct {
@@ -92,6 +122,7 @@ type Server struct {
 	srv    *http.Server
 	served chan struct{}
 	reqID  atomic.Uint64
+	origin atomic.Pointer[string] // the browser origin allowed (AllowOrigin); nil for none
 }
 
 // Start listens on opts.Addr, seeds the store (unless opts.NoSeed) and
@@ -217,6 +248,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("x-amz-request-id", fmt.Sprintf("%016X", id))
 	w.Header().Set("x-amz-id-2", "s3share-demo/"+strconv.FormatUint(id, 10))
 	w.Header().Set("Server", "s3share-demo")
+	if s.cors(w, r) {
+		return
+	}
 	if e := s.serve(w, r); e != nil {
 		s.writeError(w, r, e)
 	}

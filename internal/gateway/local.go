@@ -27,8 +27,7 @@ type Local struct {
 
 // StartLocal starts a gateway whose links signing signs, with its
 // database in dir (gateway.db). Its log goes to logw; nil discards it.
-// tune, when given, changes its settings.
-func StartLocal(signing Signing, storeName, dir string, logw io.Writer, tune ...func(*Config)) (*Local, error) {
+func StartLocal(signing Signing, storeName, dir string, logw io.Writer) (*Local, error) {
 	if logw == nil {
 		logw = io.Discard
 	}
@@ -44,12 +43,8 @@ func StartLocal(signing Signing, storeName, dir string, logw io.Writer, tune ...
 		return nil, fmt.Errorf("gateway: %v", err)
 	}
 	loc := &Local{URL: "http://" + l.Addr().String(), Token: randomText(32), done: make(chan error, 1), store: st}
-	cfg := Config{Store: st, Signing: signing, StoreName: storeName, PublicURL: loc.URL, AdminToken: loc.Token,
-		CreatePerMinute: -1, Logger: slog.New(slog.NewTextHandler(logw, nil))}
-	for _, f := range tune {
-		f(&cfg)
-	}
-	g, err := New(cfg)
+	g, err := New(Config{Store: st, Signing: signing, StoreName: storeName, PublicURL: loc.URL, AdminToken: loc.Token,
+		CreatePerMinute: -1, Logger: slog.New(slog.NewTextHandler(logw, nil))})
 	if err != nil {
 		l.Close()
 		st.Close()
