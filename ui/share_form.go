@@ -755,11 +755,14 @@ func fieldLabel(f field, m presign.Method) string {
 func (p *sharePanel) formLines() []string {
 	w := p.width
 	vw := max(1, w-2-labelW)
-	lines := []string{
-		p.st.Title.Render(cut(p.title(), w)),
-		p.st.Dim.Render(cut(p.note(), w)),
-		"",
+	// The note takes a second line when it needs one and the panel has
+	// room (the form scrolls to the focused field anyway).
+	note := []string{p.st.Dim.Render(cut(p.note(), w))}
+	if p.height >= 14 {
+		note = wrapStyled(p.st.Dim, p.note(), w, 2)
 	}
+	lines := append([]string{p.st.Title.Render(cut(p.title(), w))}, note...)
+	lines = append(lines, "")
 	m := p.methodNow()
 	for _, f := range p.fields() {
 		focused := f == p.focus
