@@ -122,7 +122,8 @@ func TestPasswordPageInChromium(t *testing.T) {
 // the gateway's origin); they arrive byte-exact. A file of a type not
 // allowed is refused in the page with the reason and never reaches the
 // store. Direct to a bucket without CORS rules fails in the page, and
-// nothing is recorded.
+// nothing is recorded; streamed through the gateway, the same bucket
+// takes the file.
 func TestUploadPageInChromium(t *testing.T) {
 	bin := chromiumPath(t)
 	e := newEnv(t, nil, backends[0].dsn(t))
@@ -179,5 +180,20 @@ func TestUploadPageInChromium(t *testing.T) {
 	apiCall(t, e.client, e.url, testAdmin, "GET", "/api/v1/uploads/"+u.ID, nil, &shown)
 	if len(shown.Received) != 0 {
 		t.Errorf("direct without CORS: received %+v", shown.Received)
+	}
+
+	// The same bucket, streamed through the gateway: CORS does not matter.
+	s := e.createUpload(UploadRequest{Bucket: noCORS, Prefix: "streamed/", Via: "gateway"})
+	if err := chromedp.Do(bctx,
+		chromedp.Navigate(s.URL),
+		chromedp.WaitVisible(chromedp.CSS("#drop")),
+		chromedp.SetUploadFiles(chromedp.CSS("#files"), []string{good}),
+		chromedp.WaitVisible(chromedp.CSS("#list li.done")),
+	); err != nil {
+		t.Fatalf("streamed without CORS: chromium: %v\n%s", err, e.log.String())
+	}
+	apiCall(t, e.client, e.url, testAdmin, "GET", "/api/v1/uploads/"+s.ID, nil, &shown)
+	if len(shown.Received) != 1 || shown.Received[0].Size != int64(len(body)) {
+		t.Errorf("streamed without CORS: received %+v", shown.Received)
 	}
 }
