@@ -98,6 +98,7 @@ type Gateway struct {
 	admin    string // hash of the admin token; "" for none
 	fails    *failures
 	creates  *buckets
+	asks     *buckets // files asked for by upload pages, by client
 	audit    *auditQueue
 	metrics  *metrics
 	client   *http.Client
@@ -197,6 +198,7 @@ func New(cfg Config) (*Gateway, error) {
 		now:      cfg.Now,
 		fails:    newFailures(cfg.PasswordAttempts, cfg.PasswordWindow),
 		creates:  newBuckets(max(cfg.CreatePerMinute, 0), max(cfg.CreatePerMinute, 1)),
+		asks:     newBuckets(asksPerMinute, asksPerMinute),
 		metrics:  newMetrics(),
 		client:   cfg.Client,
 		signers:  map[string]signerEntry{},

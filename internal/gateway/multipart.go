@@ -195,14 +195,25 @@ func (g *Gateway) partsReady(ctx context.Context, ops objectOps, u *Upload, f *U
 	for _, p := range parts {
 		have[p.Number] = p
 	}
+	// Parts streamed through the gateway count only as they streamed
+	// whole: a store may keep a part cut short, padded to its size.
+	var whole map[int]string
+	if u.Via == ViaGateway {
+		if whole, err = g.store.PartETags(ctx, f.ID); err != nil {
+			return nil, err
+		}
+	}
 	use := make([]s3model.Part, 0, f.parts())
 	for n := 1; n <= f.parts(); n++ {
 		p, ok := have[n]
+		etag, streamed := whole[n]
 		switch {
-		case !ok:
+		case !ok, whole != nil && !streamed:
 			return nil, refuse(http.StatusConflict, "part %d of %d has not arrived", n, f.parts())
 		case p.Size != f.partLen(n):
 			return nil, refuse(http.StatusConflict, "part %d has %d bytes, not %d", n, p.Size, f.partLen(n))
+		case whole != nil && etag != "" && etag != p.ETag:
+			return nil, refuse(http.StatusConflict, "part %d did not arrive whole: send it again", n)
 		}
 		use = append(use, p)
 	}
@@ -323,13 +334,15 @@ func (s *streams) cut(file string, why error) {
 	}
 }
 
-// settle ends a file not received that nobody is putting together:
-// completed and recorded when its parts are all there, the request
-// stands and it was not cancelled; else its parts streaming through this
-// gateway are cut, it is aborted and its place given back (a file whose
-// abort fails stays cancelled, for the next sweep). A file released a
-// while ago is aborted once more, for a part that landed as it was
-// aborted, and forgotten.
+// settle ends a file not received that nobody is putting together. One
+// whose completion went through (the object is there) is recorded.
+// Otherwise its parts streaming through this gateway are cut, it is
+// aborted and its place given back; a file whose abort fails stays
+// cancelled, for the next sweep. It is never completed here: a part cut
+// short may be held by the store padded to its size, and only the
+// uploader's done says every part went whole. A file released a while
+// ago is aborted once more, for a part that landed as it was aborted,
+// and forgotten.
 func (g *Gateway) settle(ctx context.Context, u *Upload, f *UploadFile, why string) {
 	ops, err := g.ops()
 	if err != nil {
@@ -348,15 +361,6 @@ func (g *Gateway) settle(ctx context.Context, u *Upload, f *UploadFile, why stri
 		g.received(ctx, f, "")
 		return
 	}
-	if f.State == FilePending && u.open(now) == nil && f.UploadID != "" {
-		if _, err := g.partsReady(ctx, ops, u, f); err == nil && g.store.MoveFile(ctx, u.ID, f.ID, FilePending, FileCompleting, now) == nil {
-			f.State = FileCompleting
-			if g.complete(ctx, ops, u, f) == nil && g.arrived(ctx, ops, u, f) == nil {
-				g.received(ctx, f, "")
-				return
-			}
-		}
-	}
 	if f.State != FileCancelled {
 		if err := g.store.MoveFile(ctx, u.ID, f.ID, f.State, FileCancelled, now); err != nil {
 			return // moved on meanwhile: received, or another sweep has it
@@ -372,13 +376,12 @@ func (g *Gateway) settle(ctx context.Context, u *Upload, f *UploadFile, why stri
 
 // Sweep ends the files not received of the request id (of every request
 // when id is ""), that were cancelled, abandoned (not asked for in
-// AbandonAfter) or whose request expired or was revoked: each is
-// completed and recorded when its parts are all there and its request
-// stands, else its multipart upload is aborted and its place given back.
-// It says how many it looked at.
+// AbandonAfter) or whose request expired or was revoked: each is aborted
+// and its place given back (see settle). Files released reabortAfter ago
+// are aborted once more and forgotten. It says how many it looked at.
 func (g *Gateway) Sweep(ctx context.Context, id string) (int, error) {
 	now := g.now()
-	files, err := g.store.PendingFiles(ctx, id, now.Add(-g.cfg.AbandonAfter), now, 100)
+	files, err := g.store.PendingFiles(ctx, id, now.Add(-g.cfg.AbandonAfter), now.Add(-reabortAfter), now, 100)
 	if err != nil {
 		return 0, err
 	}
@@ -422,6 +425,11 @@ func (g *Gateway) RevokeUpload(ctx context.Context, scope Scope, id string) (Upl
 	}
 	return g.ShowUpload(ctx, scope, id)
 }
+
+// reabortAfter is when a released file is aborted once more: a part
+// still arriving when it was aborted (an uploader that did not stop) may
+// have landed since.
+const reabortAfter = 2 * time.Minute
 
 // maxFilesAsked is the most files an app asks for in one call: each
 // starts a multipart upload.

@@ -177,7 +177,8 @@ func TestCancelAndSweep(t *testing.T) {
 		// Abandoned half-way: nothing asked for an hour.
 		tk = ticket(t, u.URL, "b.bin", int64(len(body)))
 		sendPart(t, tk, body, 1)
-		// Abandoned whole: every part sent, never confirmed.
+		// Abandoned with every part sent but never confirmed: only the
+		// uploader's done says the parts went whole.
 		small := []byte("small and sent")
 		whole := ticket(t, u.URL, "c.bin", int64(len(small)))
 		sendPart(t, whole, small, 1)
@@ -195,10 +196,10 @@ func TestCancelAndSweep(t *testing.T) {
 		if keys := e.incomplete("c/"); len(keys) != 0 {
 			t.Errorf("after the sweep, incomplete uploads: %q", keys)
 		}
-		if f, b := counts(); f != 1 || b != int64(len(small)) {
+		if f, b := counts(); f != 0 || b != 0 {
 			t.Errorf("after the sweep, %d files and %d bytes counted", f, b)
 		}
-		if list, _ := e.store.UploadFiles(ctx, u.ID, 0); len(list) != 1 || list[0].Name != "c.bin" {
+		if list, _ := e.store.UploadFiles(ctx, u.ID, 0); len(list) != 0 {
 			t.Errorf("received %+v", list)
 		}
 
@@ -209,7 +210,8 @@ func TestCancelAndSweep(t *testing.T) {
 		if st := postJSON(t, tk.PartsURL+"/2", struct{}{}, &eb); st != http.StatusGone {
 			t.Errorf("a part after the expiry: HTTP %d", st)
 		}
-		if n, err := e.gw.Sweep(ctx, ""); err != nil || n != 2 {
+		// (It also aborts the two files released an hour ago once more.)
+		if n, err := e.gw.Sweep(ctx, ""); err != nil || n != 3 {
 			t.Errorf("the sweep after the expiry looked at %d, %v", n, err)
 		}
 		if keys := e.incomplete("c/"); len(keys) != 0 {
@@ -224,7 +226,7 @@ func TestCancelAndSweep(t *testing.T) {
 		if _, err := e.store.Upload(ctx, u.ID); err != ErrNotFound {
 			t.Errorf("the pruned request: %v", err)
 		}
-		if keys := storeHas(t, e, "c/", "", nil); len(keys) != 1 {
+		if keys := storeHas(t, e, "c/", "", nil); len(keys) != 0 {
 			t.Errorf("the store holds %q", keys)
 		}
 	})
@@ -415,6 +417,15 @@ func TestUploadDefaults(t *testing.T) {
 	if tk := ticket(t, u.URL, "b.bin", 6<<20+1); tk.Parts != 2 || tk.PartSize != 6<<20 {
 		t.Errorf("a file of two parts: %+v", tk)
 	}
+	// A page asks for at most asksPerMinute files a minute.
+	one := e.createUpload(UploadRequest{Prefix: "asks/", MaxFiles: 1})
+	codes := map[int]int{}
+	for range asksPerMinute + 1 {
+		codes[postJSON(t, one.URL+"/files", gatewayapi.FileRequest{Name: "a.bin", Size: 1}, &eb)]++
+	}
+	if codes[http.StatusCreated] != 1 || codes[http.StatusTooManyRequests] < 1 {
+		t.Errorf("%d asks in a row: %v", asksPerMinute+1, codes)
+	}
 	for _, ps := range []int64{1 << 20, 6 << 30} {
 		if _, err := New(Config{Store: e.store, Signing: e.gw.cfg.Signing, PublicURL: e.url, UploadPartSize: ps}); err == nil {
 			t.Errorf("parts of %d bytes were taken", ps)
@@ -499,4 +510,19 @@ func TestCancelCutsAStreamedPart(t *testing.T) {
 	if !strings.Contains(e.log.String(), "the upload stalled") {
 		t.Errorf("the log does not say the part stalled:\n%s", e.log.String())
 	}
+	// Whatever the store kept of the part cut short (versitygw keeps it
+	// padded to its size), the file is not put together from it.
+	var eb gatewayapi.ErrorBody
+	if st := postJSON(t, tk.DoneURL, struct{}{}, &eb); st != http.StatusConflict || !strings.Contains(eb.Error, "part 1 of 1 has not arrived") {
+		t.Errorf("done after a part cut short: HTTP %d %q", st, eb.Error)
+	}
+	if keys := storeHas(t, e, "cut/", "", nil); len(keys) != 0 {
+		t.Errorf("the store holds %q", keys)
+	}
+	// Sent whole again, it is.
+	sendPart(t, tk, body, 1)
+	if st := postJSON(t, tk.DoneURL, struct{}{}, &eb); st != http.StatusOK {
+		t.Errorf("done after the part was sent again: HTTP %d %q", st, eb.Error)
+	}
+	storeHas(t, e, "cut/", tk.Key, body)
 }

@@ -589,6 +589,9 @@ func (s *sqlStore) Prune(ctx context.Context, before time.Time) (int64, error) {
 	// Upload requests go the same way, with the files they received:
 	// the objects stay in the store.
 	const over = "(expires_at < ? OR (revoked_at <> 0 AND revoked_at < ?))"
+	if _, err := tx.ExecContext(ctx, s.d.bind("DELETE FROM upload_parts WHERE file_id IN (SELECT id FROM upload_files WHERE request_id IN (SELECT id FROM upload_requests WHERE "+over+"))"), ms, ms); err != nil {
+		return 0, err
+	}
 	if _, err := tx.ExecContext(ctx, s.d.bind("DELETE FROM upload_files WHERE request_id IN (SELECT id FROM upload_requests WHERE "+over+")"), ms, ms); err != nil {
 		return 0, err
 	}

@@ -183,15 +183,20 @@ type Store interface {
 	// to its request, and marks it released at at; ErrNotFound when there
 	// is no such file, or it was received or released.
 	ReleaseFile(ctx context.Context, requestID, id string, at time.Time) error
-	// ForgetFile deletes a released file; ErrNotFound when there is no
-	// such released file.
+	// ForgetFile deletes a released file and its parts; ErrNotFound when
+	// there is no such released file.
 	ForgetFile(ctx context.Context, requestID, id string) error
+	// SetPart records that part n of a file streamed through whole, and
+	// the ETag the store gave it.
+	SetPart(ctx context.Context, fileID string, n int, etag string) error
+	// PartETags returns the parts of a file that streamed through whole.
+	PartETags(ctx context.Context, fileID string) (map[int]string, error)
 	// PendingFiles lists files not received of the request (of every
-	// request when requestID is "") that are cancelled, were last asked for
-	// (or released) before idleBefore, or, but for released ones, whose
-	// request is revoked or expired at now; longest idle first, at most
-	// limit.
-	PendingFiles(ctx context.Context, requestID string, idleBefore, now time.Time, limit int) ([]UploadFile, error)
+	// request when requestID is "") that are released since before
+	// releasedBefore, or cancelled, or last asked for before idleBefore,
+	// or whose request is revoked or expired at now; longest idle first,
+	// at most limit.
+	PendingFiles(ctx context.Context, requestID string, idleBefore, releasedBefore, now time.Time, limit int) ([]UploadFile, error)
 	// RevokeUpload closes an upload request at the time given (one closed
 	// before keeps its first time); ErrNotFound when it does not exist.
 	RevokeUpload(ctx context.Context, id string, at time.Time) error

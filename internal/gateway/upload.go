@@ -277,6 +277,10 @@ func fileKey(prefix, name string, now time.Time) string {
 // UploadRequest is a new upload request as the admin API takes it.
 type UploadRequest = gatewayapi.UploadRequest
 
+// asksPerMinute is how many files one client may ask an upload page for
+// a minute (as many at once).
+const asksPerMinute = 120
+
 // maxPrefixBytes leaves room in a key for the date, the UUID and a name.
 const maxPrefixBytes = 700
 
@@ -389,15 +393,24 @@ func (g *Gateway) RequestFile(ctx context.Context, id string, req gatewayapi.Fil
 	return g.requestFile(ctx, &u, req, client, true)
 }
 
-// requestFile is RequestFile for u; an app's token stands for the
-// password when withPassword is false.
-func (g *Gateway) requestFile(ctx context.Context, u *Upload, req gatewayapi.FileRequest, client string, withPassword bool) (gatewayapi.FileTicket, error) {
+// requestFile is RequestFile for u, asked by the page (fromPage: the
+// password and the page's rate apply) or by an app whose token stands
+// for them.
+func (g *Gateway) requestFile(ctx context.Context, u *Upload, req gatewayapi.FileRequest, client string, fromPage bool) (gatewayapi.FileTicket, error) {
 	now := g.now()
 	mt := mediaType(req.Name, req.Type)
 	if err := u.check(req.Name, req.Size, mt, now); err != nil {
 		return gatewayapi.FileTicket{}, err
 	}
-	if u.PasswordHash != "" && withPassword {
+	// Each file asked for starts a multipart upload: a page (a client
+	// address) asks for at most asksPerMinute a minute.
+	if fromPage {
+		if ok, wait := g.asks.take("client:"+client, now); !ok {
+			return gatewayapi.FileTicket{}, &Refusal{Status: http.StatusTooManyRequests, RetryAfter: wait,
+				Msg: "too many files asked for at once: wait " + waitText(wait)}
+		}
+	}
+	if u.PasswordHash != "" && fromPage {
 		if req.Password == "" {
 			return gatewayapi.FileTicket{}, refuse(http.StatusUnauthorized, "this link needs a password: type the one you were given")
 		}

@@ -208,6 +208,11 @@ func (g *Gateway) streamUp(w http.ResponseWriter, r *http.Request, u *Upload, f 
 		g.uploadErr(w, refuse(http.StatusBadGateway, "the store refused the part (HTTP %d)", resp.StatusCode))
 		return
 	}
+	// Whole: the store took every byte announced. Completing goes by this.
+	if err := g.store.SetPart(context.WithoutCancel(ctx), f.ID, n, strings.Trim(resp.Header.Get("ETag"), `"`)); err != nil {
+		g.uploadErr(w, err)
+		return
+	}
 	w.WriteHeader(http.StatusOK)
 }
 

@@ -167,15 +167,53 @@ func (s *sqlStore) ReleaseFile(ctx context.Context, requestID, id string, at tim
 }
 
 func (s *sqlStore) ForgetFile(ctx context.Context, requestID, id string) error {
-	return changed(s.w.ExecContext(ctx, s.d.bind("DELETE FROM upload_files WHERE id = ? AND request_id = ? AND state = ?"), id, requestID, string(FileReleased)))
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := changed(tx.ExecContext(ctx, s.d.bind("DELETE FROM upload_files WHERE id = ? AND request_id = ? AND state = ?"), id, requestID, string(FileReleased))); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, s.d.bind("DELETE FROM upload_parts WHERE file_id = ?"), id); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
-func (s *sqlStore) PendingFiles(ctx context.Context, requestID string, idleBefore, now time.Time, limit int) ([]UploadFile, error) {
+func (s *sqlStore) SetPart(ctx context.Context, fileID string, n int, etag string) error {
+	_, err := s.w.ExecContext(ctx, s.d.bind("INSERT INTO upload_parts (file_id, part, etag) VALUES (?, ?, ?) ON CONFLICT (file_id, part) DO UPDATE SET etag = excluded.etag"),
+		fileID, n, etag)
+	return err
+}
+
+func (s *sqlStore) PartETags(ctx context.Context, fileID string) (map[int]string, error) {
+	rows, err := s.r.QueryContext(ctx, s.d.bind("SELECT part, etag FROM upload_parts WHERE file_id = ?"), fileID)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int]string{}
+	for rows.Next() {
+		var n int
+		var etag string
+		if err := rows.Scan(&n, &etag); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out[n] = etag
+	}
+	return out, closeRows(rows)
+}
+
+func (s *sqlStore) PendingFiles(ctx context.Context, requestID string, idleBefore, releasedBefore, now time.Time, limit int) ([]UploadFile, error) {
 	cols := "f." + strings.ReplaceAll(fileCols, ", ", ", f.")
 	return scanFiles(s.r.QueryContext(ctx, s.d.bind("SELECT "+cols+` FROM upload_files f JOIN upload_requests r ON r.id = f.request_id
-WHERE f.done_at = 0 AND (? = '' OR f.request_id = ?)
-AND (f.state = ? OR f.active_at < ? OR (f.state <> ? AND (r.expires_at <= ? OR r.revoked_at <> 0))) ORDER BY f.active_at, f.id LIMIT ?`),
-		requestID, requestID, string(FileCancelled), millis(idleBefore), string(FileReleased), millis(now), limit))
+WHERE f.done_at = 0 AND (? = '' OR f.request_id = ?) AND (
+	(f.state = ? AND f.active_at < ?)
+	OR (f.state <> ? AND (f.state = ? OR f.active_at < ? OR r.expires_at <= ? OR r.revoked_at <> 0)))
+ORDER BY f.active_at, f.id LIMIT ?`),
+		requestID, requestID, string(FileReleased), millis(releasedBefore),
+		string(FileReleased), string(FileCancelled), millis(idleBefore), millis(now), limit))
 }
 
 func (s *sqlStore) RevokeUpload(ctx context.Context, id string, at time.Time) error {

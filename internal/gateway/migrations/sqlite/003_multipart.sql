@@ -12,3 +12,14 @@ ALTER TABLE upload_files ADD COLUMN part_size BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE upload_files ADD COLUMN active_at BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE upload_files ADD COLUMN state TEXT NOT NULL DEFAULT 'pending';
 CREATE INDEX upload_files_pending ON upload_files (done_at, active_at);
+
+-- The parts that streamed through the gateway whole, with the ETag the
+-- store answered: a file of a request streamed through the gateway is put
+-- together only from these (a part cut short is not one of them, whatever
+-- the store kept of it).
+CREATE TABLE upload_parts (
+	file_id TEXT NOT NULL,
+	part    INTEGER NOT NULL,
+	etag    TEXT NOT NULL,
+	PRIMARY KEY (file_id, part)
+);
