@@ -637,7 +637,11 @@ func (p *ledgerPanel) messageLine() string {
 	case len(p.warns) > 0:
 		return p.st.Warn.Render(cut(plural(len(p.warns), "unreadable line", "unreadable lines")+" skipped in "+safe(p.path)+" ("+safe(p.warns[0].String())+")", w))
 	}
-	return p.st.Dim.Render(cut("enter copies again · d forgets (does not revoke) · z undoes · o sorts · / filters", w))
+	forget := "d forgets (does not revoke)"
+	if r, ok := p.selected(); ok && p.revocable(r) {
+		forget = "d forgets, or revokes at its gateway"
+	}
+	return p.st.Dim.Render(cut("enter copies again · "+forget+" · z undoes · o sorts · / filters", w))
 }
 
 // ShortHelp is the footer's help.

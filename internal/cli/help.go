@@ -144,7 +144,7 @@ func flagEntries(fs *flag.FlagSet) []flagEntry {
 			placeholder = "VALUE"
 		}
 		// A usage that names its default already needs no "(default 0)".
-		if d := e.f.DefValue; d != "" && d != "false" && !strings.Contains(usage, "(default") {
+		if d := e.f.DefValue; d != "" && d != "false" && !strings.Contains(usage, "default") {
 			usage += " (default " + d + ")"
 		}
 		out[i] = flagEntry{names: names, placeholder: placeholder, usage: usage}
