@@ -180,24 +180,35 @@ func (p *sharePanel) submitGateway() tea.Cmd {
 // ledgerPath ("" for none). It captures values only.
 func gatewayShareCmd(ctx context.Context, id int, gw config.StoreGateway, timeout time.Duration, req gatewayapi.CreateRequest, ledgerPath string) tea.Cmd {
 	return func() tea.Msg {
-		c, err := gatewayClient(gw, timeout)
-		if err != nil {
-			return gatewaySharedMsg{id: id, err: err}
-		}
-		sh, err := c.Create(ctx, req)
-		if err != nil {
-			return gatewaySharedMsg{id: id, err: err}
-		}
-		msg := gatewaySharedMsg{id: id, gateway: c.URL, share: sh}
-		if ledgerPath != "" {
-			l, err := ledger.Open(ledgerPath)
-			if err == nil {
-				err = l.Append(ledger.FromGateway(c.URL, sh))
-			}
-			msg.ledgerErr = err
-		}
-		return msg
+		url, sh, err, lerr := askGateway(ctx, gw, timeout, ledgerPath, func(ctx context.Context, c *gatewayapi.Client) (gatewayapi.Share, error) {
+			return c.Create(ctx, req)
+		}, ledger.FromGateway)
+		return gatewaySharedMsg{id: id, gateway: url, share: sh, err: err, ledgerErr: lerr}
 	}
+}
+
+// askGateway makes something with one call of the gateway's admin API
+// and records it in the ledger at ledgerPath ("" for none): it returns
+// the gateway's URL, what was made, why not, and why it was not recorded.
+func askGateway[T any](ctx context.Context, gw config.StoreGateway, timeout time.Duration, ledgerPath string,
+	call func(context.Context, *gatewayapi.Client) (T, error), record func(string, T) ledger.Record) (string, T, error, error) {
+	var made T
+	c, err := gatewayClient(gw, timeout)
+	if err != nil {
+		return "", made, err, nil
+	}
+	if made, err = call(ctx, c); err != nil {
+		return "", made, err, nil
+	}
+	var lerr error
+	if ledgerPath != "" {
+		l, err := ledger.Open(ledgerPath)
+		if err == nil {
+			err = l.Append(record(c.URL, made))
+		}
+		lerr = err
+	}
+	return c.URL, made, nil, lerr
 }
 
 // gatewayClient is the admin API client of gw, or why there is none.

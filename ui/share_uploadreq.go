@@ -193,23 +193,10 @@ func (p *sharePanel) submitUploadRequest() tea.Cmd {
 // ledger at ledgerPath ("" for none). It captures values only.
 func uploadRequestCmd(ctx context.Context, id int, gw config.StoreGateway, timeout time.Duration, req gatewayapi.UploadRequest, ledgerPath string) tea.Cmd {
 	return func() tea.Msg {
-		c, err := gatewayClient(gw, timeout)
-		if err != nil {
-			return uploadRequestMadeMsg{id: id, err: err}
-		}
-		u, err := c.CreateUpload(ctx, req)
-		if err != nil {
-			return uploadRequestMadeMsg{id: id, err: err}
-		}
-		msg := uploadRequestMadeMsg{id: id, gateway: c.URL, upload: u}
-		if ledgerPath != "" {
-			l, err := ledger.Open(ledgerPath)
-			if err == nil {
-				err = l.Append(ledger.FromUpload(c.URL, u))
-			}
-			msg.ledgerErr = err
-		}
-		return msg
+		url, u, err, lerr := askGateway(ctx, gw, timeout, ledgerPath, func(ctx context.Context, c *gatewayapi.Client) (gatewayapi.Upload, error) {
+			return c.CreateUpload(ctx, req)
+		}, ledger.FromUpload)
+		return uploadRequestMadeMsg{id: id, gateway: url, upload: u, err: err, ledgerErr: lerr}
 	}
 }
 
