@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -255,7 +256,13 @@ func TestSharesRevokeUploadRequest(t *testing.T) {
 	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
 	t.Setenv(gatewayEnv, "")
 	t.Setenv(tokenEnv, gw.Token)
-	byLink := makeUploadRequest(t, "--gateway", gw.URL, "s3://"+bucket+"/a/")
+	byLink := makeUploadRequest(t, "--gateway", gw.URL, "--types", "pdf, image/*", "s3://"+bucket+"/a/")
+	if !slices.Equal(byLink.Types, []string{".pdf", "image/*"}) {
+		t.Errorf("--types pdf,image/* made %q", byLink.Types)
+	}
+	if code, _, stderr := runCLI(t, "presign", "--upload-request", "--gateway", gw.URL, "--types", "a/b/c", "s3://"+bucket+"/x/"); code != exitUsage || !strings.Contains(stderr, "want extensions") {
+		t.Errorf("--types a/b/c: exit %d %s", code, stderr)
+	}
 	byID := makeUploadRequest(t, "--gateway", gw.URL, "s3://"+bucket+"/b/")
 	uploadThrough(t, byID.URL, "one.txt", []byte("one"), 200)
 	for _, tc := range []struct{ arg, says string }{

@@ -57,13 +57,15 @@ func runUploadRequest(c *call, o *presignFlags, pos []string, format, password s
 		}
 		*sz.to = n
 	}
-	if o.types != "" {
-		req.Types = strings.Split(o.types, ",")
-		for _, t := range req.Types {
-			t = strings.TrimSpace(t)
-			if !strings.HasPrefix(t, ".") && strings.Count(t, "/") != 1 {
-				return c.usageError(fmt.Sprintf("presign --upload-request: --types %q: want extensions such as .pdf or media types such as image/png or image/*", sanitize.Text(t)))
-			}
+	for _, t := range strings.Split(o.types, ",") {
+		switch t = strings.TrimSpace(t); {
+		case t == "":
+		case strings.HasPrefix(t, "."), strings.Count(t, "/") == 1:
+			req.Types = append(req.Types, t)
+		case !strings.ContainsAny(t, "/ ;,"):
+			req.Types = append(req.Types, "."+t) // pdf: the extension, as the TUI takes it
+		default:
+			return c.usageError(fmt.Sprintf("presign --upload-request: --types %q: want extensions such as .pdf or media types such as image/png or image/*", sanitize.Text(t)))
 		}
 	}
 	if req.ExpiresIn, req.ExpiresAt, err = gatewayExpiry(o.expires); err != nil {
