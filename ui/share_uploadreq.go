@@ -141,8 +141,8 @@ func (p *sharePanel) uploadLimits() (fileSize, files, total int64) {
 	fileSize, total = size(fieldUpFileSize), size(fieldUpTotal)
 	if v := strings.TrimSpace(p.inputs[fieldUpFiles].Value()); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < 1 {
-			p.errs[fieldUpFiles] = "a whole number of files, 1 or more (empty: no limit)"
+		if err != nil || n < 0 {
+			p.errs[fieldUpFiles] = "a whole number of files (empty or 0: no limit)"
 		}
 		files = n
 	}
