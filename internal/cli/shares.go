@@ -216,7 +216,11 @@ func runShares(c *call, o sharesList) int {
 			if ref, ok := refOf(r); ok {
 				res = got[ref]
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s%s\n", remaining(r.Ends().Sub(now)), sanitize.Text(r.Method), sanitize.Text(r.StoreLabel()), sanitize.Text(row.Path(r)), receivedSummary(res))
+			left := remaining(r.Ends().Sub(now))
+			if res != nil && res.err == nil && res.upload.State == "revoked" {
+				left = "revoked" // by its gateway: it takes no more files
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s%s\n", left, sanitize.Text(r.Method), sanitize.Text(r.StoreLabel()), sanitize.Text(row.Path(r)), receivedSummary(res))
 			if res != nil && res.err == nil {
 				// In the last column: its width does not widen the table's.
 				writeReceived(tw, "\t\t\t", res.upload.Received)

@@ -279,4 +279,8 @@ func TestSharesRevokeUploadRequest(t *testing.T) {
 	if code != 0 || strings.Count(out, `"gateway_state": "revoked"`) != 2 {
 		t.Errorf("shares after the revokes: exit %d\n%s", code, out)
 	}
+	code, out, _ = runCLI(t, "shares")
+	if code != 0 || strings.Count(out, "\nrevoked ") != 2 {
+		t.Errorf("the table after the revokes (REMAINING should say revoked): exit %d\n%s", code, out)
+	}
 }
