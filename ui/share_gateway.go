@@ -169,11 +169,17 @@ func (p *sharePanel) gatewayRequest() gatewayapi.CreateRequest {
 
 // submitGateway asks the gateway for the share, off the update loop.
 func (p *sharePanel) submitGateway() tea.Cmd {
+	return gatewayShareCmd(p.askingGateway(), p.id, *p.gw.conf, p.s.client.Store().Timeout, p.gatewayRequest(), p.s.ledgerPath)
+}
+
+// askingGateway puts the panel in the wait for the gateway, which esc
+// cancels, and returns the bounded context of the call.
+func (p *sharePanel) askingGateway() context.Context {
 	p.formErr = ""
 	p.stage = stageSigning
 	ctx, cancel := context.WithTimeout(context.Background(), gatewayTimeout)
 	p.cancel = cancel
-	return gatewayShareCmd(ctx, p.id, *p.gw.conf, p.s.client.Store().Timeout, p.gatewayRequest(), p.s.ledgerPath)
+	return ctx
 }
 
 // gatewayShareCmd creates the share and records it in the ledger at

@@ -182,11 +182,7 @@ func (p *sharePanel) uploadRequest() gatewayapi.UploadRequest {
 // submitUploadRequest asks the gateway for the drop link, off the
 // update loop.
 func (p *sharePanel) submitUploadRequest() tea.Cmd {
-	p.formErr = ""
-	p.stage = stageSigning
-	ctx, cancel := context.WithTimeout(context.Background(), gatewayTimeout)
-	p.cancel = cancel
-	return uploadRequestCmd(ctx, p.id, *p.gw.conf, p.s.client.Store().Timeout, p.uploadRequest(), p.s.ledgerPath)
+	return uploadRequestCmd(p.askingGateway(), p.id, *p.gw.conf, p.s.client.Store().Timeout, p.uploadRequest(), p.s.ledgerPath)
 }
 
 // uploadRequestCmd creates the upload request and records it in the

@@ -41,6 +41,17 @@ func startTestGateway(t testing.TB, srv *s3test.Server) *gateway.Local {
 	return gw
 }
 
+// gatewayHome gives the test a home of its own (config, share ledger)
+// and gw's admin token, with no gateway named by the environment.
+func gatewayHome(t *testing.T, gw *gateway.Local) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_STATE_HOME", filepath.Join(home, "state"))
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
+	t.Setenv(gatewayEnv, "")
+	t.Setenv(tokenEnv, gw.Token)
+}
+
 // makeUploadRequest runs presign --upload-request and returns the request.
 func makeUploadRequest(t *testing.T, args ...string) gatewayapi.Upload {
 	t.Helper()
@@ -62,12 +73,7 @@ func TestSharesListsReceivedFiles(t *testing.T) {
 	bucket := srv.NewBucket(t)
 	gw := startTestGateway(t, srv)
 	dead := startTestGateway(t, srv)
-	home := t.TempDir()
-	t.Setenv("HOME", home)
-	t.Setenv("XDG_STATE_HOME", filepath.Join(home, "state"))
-	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
-	t.Setenv(gatewayEnv, "")
-	t.Setenv(tokenEnv, gw.Token)
+	gatewayHome(t, gw)
 
 	up := makeUploadRequest(t, "--gateway", gw.URL, "-e", "2d", "s3://"+bucket+"/in/")
 	direct := makeUploadRequest(t, "--gateway", gw.URL, "--via", "direct", "s3://"+bucket+"/direct/")
@@ -250,12 +256,7 @@ func TestSharesRevokeUploadRequest(t *testing.T) {
 	srv := s3test.Start(t)
 	bucket := srv.NewBucket(t)
 	gw := startTestGateway(t, srv)
-	home := t.TempDir()
-	t.Setenv("HOME", home)
-	t.Setenv("XDG_STATE_HOME", filepath.Join(home, "state"))
-	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
-	t.Setenv(gatewayEnv, "")
-	t.Setenv(tokenEnv, gw.Token)
+	gatewayHome(t, gw)
 	byLink := makeUploadRequest(t, "--gateway", gw.URL, "--types", "pdf, image/*", "s3://"+bucket+"/a/")
 	if !slices.Equal(byLink.Types, []string{".pdf", "image/*"}) {
 		t.Errorf("--types pdf,image/* made %q", byLink.Types)

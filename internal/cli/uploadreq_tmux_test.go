@@ -67,6 +67,18 @@ func dropThrough(t *testing.T, link, name string, body []byte) time.Time {
 	return time.Now()
 }
 
+// shareKinds opens the share panel on s3://bucket/inbox/ and moves to
+// its fourth kind of link (the last one, on a store without a gateway).
+func shareKinds(tm *tmuxSession, bucket string) {
+	tm.waitTextRunning("the listing", "inbox/")
+	tm.selectRow("inbox/")
+	tm.key("s")
+	tm.waitTextRunning("the share form", "Share s3://"+bucket+"/inbox/")
+	for range 3 {
+		tm.key("Right")
+	}
+}
+
 // TestUploadRequestInTmux makes an upload request from the TUI on a
 // store with a share gateway (the gateway over versitygw, its admin API
 // behind a proxy that logs each request), takes the drop link from the
@@ -113,13 +125,7 @@ func TestUploadRequestInTmux(t *testing.T) {
 
 	tm := startTmux(t, bin, []string{"--store", "up", "--clipboard", "osc52", "s3://" + bucket + "/"},
 		tmuxOptions{width: 100, height: 30, clipboard: true, env: env})
-	tm.waitTextRunning("the listing", "inbox/")
-	tm.selectRow("inbox/")
-	tm.key("s")
-	tm.waitTextRunning("the share form", "Share s3://"+bucket+"/inbox/")
-	for range 3 {
-		tm.key("Right")
-	}
+	shareKinds(tm, bucket)
 	tm.waitTextRunning("the upload request kind", "[upload request]")
 	tm.key("Enter")
 	sc := tm.waitTextRunning("the drop link's copy", "drop link copied")
@@ -213,13 +219,7 @@ func TestUploadRequestInTmux(t *testing.T) {
 	// A store without a gateway: GET, PUT and POST only.
 	tp := startTmux(t, bin, []string{"--store", "plain", "--clipboard", "off", "s3://" + bucket + "/"},
 		tmuxOptions{width: 100, height: 30, env: env})
-	tp.waitTextRunning("the listing", "inbox/")
-	tp.selectRow("inbox/")
-	tp.key("s")
-	tp.waitTextRunning("the share form", "Share s3://"+bucket+"/inbox/")
-	for range 3 {
-		tp.key("Right")
-	}
+	shareKinds(tp, bucket)
 	sc = tp.waitTextRunning("POST, the last kind", "[POST]")
 	if strings.Contains(sc, "upload request") {
 		t.Errorf("a store without a gateway offers upload requests:\n%s", sc)
